@@ -1,0 +1,97 @@
+"""Turn the paths given on the command line into the manifest files to check."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ragft_lint.errors import ConfigError
+from ragft_lint.manifest import MANIFEST_NAMES
+
+# Folders that never hold a project's own manifest and can be huge.
+SKIPPED_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".jj", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+    ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages",
+})
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file to check; `refusal` says why it must not be read, when it must not."""
+
+    path: str
+    refusal: str | None = None
+
+
+def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[Target]:
+    """Files to check, each once, in a stable order.
+
+    A file named explicitly is checked whatever its name (pre-commit passes exactly the files
+    its `files:` pattern matched). A directory is searched recursively for llm-project.yaml /
+    .yml, skipping VCS folders, virtualenvs and node_modules and never following a symbolic
+    link to a folder; a manifest that is a link pointing outside the searched tree is still
+    yielded, and the reader reports it rather than following it.
+    """
+    given_paths = list(paths) or ["."]
+    for given in given_paths:
+        if not os.path.lexists(given):
+            raise ConfigError(f"path does not exist: {given}")
+    return _iter_targets(given_paths, exclude)
+
+
+def _iter_targets(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[Target]:
+    seen: set[str] = set()
+    for given in paths:
+        if os.path.isdir(given) and not os.path.islink(given):
+            candidates: Iterable[Target] = _walk(given, exclude)
+        else:
+            candidates = [Target(given)]
+        for candidate in candidates:
+            key = os.path.normcase(os.path.abspath(candidate.path))
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _walk(top: str, exclude: Sequence[str]) -> Iterator[Target]:
+    real_top = os.path.realpath(top)
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(root, d, exclude))
+        # A folder named like a manifest is listed among dirs; it is still reported (and
+        # refused by the reader) so a misplaced folder does not silently pass.
+        for name in sorted(set(files) | {d for d in dirs if d in MANIFEST_NAMES}):
+            if name not in MANIFEST_NAMES:
+                continue
+            path = _display(os.path.join(root, name))
+            if _excluded(path, exclude):
+                continue
+            if os.path.islink(path) and _outside(path, real_top):
+                yield Target(path, "symbolic link to a file outside the searched folder "
+                                   f"({top}); not followed")
+            else:
+                yield Target(path)
+
+
+def _skip_dir(root: str, name: str, exclude: Sequence[str]) -> bool:
+    if name in SKIPPED_DIRS:
+        return True
+    path = os.path.join(root, name)
+    # Any virtualenv, whatever it is called, has a pyvenv.cfg at its top.
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg")) or _excluded(_display(path), exclude)
+
+
+def _excluded(path: str, exclude: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern)
+               for pattern in exclude)
+
+
+def _display(path: str) -> str:
+    path = os.path.normpath(path)
+    return path.replace(os.sep, "/")
+
+
+def _outside(path: str, real_top: str) -> bool:
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, real_top]) != real_top

@@ -1,0 +1,146 @@
+"""Check one manifest: read it, validate it, run the policies, apply its waivers.
+
+Data flows one way: path → `Manifest` → schema findings → policy findings → waivers →
+`FileResult`. Nothing here prints, and nothing here raises for a bad manifest: whatever is
+wrong with the file is a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ragft_lint.errors import ManifestError
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.manifest import Limits, Manifest, read_manifest
+from ragft_lint.policy import PolicyPack
+from ragft_lint.rules import (
+    CORE_RULE_BY_ID,
+    EXPIRED_WAIVER,
+    INVALID_WAIVER,
+    INVALID_YAML,
+    POLICIES_SKIPPED,
+    UNUSED_WAIVER,
+    Rule,
+)
+from ragft_lint.schema import validate_manifest
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything found in one manifest, in report order."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    policies_run: bool
+    rules_run: tuple[str, ...] = ()  # ids of the rules evaluated (for per-rule test reports)
+
+
+@dataclass
+class Engine:
+    """Checks manifests against one policy pack. Build once, call `check` per file."""
+
+    pack: PolicyPack
+    limits: Limits = field(default_factory=Limits)
+    today: dt.date | None = None
+    severity_by_rule: dict[str, Severity] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+
+    def check(self, path: str) -> FileResult:
+        try:
+            manifest = read_manifest(path, self.limits)
+        except ManifestError as exc:
+            finding = Finding(file=path, line=exc.line, column=exc.column,
+                              rule=exc.rule or INVALID_YAML.id, severity=Severity.ERROR,
+                              message=exc.message)
+            return FileResult(path, (finding,), policies_run=False)
+        return self.check_manifest(manifest)
+
+    def check_manifest(self, manifest: Manifest) -> FileResult:
+        schema_findings = validate_manifest(manifest)
+        if schema_findings:
+            skipped = Finding(
+                file=manifest.path, line=1, column=1, rule=POLICIES_SKIPPED.id,
+                severity=POLICIES_SKIPPED.severity,
+                message=f"policies not run: the manifest has {len(schema_findings)} schema "
+                        f"error{'s' if len(schema_findings) != 1 else ''} to fix first")
+            return FileResult(manifest.path, tuple(sorted([*schema_findings, skipped])),
+                              policies_run=False)
+        findings = [self._adjust(f) for f in self.pack.evaluate(manifest)
+                    if f.rule not in self.disabled]
+        findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today())
+        rules_run = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
+        return FileResult(manifest.path, tuple(sorted(findings)), True, rules_run)
+
+    def _adjust(self, finding: Finding) -> Finding:
+        severity = self.severity_by_rule.get(finding.rule)
+        if severity is None:
+            return finding
+        return replace(finding, severity=severity)
+
+
+def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyPack,
+                  today: dt.date) -> list[Finding]:
+    """Mark waived findings; add findings for expired, invalid and unused waivers.
+
+    A waiver applies up to and including its `expires` day (the day after, it no longer does).
+    """
+    data: dict[str, Any] = manifest.data
+    out: list[Finding] = []
+    reason_by_rule: dict[str, str] = {}
+    index_by_rule: dict[str, int] = {}
+    for index, waiver in enumerate(data.get("waivers") or ()):
+        pointer = f"/waivers/{index}"
+        rule_id, reason = waiver["rule"], waiver["reason"].strip()
+        if rule_id not in pack.policy_by_id:
+            out.append(_waiver_finding(manifest, f"{pointer}/rule", INVALID_WAIVER,
+                                       _unknown_rule_message(rule_id, pack)))
+            continue
+        expires = dt.date.fromisoformat(waiver["expires"])
+        if today > expires:
+            out.append(_waiver_finding(
+                manifest, f"{pointer}/expires", EXPIRED_WAIVER,
+                f"waiver for {rule_id} expired on {expires.isoformat()}; the finding counts "
+                f"again (reason given: {reason})"))
+            continue
+        if rule_id in reason_by_rule:
+            first = manifest.span(f"/waivers/{index_by_rule[rule_id]}").line
+            out.append(_waiver_finding(manifest, f"{pointer}/rule", UNUSED_WAIVER,
+                                       f"waiver for {rule_id} is unused: the waiver at line "
+                                       f"{first} already covers it"))
+            continue
+        reason_by_rule[rule_id] = reason
+        index_by_rule[rule_id] = index
+    used: set[str] = set()
+    for finding in findings:
+        reason = reason_by_rule.get(finding.rule)
+        if reason is not None:
+            finding = finding.waive(reason)
+            used.add(finding.rule)
+        out.append(finding)
+    for rule_id, index in index_by_rule.items():
+        if rule_id not in used:
+            out.append(_waiver_finding(manifest, f"/waivers/{index}/rule", UNUSED_WAIVER,
+                                       f"unused waiver: {rule_id} reports nothing in this "
+                                       "manifest; remove the waiver"))
+    return out
+
+
+def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) -> Finding:
+    key = manifest.span(pointer, key=True)
+    value = manifest.span(pointer)
+    return Finding(file=manifest.path, line=key.line, column=key.column, rule=rule.id,
+                   severity=rule.severity, message=message, pointer=pointer,
+                   end_line=value.end_line, end_column=value.end_column,
+                   remediation=rule.remediation)
+
+
+def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:
+    if rule_id in CORE_RULE_BY_ID:
+        return f"rule {rule_id} cannot be waived: waivers apply to policy rules only"
+    close = difflib.get_close_matches(rule_id, list(pack.policy_by_id), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"waiver names unknown rule {rule_id!r}{hint}; it would waive nothing"

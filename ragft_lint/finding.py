@@ -1,0 +1,70 @@
+"""`Finding`: one thing ragft-lint has to say about one place in one manifest."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+class Severity(str, enum.Enum):
+    """How much a finding matters; the `--fail-on` threshold compares these."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK_BY_SEVERITY[self]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls(text.lower())
+
+
+_RANK_BY_SEVERITY = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a file, 1-based lines and columns; the end is exclusive (as in SARIF)."""
+
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One finding. Ordered by file, then position, then rule, which is the report order."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    pointer: str = field(default="", compare=False)
+    criterion: int | None = field(default=None, compare=False)
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    remediation: str | None = field(default=None, compare=False)
+    waived: bool = field(default=False, compare=False)
+    waiver_reason: str | None = field(default=None, compare=False)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.end_line, self.end_column)
+
+    def waive(self, reason: str) -> Finding:
+        return replace(self, waived=True, waiver_reason=reason)
+
+    def counts_at(self, threshold: Severity) -> bool:
+        """True if this finding fails the build at `threshold` (waived ones never do)."""
+        return not self.waived and self.severity >= threshold

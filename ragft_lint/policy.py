@@ -1,0 +1,284 @@
+"""`Policy`: one rule written as data, and `PolicyPack`: the rules a run applies.
+
+A policy's condition (`when`) is a JSON Schema over the whole manifest: the rule fires when
+the manifest matches. JSON Schema is already how the manifest is described, so policy
+authors learn one language and no expression parser of ours stands between them and it.
+Thresholds are named parameters (`{$param: min_labeled_examples}`) substituted before the
+condition is compiled, so configuration can move them without touching the policy file.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ragft_lint.errors import ManifestError, PolicyError
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.manifest import Manifest, read_manifest
+from ragft_lint.rules import Rule
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from jsonschema.protocols import Validator
+
+POLICY_SCHEMA = "policy.schema.json"
+POLICY_SUFFIXES = (".yaml", ".yml")
+MESSAGE_FIELDS = ("approach", "value", "project")
+
+
+@dataclass
+class Policy:
+    """A rule with its condition, read from a policy file."""
+
+    rule: Rule
+    pointer: str
+    when: dict[str, Any]
+    message: str
+    params: dict[str, Any]
+    examples_fail: list[Any]
+    examples_pass: list[Any]
+    source: str
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def condition(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """`when` with every `{$param: name}` replaced by its value."""
+        result: dict[str, Any] = _substitute(self.when, params)
+        return result
+
+    def format_message(self, manifest: Manifest, params: Mapping[str, Any]) -> str:
+        values = {name: _plain(value) for name, value in params.items()}
+        data = manifest.data if isinstance(manifest.data, dict) else {}
+        values["approach"] = _plain(data.get("approach"))
+        values["project"] = _plain(data.get("project"))
+        values["value"] = _plain(resolve_pointer(data, self.pointer))
+        return _format(self.message, values)
+
+
+class PolicyPack:
+    """The policies of one run, with their effective parameters."""
+
+    def __init__(self, policies: Iterable[Policy], params: Mapping[str, Any] | None = None):
+        self.policies: list[Policy] = sorted(policies, key=lambda p: p.id)
+        self.policy_by_id: dict[str, Policy] = {}
+        for policy in self.policies:
+            other = self.policy_by_id.get(policy.id)
+            if other is not None:
+                raise PolicyError(f"policy id {policy.id} is already defined in {other.source}",
+                                  where=policy.source)
+            self.policy_by_id[policy.id] = policy
+        self.defaults = _collect_defaults(self.policies)
+        self.params = dict(self.defaults)
+        for name, value in (params or {}).items():
+            if name not in self.defaults:
+                known = ", ".join(sorted(self.defaults)) or "none"
+                raise PolicyError(f"unknown policy parameter {name!r} (known: {known})")
+            self.params[name] = value
+        self._validator_by_id: dict[str, Validator] = {}
+
+    def matches(self, policy: Policy, data: Any) -> bool:
+        """Whether `policy` fires on `data`; its condition is compiled on first use."""
+        validator = self._validator_by_id.get(policy.id)
+        if validator is None:
+            from ragft_lint.schema import compile_schema
+
+            validator = compile_schema(policy.condition(self.params))
+            self._validator_by_id[policy.id] = validator
+        return bool(validator.is_valid(data))
+
+    def evaluate(self, manifest: Manifest) -> Iterator[Finding]:
+        """A finding for every policy whose condition the manifest matches."""
+        for policy in self.policies:
+            if not self.matches(policy, manifest.data):
+                continue
+            key = manifest.span(policy.pointer, key=True)
+            value = manifest.span(policy.pointer)
+            yield Finding(
+                file=manifest.path, line=key.line, column=key.column, rule=policy.id,
+                severity=policy.rule.severity, message=policy.format_message(manifest, self.params),
+                pointer=policy.pointer, criterion=policy.rule.criterion,
+                end_line=value.end_line, end_column=value.end_column,
+                remediation=policy.rule.remediation,
+            )
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """The value at an RFC 6901 pointer, or None where the path does not exist."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+# --- loading --------------------------------------------------------------------------------
+
+def load_policy_dir(directory: Traversable | str) -> list[Policy]:
+    """Every policy file (*.yaml, *.yml) directly in `directory`, in name order."""
+    if isinstance(directory, str):
+        if not os.path.isdir(directory):
+            raise PolicyError("policy folder does not exist or is not a folder", where=directory)
+        from pathlib import Path
+
+        entries: list[Any] = sorted(Path(directory).iterdir(), key=lambda p: p.name)
+    else:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    return [load_policy(entry) for entry in entries
+            if entry.name.endswith(POLICY_SUFFIXES) and entry.is_file()]
+
+
+def load_builtin_policies() -> list[Policy]:
+    from ragft_lint.resources import builtin_policy_dir
+
+    return load_policy_dir(builtin_policy_dir())
+
+
+def load_policy(entry: Traversable | str) -> Policy:
+    """Read and validate one policy file; PolicyError names the file and line of a problem."""
+    path = str(entry)
+    try:
+        if isinstance(entry, str) or os.path.exists(path):
+            manifest = read_manifest(path)
+        else:  # inside a zip or other non-file resource
+            from ragft_lint.manifest import compose
+
+            data, values, keys = compose(entry.read_text(encoding="utf-8"))
+            manifest = Manifest(path, data, values, keys)
+    except ManifestError as exc:
+        raise PolicyError(exc.message, where=f"{path}:{exc.line}") from None
+    _validate_policy(manifest)
+    data = manifest.data
+    rule = Rule(
+        id=data["id"], name=data["name"], title=data["title"],
+        severity=Severity(data["severity"]), criterion=data.get("criterion"),
+        rationale=data["rationale"].strip(), remediation=data["remediation"].strip(),
+    )
+    params = dict(data.get("params", {}))
+    policy = Policy(rule=rule, pointer=data["pointer"], when=data["when"],
+                    message=data["message"].strip(), params=params,
+                    examples_fail=data["examples"]["fail"], examples_pass=data["examples"]["pass"],
+                    source=path)
+    _check_references(policy, manifest)
+    _check_condition(policy, manifest)
+    return policy
+
+
+def _validate_policy(manifest: Manifest) -> None:
+    from jsonschema import Draft202012Validator
+
+    from ragft_lint.schema import describe
+
+    validator = _policy_validator()
+    for error in validator.iter_errors(manifest.data):
+        pointer, message, at_key = describe(error)
+        span = manifest.span(pointer, key=at_key)
+        raise PolicyError(f"invalid policy: {message}", where=f"{manifest.path}:{span.line}")
+
+
+_POLICY_VALIDATOR: list[Validator] = []
+
+
+def _policy_validator() -> Validator:
+    if not _POLICY_VALIDATOR:
+        from ragft_lint.resources import load_schema
+        from ragft_lint.schema import compile_schema
+
+        _POLICY_VALIDATOR.append(compile_schema(load_schema(POLICY_SCHEMA)))
+    return _POLICY_VALIDATOR[0]
+
+
+def _check_references(policy: Policy, manifest: Manifest) -> None:
+    """Every {$param} in `when` and every {field} in `message` must be defined."""
+    known = set(policy.params)
+    for pointer, name in _iter_param_refs(policy.when, "/when"):
+        if name not in known:
+            raise PolicyError(f"invalid policy: parameter {name!r} is used but not declared "
+                              "under params", where=f"{policy.source}:{manifest.span(pointer).line}")
+    allowed = known | set(MESSAGE_FIELDS)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(policy.message) if f is not None]
+    except ValueError as exc:
+        raise PolicyError(f"invalid policy: message: {exc}",
+                          where=f"{policy.source}:{manifest.span('/message').line}") from None
+    for name in fields:
+        if name not in allowed:
+            raise PolicyError(
+                f"invalid policy: message uses {{{name}}}; it may use "
+                + ", ".join(f"{{{n}}}" for n in sorted(allowed)),
+                where=f"{policy.source}:{manifest.span('/message').line}")
+
+
+def _check_condition(policy: Policy, manifest: Manifest) -> None:
+    """`when`, with the default parameters substituted, must be a valid JSON Schema."""
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for error in meta.iter_errors(policy.condition(policy.params)):
+        pointer = "/when" + "".join(f"/{p}" for p in error.absolute_path)
+        raise PolicyError(f"invalid policy: 'when' is not a valid JSON Schema: {error.message}",
+                          where=f"{policy.source}:{manifest.span(pointer).line}")
+
+
+def _iter_param_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        if set(node) == {"$param"}:
+            yield pointer, str(node["$param"])
+            return
+        for key, value in node.items():
+            yield from _iter_param_refs(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_param_refs(value, f"{pointer}/{index}")
+
+
+def _substitute(node: Any, params: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if set(node) == {"$param"}:
+            return params[node["$param"]]
+        return {key: _substitute(value, params) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_substitute(value, params) for value in node]
+    return node
+
+
+def _collect_defaults(policies: Iterable[Policy]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for policy in policies:
+        for name, value in policy.params.items():
+            if name in defaults and defaults[name] != value:
+                raise PolicyError(
+                    f"parameter {name!r} defaults to {value!r} here but to {defaults[name]!r} "
+                    f"in {origin[name]}; a parameter has one default", where=policy.source)
+            defaults[name] = value
+            origin[name] = policy.source
+    return defaults
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _format(template: str, values: Mapping[str, str]) -> str:
+    """str.format restricted to plain names: policy files may come from anyone, and
+    `{value.__class__}`-style fields must not reach into objects."""
+    out = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(values.get(name, "{" + name + "}"))
+    return "".join(out)

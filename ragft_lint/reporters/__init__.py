@@ -1,0 +1,59 @@
+"""Reporters: one module per output format behind one small interface.
+
+A reporter is handed each file's result as it is checked and the summary at the end, and
+writes to the stream it was given; it never decides anything. Modules are imported only
+when their format is asked for, so a format costs nothing unless it is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from ragft_lint.engine import FileResult
+from ragft_lint.result import Summary
+from ragft_lint.rules import Rule
+
+# format name -> "module:Class"; keys are what --format accepts.
+REPORTER_BY_NAME = {
+    "text": "ragft_lint.reporters.text:TextReporter",
+    "json": "ragft_lint.reporters.json:JsonReporter",
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every reporter may need besides the findings."""
+
+    rules: Sequence[Rule] = ()
+    tool_version: str = ""
+    color: bool = False
+    show_fixes: bool = False
+
+
+class Reporter(ABC):
+    """Writes one format to one stream: start(), file() per manifest, finish()."""
+
+    def __init__(self, stream: TextIO, context: ReportContext):
+        self.stream = stream
+        self.context = context
+
+    def start(self) -> None:  # noqa: B027 - optional hook; most formats need no header
+        """Called once before the first file."""
+
+    @abstractmethod
+    def file(self, result: FileResult) -> None:
+        """Called once per checked manifest, in order."""
+
+    def finish(self, summary: Summary) -> None:  # noqa: B027 - optional hook
+        """Called once after the last file."""
+
+
+def reporter_class(name: str) -> type[Reporter]:
+    """The reporter class for a format name (a KeyError names an unknown format)."""
+    module_name, class_name = REPORTER_BY_NAME[name].split(":")
+    cls: type[Reporter] = getattr(importlib.import_module(module_name), class_name)
+    return cls

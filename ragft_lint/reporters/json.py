@@ -1,0 +1,55 @@
+"""`--format json`: one JSON object, `findings` then `summary`, streamed as files are checked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ragft_lint.engine import FileResult
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.reporters import Reporter
+from ragft_lint.result import Summary
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """The JSON shape of a finding (columns and lines are 1-based)."""
+    return {
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "pointer": finding.pointer,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "criterion": finding.criterion,
+        "message": finding.message,
+        "remediation": finding.remediation,
+        "waived": finding.waived,
+        "waiver_reason": finding.waiver_reason,
+    }
+
+
+class JsonReporter(Reporter):
+    def start(self) -> None:
+        self.stream.write('{"version": %s, "findings": [' % json.dumps(self.context.tool_version))
+        self._first = True
+
+    def file(self, result: FileResult) -> None:
+        for finding in result.findings:
+            self.stream.write("\n  " if self._first else ",\n  ")
+            self._first = False
+            self.stream.write(json.dumps(finding_to_dict(finding)))
+
+    def finish(self, summary: Summary) -> None:
+        data = {
+            "files_checked": summary.files_checked,
+            "files_with_findings": summary.files_with_findings,
+            "files_skipped_policies": summary.files_skipped_policies,
+            "counts": {s.value: summary.count_by_severity[s] for s in Severity},
+            "waived": summary.waived,
+            "fail_on": summary.threshold.value,
+            "failing": summary.failing,
+        }
+        self.stream.write(("\n" if not self._first else "") + '], "summary": '
+                          + json.dumps(data) + "}\n")

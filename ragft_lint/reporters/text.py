@@ -1,0 +1,58 @@
+"""`--format text`: `path:line:column: severity RULE message`, one line each, then a summary."""
+
+from __future__ import annotations
+
+from ragft_lint.engine import FileResult
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.reporters import Reporter
+from ragft_lint.result import Summary
+
+_STYLE_BY_SEVERITY = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m",
+                      Severity.INFO: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+class TextReporter(Reporter):
+    def file(self, result: FileResult) -> None:
+        for finding in result.findings:
+            self.stream.write(self.format_finding(finding) + "\n")
+            if self.context.show_fixes and finding.remediation and not finding.waived:
+                self.stream.write(f"    {self._style('help:', _DIM)} {finding.remediation}\n")
+
+    def format_finding(self, finding: Finding) -> str:
+        where = self._style(f"{finding.file}:{finding.line}:{finding.column}:", _BOLD)
+        severity = self._style(finding.severity.value, _STYLE_BY_SEVERITY[finding.severity])
+        line = f"{where} {severity} {finding.rule} {finding.message}"
+        if finding.waived:
+            line += self._style(f" [waived: {finding.waiver_reason}]", _DIM)
+        return line
+
+    def finish(self, summary: Summary) -> None:
+        self.stream.write(summary_line(summary) + "\n")
+
+    def _style(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.context.color else text
+
+
+def summary_line(summary: Summary) -> str:
+    """One sentence a person reads at the end of a run."""
+    files = _plural(summary.files_checked, "file")
+    counts = [_plural(summary.count_by_severity[s], s.value, "s" if s != Severity.INFO else "")
+              for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+              if summary.count_by_severity[s]]
+    waived = f", {summary.waived} waived" if summary.waived else ""
+    if not counts:
+        text = f"All checks passed: {files} checked{waived}."
+    else:
+        text = f"Found {', '.join(counts)} in {files} checked{waived}."
+    if summary.files_skipped_policies:
+        text += (f" Policies were not run on {_plural(summary.files_skipped_policies, 'file')}"
+                 " that failed to read or validate.")
+    if summary.failing:
+        text += (f" {summary.failing} at or above --fail-on={summary.threshold.value};"
+                 " `ragft-lint explain RULE` says why and how to fix.")
+    return text
+
+
+def _plural(count: int, noun: str, suffix: str = "s") -> str:
+    return f"{count} {noun}{suffix if count != 1 else ''}"

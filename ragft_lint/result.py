@@ -1,0 +1,45 @@
+"""Counts across all checked files, and the exit code they mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ragft_lint.engine import FileResult
+from ragft_lint.finding import Severity
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2  # usage, configuration or internal error: the check did not run as asked
+
+
+@dataclass
+class Summary:
+    """Running totals; files are streamed through it, never held."""
+
+    threshold: Severity = Severity.ERROR
+    files_checked: int = 0
+    files_with_findings: int = 0
+    files_skipped_policies: int = 0
+    count_by_severity: dict[Severity, int] = field(
+        default_factory=lambda: {severity: 0 for severity in Severity})
+    waived: int = 0
+    failing: int = 0  # findings at or above the threshold, waived ones excluded
+
+    def add(self, result: FileResult) -> None:
+        self.files_checked += 1
+        if not result.policies_run:
+            self.files_skipped_policies += 1
+        active = [f for f in result.findings if not f.waived]
+        if active:
+            self.files_with_findings += 1
+        for finding in result.findings:
+            if finding.waived:
+                self.waived += 1
+                continue
+            self.count_by_severity[finding.severity] += 1
+            if finding.counts_at(self.threshold):
+                self.failing += 1
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.failing else EXIT_CLEAN

@@ -1,0 +1,67 @@
+"""The core rules: what ragft-lint reports itself, beside the policies of the pack.
+
+Policies judge a manifest's *content*; these rules report that a file could not be judged
+(unreadable, not YAML, not matching the schema) or that a waiver is wrong. They are Python,
+not policy files, because no manifest condition can express them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ragft_lint.finding import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a rule is, for listings and reports: everything but how it is evaluated."""
+
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    criterion: int | None = None
+    rationale: str = ""
+    remediation: str = ""
+
+UNREADABLE_FILE = Rule(
+    "RFT001", "unreadable-file", "The file cannot be read as a text manifest", Severity.ERROR,
+    rationale="A manifest must be a regular UTF-8 text file under the size limit; anything else "
+              "(a directory, FIFO, binary, other encoding, huge file) is refused before parsing.",
+    remediation="Point ragft-lint at the real llm-project.yaml, saved as UTF-8.")
+INVALID_YAML = Rule(
+    "RFT002", "invalid-yaml", "The file is not one valid, plain YAML document", Severity.ERROR,
+    rationale="A manifest is exactly one YAML 1.2 document made of mappings, lists and plain "
+              "scalars: no duplicate keys, no tags, bounded aliases and nesting.",
+    remediation="Fix the YAML at the line shown.")
+SCHEMA_VIOLATION = Rule(
+    "RFT003", "schema-violation", "The manifest does not match the llm-project.yaml schema",
+    Severity.ERROR,
+    rationale="The schema is the contract policies rely on; unknown keys are errors so typos "
+              "cannot silently switch a check off.",
+    remediation="Fix the key or value named; `ragft-lint schema` prints the schema.")
+POLICIES_SKIPPED = Rule(
+    "RFT004", "policies-skipped", "Policies were not run because the manifest is invalid",
+    Severity.INFO,
+    rationale="Policies judge declared needs; they cannot judge a manifest that does not match "
+              "the schema, so a schema error hides every policy finding until it is fixed.",
+    remediation="Fix the schema errors, then run again.")
+EXPIRED_WAIVER = Rule(
+    "RFT005", "expired-waiver", "A waiver has expired", Severity.ERROR,
+    rationale="Waivers are accepted exceptions with a deadline; after it the exception must be "
+              "looked at again, so the waived finding counts again and the stale waiver is an error.",
+    remediation="Resolve the finding, or renew the waiver with a new date and a current reason.")
+INVALID_WAIVER = Rule(
+    "RFT006", "invalid-waiver", "A waiver names a rule that cannot be waived", Severity.ERROR,
+    rationale="A waiver for an unknown rule id (a typo, a removed rule) would silently waive "
+              "nothing.",
+    remediation="Use the id of a policy rule (`ragft-lint rules` lists them).")
+UNUSED_WAIVER = Rule(
+    "RFT007", "unused-waiver", "A waiver matches no finding", Severity.WARNING,
+    rationale="A waiver that matches nothing is stale: the exception it records no longer "
+              "exists. Like an unused `noqa`, it should go.",
+    remediation="Remove the waiver.")
+
+CORE_RULES = (UNREADABLE_FILE, INVALID_YAML, SCHEMA_VIOLATION, POLICIES_SKIPPED,
+              EXPIRED_WAIVER, INVALID_WAIVER, UNUSED_WAIVER)
+CORE_RULE_BY_ID = {rule.id: rule for rule in CORE_RULES}

@@ -1,0 +1,34 @@
+"""Run a check: targets → engine → summary and reporters. The CLI calls this once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ragft_lint.discovery import iter_targets
+from ragft_lint.engine import Engine, FileResult
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.reporters import Reporter
+from ragft_lint.result import Summary
+from ragft_lint.rules import UNREADABLE_FILE
+
+
+def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter],
+              threshold: Severity = Severity.ERROR, exclude: Sequence[str] = ()) -> Summary:
+    """Check every manifest under `paths`, streaming each result to every reporter."""
+    targets = iter_targets(paths, exclude)  # validates the paths before anything is written
+    summary = Summary(threshold)
+    for reporter in reporters:
+        reporter.start()
+    for target in targets:
+        if target.refusal is None:
+            result = engine.check(target.path)
+        else:
+            refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
+                              severity=Severity.ERROR, message=target.refusal)
+            result = FileResult(target.path, (refused,), policies_run=False)
+        summary.add(result)
+        for reporter in reporters:
+            reporter.file(result)
+    for reporter in reporters:
+        reporter.finish(summary)
+    return summary

@@ -1,0 +1,162 @@
+"""Validate a manifest against the packaged JSON Schema; one readable finding per problem.
+
+jsonschema's own messages are written for programmers ("[] should be non-empty"); a person
+wants the key, the value, what is allowed and, for a near miss, the likely intended word.
+Each error is therefore rewritten here from its validator keyword, and placed at the line of
+the offending key (unknown keys) or value (everything else).
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.manifest import Manifest, escape_pointer_token
+from ragft_lint.resources import MANIFEST_SCHEMA, load_schema
+from ragft_lint.rules import SCHEMA_VIOLATION
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+
+# YAML 1.1 read these as booleans; YAML 1.2 (and so ragft-lint) reads them as strings.
+YAML11_BOOLEANS = frozenset(
+    w for word in ("yes", "no", "on", "off", "y", "n")
+    for w in (word, word.capitalize(), word.upper())
+)
+
+_TYPE_NAMES = {
+    "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+    "number": "a number", "boolean": "a boolean (true or false)", "null": "null",
+}
+
+
+@lru_cache(maxsize=None)
+def manifest_validator() -> Validator:
+    """The manifest schema's validator, built once per process."""
+    return compile_schema(load_schema(MANIFEST_SCHEMA))
+
+
+def compile_schema(schema: dict[str, Any]) -> Validator:
+    """A draft 2020-12 validator that also checks `format: date`."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=("date",)))
+
+
+def validate_manifest(manifest: Manifest) -> list[Finding]:
+    """Schema findings for `manifest`, in file order; empty when it is valid."""
+    validator = manifest_validator()
+    seen: set[tuple[str, str]] = set()
+    findings = []
+    for error in validator.iter_errors(manifest.data):
+        pointer, message, at_key = describe(error)
+        if (pointer, message) in seen:
+            continue
+        seen.add((pointer, message))
+        span = manifest.span(pointer, key=at_key)
+        findings.append(Finding(
+            file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
+            severity=Severity.ERROR, message=message, pointer=pointer,
+            end_line=span.end_line, end_column=span.end_column,
+        ))
+    return sorted(findings)
+
+
+def describe(error: ValidationError) -> tuple[str, str, bool]:
+    """(pointer, message, whether to point at the key rather than the value) for one error."""
+    path = list(error.absolute_path)
+    pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)
+    where = _dotted(path)
+    keyword = error.validator
+    value = error.instance
+    spec: Any = error.validator_value
+    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    at_key = False
+    if keyword == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        name = extra[0] if extra else "?"
+        allowed = list(error.schema.get("properties", {}))
+        pointer = pointer + "/" + escape_pointer_token(name)
+        message = f"unknown key {name!r}{_did_you_mean(name, allowed)}"
+        if name == "<<":
+            message = "merge keys (<<) are a YAML 1.1 extension ragft-lint does not read; write the keys out"
+        return pointer, _at(_dotted(path), message) if path else message, True
+    if keyword == "required":
+        missing = [k for k in spec if isinstance(value, dict) and k not in value]
+        if custom:
+            text = custom
+        else:
+            names = ", ".join(repr(k) for k in missing)
+            text = f"missing required key{'s' if len(missing) > 1 else ''} {names}"
+        return pointer, _at(where, text), True
+    if custom:
+        return pointer, _at(where, custom), at_key
+    if keyword == "enum":
+        options = ", ".join(str(o) for o in spec)
+        hint = _did_you_mean(value, [str(o) for o in spec]) if isinstance(value, str) else ""
+        message = f"{_show(value)} is not one of {options}{hint}"
+    elif keyword == "const":
+        message = f"{_show(value)} is not supported; use {_show(spec)}"
+    elif keyword == "type":
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in ([spec] if isinstance(spec, str) else spec))
+        message = f"expected {expected}, got {_kind(value)}"
+        if spec == "boolean" and isinstance(value, str) and value in YAML11_BOOLEANS:
+            message += (f"; YAML 1.2 reads {value!r} as a string, not a boolean "
+                        "(it was one in YAML 1.1): write true or false")
+    elif keyword in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
+        message = "must not be empty"
+    elif keyword == "minItems":
+        message = f"must have at least {spec} item{'s' if spec != 1 else ''}"
+    elif keyword == "minimum":
+        message = f"{_show(value)} is less than the minimum {spec}"
+    elif keyword in ("format", "pattern") and spec in ("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
+        message = f"{_show(value)} is not a valid date (YYYY-MM-DD)"
+    else:
+        message = error.message
+    return pointer, _at(where, message), at_key
+
+
+def _at(where: str, message: str) -> str:
+    return f"{where}: {message}" if where else message
+
+
+def _dotted(path: list[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return _kind(value)
+    return repr(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {_show(value)}"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    return f"the number {value}"

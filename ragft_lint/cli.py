@@ -59,7 +59,7 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: 
 
     pack = PolicyPack(load_builtin_policies())
     engine = Engine(pack, limits=Limits(max_bytes=max_size))
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     context = ReportContext(
         rules=[*CORE_RULES, *(p.rule for p in pack.policies)], tool_version=__version__,
         color=use_color(color, stream), show_fixes=show_fixes)

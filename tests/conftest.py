@@ -1,0 +1,99 @@
+"""Shared test helpers: build manifests, run the CLI in-process."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ragft_lint.cli import cli
+
+BASE_MANIFEST: dict[str, Any] = {
+    "schema_version": 1,
+    "project": "support-assistant",
+    "approach": "rag",
+    "criteria": {
+        "external_data": {"required": True,
+                          "sources": [{"name": "product-docs", "kind": "document-store"}]},
+        "behavior_adaptation": "low",
+        "hallucination_tolerance": "none",
+        "labeled_examples": 800,
+        "data_dynamics": "daily",
+        "interpretability": "high",
+    },
+}
+
+
+def make_manifest(**changes: Any) -> dict[str, Any]:
+    """BASE_MANIFEST with changes; `criteria__x=v` sets criteria.x, `None` deletes a key."""
+    data = copy.deepcopy(BASE_MANIFEST)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return data
+
+
+def to_yaml(data: Any) -> str:
+    """Block YAML for plain data (JSON is YAML too, but block style is what users write)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # keep the order a person would write
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def write_manifest(tmp_path: Path):
+    """write_manifest(data_or_text, name='llm-project.yaml', folder=None) -> Path"""
+
+    def write(content: Any, name: str = "llm-project.yaml", folder: str | None = None) -> Path:
+        target = tmp_path / folder if folder else tmp_path
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / name
+        path.write_text(content if isinstance(content, str) else to_yaml(content),
+                        encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    """Run the CLI in-process the way the console script does (exit codes included)."""
+    runner = CliRunner()
+    # CliRunner.invoke calls cli.main(); route through our main() so error handling is the same.
+    return runner.invoke(_MainWrapper(), list(args), env=env, input=input, catch_exceptions=False)
+
+
+class _MainWrapper:
+    """Adapter so CliRunner runs ragft_lint.cli.main (which owns exit codes)."""
+
+    name = "ragft-lint"
+
+    def main(self, args: list[str], prog_name: str | None = None, **_: Any) -> None:
+        from ragft_lint.cli import main
+
+        raise SystemExit(main(args))
+
+
+def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
+    """Run `check --format json` in-process; (exit code, parsed report)."""
+    result = run_cli("check", "--format", "json", *map(str, paths), *extra)
+    return result.exit_code, json.loads(result.stdout)
+
+
+__all__ = ["BASE_MANIFEST", "check_json", "cli", "make_manifest", "run_cli", "to_yaml"]

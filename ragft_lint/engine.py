@@ -141,6 +141,6 @@ def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) 
 def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:
     if rule_id in CORE_RULE_BY_ID:
         return f"rule {rule_id} cannot be waived: waivers apply to policy rules only"
-    close = difflib.get_close_matches(rule_id, list(pack.policy_by_id), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(rule_id.upper(), list(pack.policy_by_id), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"waiver names unknown rule {rule_id!r}{hint}; it would waive nothing"

@@ -408,8 +408,8 @@ def _short_tag(tag: str) -> str:
 
 def _tag_error(tag: str, event: Any) -> ManifestError:
     shown = _short_tag(tag)
-    why = ("Python tags are never constructed" if "python/" in tag
-           else "a manifest holds plain YAML 1.2 values and ragft-lint constructs no tagged objects")
+    why = ("Python tags are never constructed" if "python/" in tag else
+           "a manifest holds plain YAML 1.2 values and ragft-lint constructs no tagged objects")
     return ManifestError(f"tag {shown} is not allowed: {why}",
                          line=event.start_mark.line + 1, column=event.start_mark.column + 1)
 
@@ -439,7 +439,7 @@ def _syntax_error(exc: Exception, text: str) -> ManifestError:
     else:
         message = "invalid YAML: " + " ".join(str(exc).split())
     lines = text.split("\n", line)
-    if problem and "cannot start any token" in problem and line <= len(lines):
-        if lines[line - 1][column - 1:column] == "\t":
-            message += "; YAML does not allow tabs for indentation"
+    if (problem and "cannot start any token" in problem and line <= len(lines)
+            and lines[line - 1][column - 1:column] == "\t"):
+        message += "; YAML does not allow tabs for indentation"
     return ManifestError(message, line=line, column=column)

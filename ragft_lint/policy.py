@@ -21,7 +21,7 @@ from ragft_lint.manifest import Manifest, read_manifest
 from ragft_lint.rules import Rule
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
 
     from jsonschema.protocols import Validator
 
@@ -174,13 +174,11 @@ def load_policy(entry: Traversable | str) -> Policy:
 
 
 def _validate_policy(manifest: Manifest) -> None:
-    from jsonschema import Draft202012Validator
-
     from ragft_lint.schema import describe
 
     validator = _policy_validator()
     for error in validator.iter_errors(manifest.data):
-        pointer, message, at_key = describe(error)
+        pointer, message, at_key = describe(error)[0]
         span = manifest.span(pointer, key=at_key)
         raise PolicyError(f"invalid policy: {message}", where=f"{manifest.path}:{span.line}")
 
@@ -203,7 +201,8 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
     for pointer, name in _iter_param_refs(policy.when, "/when"):
         if name not in known:
             raise PolicyError(f"invalid policy: parameter {name!r} is used but not declared "
-                              "under params", where=f"{policy.source}:{manifest.span(pointer).line}")
+                              "under params",
+                              where=f"{policy.source}:{manifest.span(pointer).line}")
     allowed = known | set(MESSAGE_FIELDS)
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(policy.message) if f is not None]

@@ -8,10 +8,12 @@ or pre-commit's environment.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
 
 MANIFEST_SCHEMA = "llm-project.schema.json"
 
@@ -20,7 +22,7 @@ def schema_file(name: str) -> Traversable:
     return files("ragft_lint.schemas") / name
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str = MANIFEST_SCHEMA) -> dict[str, Any]:
     """A packaged JSON Schema, parsed once per process."""
     result: dict[str, Any] = json.loads(schema_file(name).read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ class Summary:
     files_with_findings: int = 0
     files_skipped_policies: int = 0
     count_by_severity: dict[Severity, int] = field(
-        default_factory=lambda: {severity: 0 for severity in Severity})
+        default_factory=lambda: dict.fromkeys(Severity, 0))
     waived: int = 0
     failing: int = 0  # findings at or above the threshold, waived ones excluded
 

@@ -24,6 +24,7 @@ class Rule:
     rationale: str = ""
     remediation: str = ""
 
+
 UNREADABLE_FILE = Rule(
     "RFT001", "unreadable-file", "The file cannot be read as a text manifest", Severity.ERROR,
     rationale="A manifest must be a regular UTF-8 text file under the size limit; anything else "
@@ -49,7 +50,8 @@ POLICIES_SKIPPED = Rule(
 EXPIRED_WAIVER = Rule(
     "RFT005", "expired-waiver", "A waiver has expired", Severity.ERROR,
     rationale="Waivers are accepted exceptions with a deadline; after it the exception must be "
-              "looked at again, so the waived finding counts again and the stale waiver is an error.",
+              "looked at again, so the waived finding counts again and the stale waiver is an "
+              "error.",
     remediation="Resolve the finding, or renew the waiver with a new date and a current reason.")
 INVALID_WAIVER = Rule(
     "RFT006", "invalid-waiver", "A waiver names a rule that cannot be waived", Severity.ERROR,

@@ -9,7 +9,7 @@ the offending key (unknown keys) or value (everything else).
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.finding import Finding, Severity
@@ -34,7 +34,7 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def manifest_validator() -> Validator:
     """The manifest schema's validator, built once per process."""
     return compile_schema(load_schema(MANIFEST_SCHEMA))
@@ -53,71 +53,78 @@ def validate_manifest(manifest: Manifest) -> list[Finding]:
     seen: set[tuple[str, str]] = set()
     findings = []
     for error in validator.iter_errors(manifest.data):
-        pointer, message, at_key = describe(error)
-        if (pointer, message) in seen:
-            continue
-        seen.add((pointer, message))
-        span = manifest.span(pointer, key=at_key)
-        findings.append(Finding(
-            file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
-            severity=Severity.ERROR, message=message, pointer=pointer,
-            end_line=span.end_line, end_column=span.end_column,
-        ))
+        for pointer, message, at_key in describe(error):
+            if (pointer, message) in seen:
+                continue
+            seen.add((pointer, message))
+            span = manifest.span(pointer, key=at_key)
+            findings.append(Finding(
+                file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
+                severity=Severity.ERROR, message=message, pointer=pointer,
+                end_line=span.end_line, end_column=span.end_column,
+                remediation=SCHEMA_VIOLATION.remediation,
+            ))
     return sorted(findings)
 
 
-def describe(error: ValidationError) -> tuple[str, str, bool]:
-    """(pointer, message, whether to point at the key rather than the value) for one error."""
+def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
+    """(pointer, message, point at the key rather than the value) for each problem in `error`.
+
+    One jsonschema error can hold several problems (every unknown key of a mapping); each
+    becomes its own entry so each gets its own line.
+    """
     path = list(error.absolute_path)
     pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)
     where = _dotted(path)
-    keyword = error.validator
-    value = error.instance
+    keyword = str(error.validator)
+    value: Any = error.instance
     spec: Any = error.validator_value
-    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
-    at_key = False
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    custom = schema.get("x-message")
     if keyword == "additionalProperties":
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
-        name = extra[0] if extra else "?"
-        allowed = list(error.schema.get("properties", {}))
-        pointer = pointer + "/" + escape_pointer_token(name)
-        message = f"unknown key {name!r}{_did_you_mean(name, allowed)}"
-        if name == "<<":
-            message = "merge keys (<<) are a YAML 1.1 extension ragft-lint does not read; write the keys out"
-        return pointer, _at(_dotted(path), message) if path else message, True
+        allowed = list(schema.get("properties", {}))
+        return [(f"{pointer}/{escape_pointer_token(name)}",
+                 _at(where, _unknown_key(name, allowed)), True)
+                for name in value if name not in allowed]
     if keyword == "required":
         missing = [k for k in spec if isinstance(value, dict) and k not in value]
-        if custom:
-            text = custom
-        else:
-            names = ", ".join(repr(k) for k in missing)
-            text = f"missing required key{'s' if len(missing) > 1 else ''} {names}"
-        return pointer, _at(where, text), True
-    if custom:
-        return pointer, _at(where, custom), at_key
+        names = ", ".join(repr(k) for k in missing)
+        text = custom or f"missing required key{'s' if len(missing) > 1 else ''} {names}"
+        return [(pointer, _at(where, text), True)]
+    return [(pointer, _at(where, custom or _value_message(keyword, value, spec, error)), False)]
+
+
+def _unknown_key(name: str, allowed: list[str]) -> str:
+    if name == "<<":
+        return ("merge keys (<<) are a YAML 1.1 extension ragft-lint does not read; "
+                "write the keys out")
+    return f"unknown key {name!r}{_did_you_mean(name, allowed)}"
+
+
+def _value_message(keyword: str, value: Any, spec: Any, error: ValidationError) -> str:
     if keyword == "enum":
         options = ", ".join(str(o) for o in spec)
         hint = _did_you_mean(value, [str(o) for o in spec]) if isinstance(value, str) else ""
-        message = f"{_show(value)} is not one of {options}{hint}"
-    elif keyword == "const":
-        message = f"{_show(value)} is not supported; use {_show(spec)}"
-    elif keyword == "type":
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in ([spec] if isinstance(spec, str) else spec))
+        return f"{_show(value)} is not one of {options}{hint}"
+    if keyword == "const":
+        return f"{_show(value)} is not supported; use {_show(spec)}"
+    if keyword == "type":
+        types = [spec] if isinstance(spec, str) else spec
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         message = f"expected {expected}, got {_kind(value)}"
         if spec == "boolean" and isinstance(value, str) and value in YAML11_BOOLEANS:
             message += (f"; YAML 1.2 reads {value!r} as a string, not a boolean "
                         "(it was one in YAML 1.1): write true or false")
-    elif keyword in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
-        message = "must not be empty"
-    elif keyword == "minItems":
-        message = f"must have at least {spec} item{'s' if spec != 1 else ''}"
-    elif keyword == "minimum":
-        message = f"{_show(value)} is less than the minimum {spec}"
-    elif keyword in ("format", "pattern") and spec in ("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
-        message = f"{_show(value)} is not a valid date (YYYY-MM-DD)"
-    else:
-        message = error.message
-    return pointer, _at(where, message), at_key
+        return message
+    if keyword in ("minLength", "pattern") and isinstance(value, str) and not value.strip():
+        return "must not be empty"
+    if keyword == "minItems":
+        return f"must have at least {spec} item{'s' if spec != 1 else ''}"
+    if keyword == "minimum":
+        return f"{_show(value)} is less than the minimum {spec}"
+    if keyword in ("format", "pattern") and spec in ("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
+        return f"{_show(value)} is not a valid date (YYYY-MM-DD)"
+    return error.message
 
 
 def _at(where: str, message: str) -> str:

@@ -32,7 +32,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 class JsonReporter(Reporter):
     def start(self) -> None:
-        self.stream.write('{"version": %s, "findings": [' % json.dumps(self.context.tool_version))
+        self.stream.write(f'{{"version": {json.dumps(self.context.tool_version)}, "findings": [')
         self._first = True
 
     def file(self, result: FileResult) -> None:

@@ -90,10 +90,23 @@ class _MainWrapper:
         raise SystemExit(main(args))
 
 
+def console_script() -> str:
+    """The installed `ragft-lint` script of the interpreter running the tests.
+
+    Looked up beside sys.executable, not on PATH: CI runs `.venv/bin/python -m pytest`
+    without activating the venv.
+    """
+    import sys
+
+    script = Path(sys.executable).parent / "ragft-lint"
+    assert script.exists(), f"{script} missing: install the package (pip install -e '.[test]')"
+    return str(script)
+
+
 def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
     """Run `check --format json` in-process; (exit code, parsed report)."""
     result = run_cli("check", "--format", "json", *map(str, paths), *extra)
     return result.exit_code, json.loads(result.stdout)
 
 
-__all__ = ["BASE_MANIFEST", "check_json", "cli", "make_manifest", "run_cli", "to_yaml"]
+__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "make_manifest", "run_cli", "to_yaml"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from ragft_lint import __version__
 from ragft_lint.cli import FORMATS
 from ragft_lint.reporters import REPORTER_BY_NAME
-from tests.conftest import check_json, make_manifest, run_cli, to_yaml
+from tests.conftest import check_json, console_script, make_manifest, run_cli, to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) "
@@ -174,8 +173,7 @@ def test_colour_on_a_terminal_unless_no_color(write_manifest) -> None:
     """A real pseudo-terminal: colour by default, none when NO_COLOR is set."""
     pty = pytest.importorskip("pty")
     path = write_manifest(make_manifest(approach="fine-tune"))
-    script = shutil.which("ragft-lint")
-    assert script, "the console script is installed with the package"
+    script = console_script()
 
     def run_in_pty(env: dict[str, str]) -> bytes:
         main, child = pty.openpty()
@@ -202,7 +200,7 @@ def test_colour_on_a_terminal_unless_no_color(write_manifest) -> None:
 
 def test_installed_console_script_end_to_end(tmp_path: Path) -> None:
     """The real console script, from a folder unrelated to the checkout."""
-    script = shutil.which("ragft-lint") or str(Path(sys.executable).parent / "ragft-lint")
+    script = console_script()
     (tmp_path / "llm-project.yaml").write_text(to_yaml(make_manifest(approach="fine-tune")),
                                                encoding="utf-8")
     proc = subprocess.run([script, "check", "--format", "json"], cwd=tmp_path,

@@ -109,4 +109,5 @@ def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, di
     return result.exit_code, json.loads(result.stdout)
 
 
-__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "make_manifest", "run_cli", "to_yaml"]
+__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "make_manifest", "run_cli",
+           "to_yaml"]

@@ -54,9 +54,8 @@ class Manifest:
         alias, which is where a reader has to look.
         """
         while True:
-            spans = self.key_spans if key else self.value_spans
-            found = spans.get(pointer) or self.key_spans.get(pointer)
-            if found is not None:
+            found = (key and self.key_spans.get(pointer)) or self.value_spans.get(pointer)
+            if found:
                 return found
             if not pointer:
                 return Span(1, 1)

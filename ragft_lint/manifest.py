@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ragft_lint.conformance import check_conformance
 from ragft_lint.errors import ManifestError
 from ragft_lint.finding import Span
 from ragft_lint.rules import UNREADABLE_FILE
@@ -217,7 +218,7 @@ def compose(text: str, limits: Limits = Limits()) -> tuple[Any, dict[str, Span],
     """Compose one YAML document into (data, value spans by pointer, key spans by pointer)."""
     from ruamel.yaml import events
 
-    parser = _make_parser(text)
+    parser = make_parser(text)
     value_spans: dict[str, Span] = {}
     key_spans: dict[str, Span] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -318,10 +319,12 @@ def compose(text: str, limits: Limits = Limits()) -> tuple[Any, dict[str, Span],
     if documents == 0:
         raise ManifestError("file holds no YAML document (it is empty or only comments); "
                             "expected a manifest mapping")
+    check_conformance(text)
     return root, value_spans, key_spans
 
 
-def _make_parser(text: str) -> Any:
+def make_parser(text: str) -> Any:
+    """ruamel.yaml's C parser over `text` (its pure-Python parser where the C one is missing)."""
     try:
         from _ruamel_yaml import CParser
     except ImportError:  # no C extension (e.g. PyPy): the pure parser yields the same events

@@ -50,6 +50,14 @@ def only_finding(path: Path, *extra: str) -> dict:
     ("a: " + "9" * 5000 + "\n", "RFT002", 1, "too large"),
     ("[" * 200 + "]" * 200, "RFT002", 1, "nesting deeper than"),
     ("a: \x07\n", "RFT002", 1, "invalid YAML"),
+    # YAML 1.2 rules libyaml itself lets through (ragft_lint/conformance.py):
+    ('key: "value"# no space\n', "RFT002", 1, "comment must be separated"),
+    ("key: [a, b]#x\n", "RFT002", 1, "comment must be separated"),
+    ("block: ># comment\n  text\n", "RFT002", 1, "block scalar header"),
+    ("list: [-, b]\n", "RFT002", 1, "'-' cannot start a plain scalar"),
+    ("flow: [a,\nb]\n", "RFT002", 2, "indented no more than its parent"),
+    ('quoted: "a\nb"\n', "RFT002", 2, "indented no more than its parent"),
+    ('quoted: "a\n\tb"\n', "RFT002", 2, "indent it with spaces"),
 ])
 def test_bad_yaml(write_manifest, text: str, rule: str, line: int, words: str) -> None:
     finding = only_finding(write_manifest(text))
@@ -73,6 +81,16 @@ def test_aliases_within_bounds_are_read(write_manifest) -> None:
                                  "project: &name support-assistant\nowner: *name")
     code, report = check_json(write_manifest(text))
     assert (code, report["findings"]) == (0, [])
+
+
+@pytest.mark.parametrize("text", [
+    "project: 'x'  # a comment\nowner: http://example.com/#anchor\n",
+    "metadata: {\n  a: [1,\n    2],\n}\n",  # closing bracket at the parent's column
+    'description: "a long\n  sentence"\n',
+    "metadata:\n  links: [\"a#b\", c#d]\n",
+])
+def test_conforming_yaml_is_not_refused(text: str) -> None:
+    compose(text)  # raises ManifestError if refused
 
 
 def test_yaml11_boolean_message_says_why(write_manifest) -> None:

@@ -1,0 +1,161 @@
+"""YAML 1.2 rules that libyaml (ruamel.yaml's C parser) does not enforce.
+
+The YAML project's own test suite has invalid documents that libyaml accepts; read as a
+manifest they would surface as confusing schema errors instead of the syntax error they
+are. Three rules cover nearly all of them (the suite's cases in brackets):
+
+- a comment must be separated from what precedes it by white space (9JBA, CVW2, SU5Z,
+  X4QW, MUS6/00);
+- in a flow collection, a plain scalar cannot start with "-" followed by a space, a flow
+  indicator or the end of the line (G5U8, YJV2);
+- a flow collection or quoted scalar that continues onto further lines must indent them
+  more than its parent block collection, with spaces (9C9N, QB6E, DK95/01, Y79Y/003).
+  Lines that only close the collection (`]`, `}`) are let through: writing them at the
+  parent's column is common and every YAML library reads them the same way.
+
+Each rule is only checked when a cheap look at the text says it could be broken, so a
+typical manifest costs no second pass.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from ragft_lint.errors import ManifestError
+
+_GLUED_HASH = re.compile(r"\S#")
+_FLOW_DASH = re.compile(r"[\[{,]\s*-")
+_NOT_AFTER_DASH = frozenset(" \t,[]{}")
+# A tab-indented line, or a bracket not closed on its own line.
+_OPEN_LINE = re.compile(r"^\t|\[[^\]\n]*$|\{[^}\n]*$", re.M)
+_QUOTED_LINE = re.compile(r"^.*[\"'].*$", re.M)
+
+
+def check_conformance(text: str) -> None:
+    """Raise ManifestError for the first violation of the rules above (the text parses)."""
+    # str.find and `in` run at C speed; the regular expressions only where they can match.
+    check_hash = _has_glued_hash(text)
+    has_flow = "[" in text or "{" in text
+    check_dash = has_flow and _FLOW_DASH.search(text) is not None
+    check_indent = (((has_flow or "\t" in text) and _OPEN_LINE.search(text) is not None)
+                    or (('"' in text or "'" in text) and any(
+                        line.count('"') % 2 or line.count("'") % 2
+                        for line in _QUOTED_LINE.findall(text))))
+    if check_hash or check_dash or check_indent:
+        _scan(text, text.split("\n"), check_hash=check_hash, check_dash=check_dash,
+              check_indent=check_indent)
+
+
+def _has_glued_hash(text: str) -> bool:
+    at = text.find("#", 1)
+    while at != -1:
+        if not text[at - 1].isspace():
+            return True
+        at = text.find("#", at + 1)
+    return False
+
+
+def _scan(text: str, lines: list[str], *, check_hash: bool, check_dash: bool,
+          check_indent: bool) -> None:
+    from ruamel.yaml import events
+
+    from ragft_lint.manifest import make_parser
+
+    parser = make_parser(text)
+    block_columns: list[int] = []  # columns of the open block collections
+    open_flows: list[Any] = []  # start marks of the open flow collections
+    spans: list[tuple[int, int]] = []  # character ranges of scalars, aliases and properties
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is events.ScalarEvent:
+            spans.append((event.start_mark.index, event.end_mark.index))
+            if check_dash and open_flows and event.implicit[0]:
+                _check_flow_dash(event)
+            if event.style in ("|", ">"):
+                _check_block_header(event, lines)
+            elif (check_indent and not open_flows and event.style in ('"', "'")
+                  and event.end_mark.line > event.start_mark.line):
+                _check_continuation(lines, event.start_mark.line, event.end_mark.line,
+                                    _parent_column(block_columns), "quoted scalar",
+                                    skip_syntax=False)
+        elif kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
+            spans.append((event.start_mark.index, event.end_mark.index))
+            if event.flow_style:
+                open_flows.append(event.start_mark)
+            else:
+                block_columns.append(event.start_mark.column)
+        elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
+            if open_flows:  # block collections cannot sit inside a flow one
+                start = open_flows.pop()
+                if check_indent and not open_flows and event.end_mark.line > start.line:
+                    _check_continuation(lines, start.line, event.end_mark.line,
+                                        _parent_column(block_columns), "flow collection",
+                                        skip_syntax=True)
+            elif block_columns:
+                block_columns.pop()
+        elif kind is events.AliasEvent:
+            spans.append((event.start_mark.index, event.end_mark.index))
+        elif kind is events.StreamEndEvent:
+            break
+    if check_hash:
+        _check_comments(text, spans)
+
+
+def _parent_column(block_columns: list[int]) -> int:
+    return block_columns[-1] if block_columns else -1
+
+
+def _error(message: str, line: int, column: int) -> ManifestError:
+    return ManifestError(f"invalid YAML: {message}", line=line + 1, column=column + 1)
+
+
+def _check_flow_dash(event: Any) -> None:
+    value: str = event.value
+    if value.startswith("-") and (len(value) == 1 or value[1] in _NOT_AFTER_DASH):
+        raise _error("'-' cannot start a plain scalar inside a flow collection "
+                     "(quote it, or use a block sequence)",
+                     event.start_mark.line, event.start_mark.column)
+
+
+def _check_block_header(event: Any, lines: list[str]) -> None:
+    line = lines[event.start_mark.line]
+    at = line.find(event.style, event.start_mark.column)
+    end = at + 1
+    while end < len(line) and line[end] in "123456789+-":
+        end += 1
+    if at >= 0 and end < len(line) and line[end] not in " \t":
+        raise _error("a block scalar header must be followed by a space or the end of "
+                     "the line", event.start_mark.line, end)
+
+
+def _check_continuation(lines: list[str], first: int, last: int, parent: int, what: str, *,
+                        skip_syntax: bool) -> None:
+    for number in range(first + 1, min(last, len(lines) - 1) + 1):
+        line = lines[number]
+        content = line.lstrip(" ")
+        if not content.strip():
+            continue
+        if skip_syntax and content.lstrip(" \t")[0] in "#]}":
+            continue
+        if len(line) - len(content) <= parent:
+            raise _error(f"this {what} continues on a line indented no more than its parent "
+                         f"(column {parent + 1}); indent it with spaces", number, 0)
+
+
+def _check_comments(text: str, spans: list[tuple[int, int]]) -> None:
+    spans.sort()
+    starts = [start for start, _ in spans]
+    for match in _GLUED_HASH.finditer(text):
+        at = match.start() + 1
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and spans[index][0] <= at < spans[index][1]:
+            continue  # a '#' inside a scalar, an anchor or a tag is content
+        line_start = text.rfind("\n", 0, at) + 1
+        if text.startswith("%TAG", line_start):
+            continue  # a tag prefix may contain '#'
+        line = text.count("\n", 0, at)
+        raise _error("a comment must be separated from what precedes it by a space",
+                     line, at - line_start)

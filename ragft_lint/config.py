@@ -48,9 +48,14 @@ class ConfigFile:
     section: str = ""  # "tool.ragft-lint" in pyproject.toml, "" for .ragft-lint.toml
 
     def where(self, key: str) -> str:
-        """`path:line` of `key` (dotted, e.g. `severity.RFT401`) when it can be found."""
-        line = _line_of(self.text, self.section, key)
-        return f"{self.path}:{line}" if line else self.path
+        """`path:line` of `key` (dotted, e.g. `severity.RFT401`), else of its nearest parent
+        key that can be found (an inline table), else just the path."""
+        parts = key.split(".")
+        for depth in range(len(parts), 0, -1):
+            line = _line_of(self.text, self.section, ".".join(parts[:depth]))
+            if line:
+                return f"{self.path}:{line}"
+        return self.path
 
     def describe_key(self, key: str) -> str:
         return f"[{self.section}] {key}" if self.section else key

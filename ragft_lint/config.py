@@ -177,13 +177,21 @@ def find_config_file(start: str | None = None) -> str | None:
 
 
 def _has_section(pyproject: str) -> bool:
-    # A cheap look before parsing: most pyproject.toml files on the way up are not ours.
     try:
         with open(pyproject, encoding="utf-8", errors="replace") as handle:
             text = handle.read()
     except OSError:
         return False
-    return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?ragft-lint[\"']?\s*[.\]]", text, re.M) is not None
+    # Most pyproject.toml files on the way up are not ours: a substring test spares parsing
+    # them. The parse then decides, whichever TOML spelling the table uses.
+    if "ragft-lint" not in text:
+        return False
+    try:
+        document = _toml().loads(text)
+    except Exception:  # broken TOML that mentions us: read_config_file reports it
+        return True
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "ragft-lint" in tool
 
 
 def read_config_file(path: str) -> ConfigFile:

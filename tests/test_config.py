@@ -250,3 +250,21 @@ def test_show_config_with_no_file(project: Path) -> None:
     assert result.exit_code == 0
     assert "# configuration file: none" in result.stdout
     assert 'fail-on = "error"  # default' in result.stdout
+
+
+def test_pyproject_mentioning_the_tool_elsewhere_is_not_a_configuration(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / ".ragft-lint.toml").write_text('fail-on = "warning"\n')
+    sub = project / "pkg"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text('[project]\nname = "pkg"\n'
+                                        'dependencies = ["ragft-lint>=0.1"]\n')
+    monkeypatch.chdir(sub)
+    assert f"# configuration file: {project / '.ragft-lint.toml'}" in run_cli(
+        "check", "--show-config").stdout
+
+
+def test_pyproject_table_in_dotted_spelling_is_found(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool]\nragft-lint.fail-on = "warning"\n'
+                                            'ragft-lint.params.min-labeled-examples = 500\n')
+    assert rules_found() == (1, [("RFT402", "warning")])

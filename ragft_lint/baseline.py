@@ -87,13 +87,9 @@ class Baseline:
             return result
         return replace(result, findings=tuple(kept), baselined=result.baselined + dropped)
 
-    @property
-    def unmatched(self) -> int:
-        """Recorded findings not met so far in this run (fixed, or in files not checked)."""
-        return sum(count for count in self.count_by_key.values() if count > 0)
-
 
 def recordable(finding: Finding) -> bool:
+    """Whether a baseline records `finding` (not waived, not an unreadable file)."""
     return not finding.waived and finding.rule not in NEVER_BASELINED
 
 

@@ -18,7 +18,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -453,7 +453,3 @@ def _table_line(lines: Sequence[str], table: str) -> int | None:
             return number
     return None
 
-
-def kebab_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Policy parameter names as configuration spells them."""
-    return {name.replace("_", "-"): value for name, value in params.items()}

@@ -50,7 +50,31 @@ def build_pack(settings: Settings) -> tuple[PolicyPack, list[PolicySource]]:
     sources = load_sources(settings.policy_paths, entry_points=settings.entry_points)
     policies = [policy for source in sources for policy in source.policies]
     defaults_only = PolicyPack(policies)  # raises for a duplicate id, naming both files
-    return PolicyPack(policies, settings.policy_params(defaults_only)), sources
+    params = settings.policy_params(defaults_only)
+    pack = PolicyPack(policies, params)
+    _check_overridden_conditions(pack, params, settings)
+    return pack, sources
+
+
+def _check_overridden_conditions(pack: PolicyPack, params: dict[str, Any],
+                                 settings: Settings) -> None:
+    """A configured value must keep each condition that uses it a valid JSON Schema (a
+    string parameter used as a `pattern` must still be a regular expression)."""
+    if not params:
+        return
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for policy in pack.policies:
+        used = sorted(set(policy.params) & set(params))
+        if not used:
+            continue
+        error = next(iter(meta.iter_errors(policy.condition(pack.params))), None)
+        if error is not None:
+            key = "params." + used[0].replace("_", "-")
+            raise settings.error(key, f"makes the condition of {policy.id} ({policy.source}) "
+                                 f"invalid: {error.message}")
 
 
 def load_sources(folders: Sequence[str] = (), *, entry_points: bool = True) -> list[PolicySource]:

@@ -210,10 +210,10 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
     except ValueError as exc:
         raise PolicyError(f"invalid policy: message: {exc}",
                           where=f"{policy.source}:{manifest.span('/message').line}") from None
-    for _, name, spec, conversion in string.Formatter().parse(policy.message):
-        if name is not None and (spec or conversion):
+    for _, field_name, spec, conversion in string.Formatter().parse(policy.message):
+        if field_name is not None and (spec or conversion):
             raise PolicyError(
-                f"invalid policy: message field {{{name}...}} has a conversion or format "
+                f"invalid policy: message field {{{field_name}...}} has a conversion or format "
                 "spec; message fields are plain names such as {value}",
                 where=f"{policy.source}:{manifest.span('/message').line}")
     for name in fields:

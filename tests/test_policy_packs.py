@@ -329,3 +329,23 @@ def test_malformed_policy_exits_2_with_file_line_and_problem(
     assert problem in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_configured_value_that_breaks_a_condition_is_a_config_error(project: Path,
+                                                                    tmp_path: Path) -> None:
+    folder = tmp_path / "pattern-pack"
+    folder.mkdir()
+    text = ACME001.read_text().replace(
+        "customer_facing_interpretability: high",
+        "customer_facing_interpretability: high\n  project_pattern: '^[a-z-]+$'").replace(
+        "        customer_facing: {const: true}\n",
+        "        customer_facing: {const: true}\n"
+        "    project: {pattern: {$param: project_pattern}}\n")
+    (folder / "p.yaml").write_text(text)
+    assert found("--policies", str(folder)) == (1, ["ACME001"])
+    config = project / ".ragft-lint.toml"
+    config.write_text("[params]\nproject-pattern = '(['\n")
+    result = run_cli("check", "--policies", str(folder))
+    assert result.exit_code == 2
+    assert (f"{config}:2: params.project-pattern: makes the condition of ACME001 "
+            f"({folder / 'p.yaml'}) invalid: '([' is not a 'regex'") in result.stderr

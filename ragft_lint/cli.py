@@ -31,15 +31,38 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
-              help="Lowest severity that fails the run (exit 1).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Lowest severity that fails the run (exit 1). [default: error, or the "
+                   "configuration's fail-on]")
 @click.option("--show-fixes", is_flag=True, help="Print how to fix each finding under it.")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto",
               show_default=True, help="Colour text output (auto: on a terminal, unless NO_COLOR).")
 @click.option("--max-size", type=click.IntRange(min=1), default=1 << 20, show_default=True,
               metavar="BYTES", help="Largest manifest file read.")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: bool,
-          color: str, max_size: int) -> int:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Configuration file to use instead of searching for .ragft-lint.toml or "
+                   "pyproject.toml [tool.ragft-lint] from the working directory up.")
+@click.option("--show-config", is_flag=True,
+              help="Print the effective configuration and where each value came from; exit.")
+@click.option("--select", multiple=True, metavar="IDS",
+              help="Run only these policy rules (ids or prefixes, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="IDS",
+              help="Do not run these policy rules (ids or prefixes, comma-separated).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files and folders matching GLOB when searching folders.")
+@click.option("--policies", multiple=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=str),
+              help="Add the policy files in DIR to the built-in pack (repeatable).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
+              metavar="FILE", help="Report only findings that FILE does not record.")
+@click.option("--write-baseline", "write_baseline_path", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Record every current finding in FILE (for --baseline) and exit 0.")
+def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, show_fixes: bool,
+          color: str, max_size: int, config_path: str | None, show_config: bool,
+          select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
+          policies: tuple[str, ...], baseline_path: str | None,
+          write_baseline_path: str | None) -> int:
     """Check manifests. PATHS are files or folders (searched for llm-project.yaml/.yml);
     none means the current folder.
 
@@ -48,28 +71,69 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: 
       ragft-lint check
       ragft-lint check services/ --fail-on warning
       ragft-lint check llm-project.yaml --format json
+      ragft-lint check --write-baseline ragft-baseline.json   # adopt on an existing repo
+      ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
     """
+    from ragft_lint.config import Overrides, render, resolve
     from ragft_lint.engine import Engine
-    from ragft_lint.finding import Severity
     from ragft_lint.manifest import Limits
-    from ragft_lint.policy import PolicyPack, load_builtin_policies
+    from ragft_lint.packs import build_pack
     from ragft_lint.reporters import ReportContext, reporter_class
     from ragft_lint.rules import CORE_RULES
     from ragft_lint.runner import run_check
 
-    pack = PolicyPack(load_builtin_policies())
-    engine = Engine(pack, limits=Limits(max_bytes=max_size))
+    if baseline_path and write_baseline_path:
+        raise click.UsageError("--baseline and --write-baseline cannot be used together: "
+                               "--write-baseline records every current finding afresh")
+    settings = resolve(config_path, Overrides(
+        fail_on=fail_on, select=select or None, ignore=ignore or None,
+        exclude=exclude or None, policies=policies))
+    pack, sources = build_pack(settings)
+    engine = Engine(pack, limits=Limits(max_bytes=max_size),
+                    severity_by_rule=settings.severity_by_rule(pack),
+                    disabled=settings.disabled_rules(pack))
+    if show_config:
+        click.echo(render(settings, pack, [(s.label, len(s.policies)) for s in sources]), nl=False)
+        return 0
+    if write_baseline_path:
+        from ragft_lint.baseline import record_check
+
+        recorded, files = record_check(write_baseline_path, paths, engine, settings.exclude)
+        click.echo(f"Wrote {write_baseline_path}: {recorded} finding{'s' * (recorded != 1)} "
+                   f"recorded from {files} file{'s' * (files != 1)}.")
+        return 0
+    if baseline_path:
+        from ragft_lint.baseline import Baseline
+
+        engine.baseline = Baseline.load(baseline_path)
     stream = sys.stdout
     context = ReportContext(
         rules=[*CORE_RULES, *(p.rule for p in pack.policies)], tool_version=__version__,
         color=use_color(color, stream), show_fixes=show_fixes)
     reporter = reporter_class(output_format)(stream, context)
-    threshold = Severity(fail_on)
-    summary = run_check(paths, engine, [reporter], threshold)
+    summary = run_check(paths, engine, [reporter], settings.fail_on, settings.exclude)
     if summary.files_checked == 0:
         click.echo("ragft-lint: warning: no llm-project.yaml found in "
                    + (", ".join(paths) or "the current folder"), err=True)
     return summary.exit_code
+
+
+@cli.command("test-policies")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("-v", "--verbose", is_flag=True, help="One line per example.")
+def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
+    """Run every policy's embedded examples: fail examples must produce the policy's rule,
+    pass examples must not. PATHS are policy folders or files; none means the built-in
+    pack. Exit 1 if an example fails, 2 if a policy is malformed.
+
+    \b
+    Examples:
+      ragft-lint test-policies
+      ragft-lint test-policies examples/policies
+    """
+    from ragft_lint.policy_testing import run_policy_tests
+
+    return run_policy_tests(paths, sys.stdout, verbose=verbose)
 
 
 def use_color(choice: str, stream: TextIO) -> bool:

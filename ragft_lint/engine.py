@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragft_lint.errors import ManifestError
 from ragft_lint.finding import Finding, Severity
@@ -28,6 +28,9 @@ from ragft_lint.rules import (
 )
 from ragft_lint.schema import validate_manifest
 
+if TYPE_CHECKING:
+    from ragft_lint.baseline import Baseline
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -37,6 +40,7 @@ class FileResult:
     findings: tuple[Finding, ...]
     policies_run: bool
     rules_run: tuple[str, ...] = ()  # ids of the rules evaluated (for per-rule test reports)
+    baselined: int = 0  # findings dropped because the baseline records them
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Engine:
     today: dt.date | None = None
     severity_by_rule: dict[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
+    baseline: Baseline | None = None
 
     def check(self, path: str) -> FileResult:
         try:
@@ -60,6 +65,10 @@ class Engine:
         return self.check_manifest(manifest)
 
     def check_manifest(self, manifest: Manifest) -> FileResult:
+        result = self._check_manifest(manifest)
+        return self.baseline.apply(result) if self.baseline is not None else result
+
+    def _check_manifest(self, manifest: Manifest) -> FileResult:
         schema_findings = validate_manifest(manifest)
         if schema_findings:
             skipped = Finding(
@@ -71,7 +80,8 @@ class Engine:
                               policies_run=False)
         findings = [self._adjust(f) for f in self.pack.evaluate(manifest)
                     if f.rule not in self.disabled]
-        findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today())
+        findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today(),
+                                 disabled=self.disabled)
         rules_run = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
         return FileResult(manifest.path, tuple(sorted(findings)), True, rules_run)
 
@@ -83,10 +93,12 @@ class Engine:
 
 
 def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyPack,
-                  today: dt.date) -> list[Finding]:
+                  today: dt.date, disabled: frozenset[str] = frozenset()) -> list[Finding]:
     """Mark waived findings; add findings for expired, invalid and unused waivers.
 
     A waiver applies up to and including its `expires` day (the day after, it no longer does).
+    A waiver for a rule the configuration switched off is not reported as unused: it may be
+    needed again where the rule runs.
     """
     data: dict[str, Any] = manifest.data
     out: list[Finding] = []
@@ -122,7 +134,7 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
             used.add(finding.rule)
         out.append(finding)
     for rule_id, index in index_by_rule.items():
-        if rule_id not in used:
+        if rule_id not in used and rule_id not in disabled:
             out.append(_waiver_finding(manifest, f"/waivers/{index}/rule", UNUSED_WAIVER,
                                        f"unused waiver: {rule_id} reports nothing in this "
                                        "manifest; remove the waiver"))

@@ -209,6 +209,12 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
     except ValueError as exc:
         raise PolicyError(f"invalid policy: message: {exc}",
                           where=f"{policy.source}:{manifest.span('/message').line}") from None
+    for _, field_name, spec, conversion in string.Formatter().parse(policy.message):
+        if field_name is not None and (spec or conversion):
+            raise PolicyError(
+                f"invalid policy: message field {{{field_name}...}} has a conversion or format "
+                "spec; message fields are plain names such as {value}",
+                where=f"{policy.source}:{manifest.span('/message').line}")
     for name in fields:
         if name not in allowed:
             raise PolicyError(
@@ -221,11 +227,57 @@ def _check_condition(policy: Policy, manifest: Manifest) -> None:
     """`when`, with the default parameters substituted, must be a valid JSON Schema."""
     from jsonschema import Draft202012Validator
 
-    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-    for error in meta.iter_errors(policy.condition(policy.params)):
+    condition = policy.condition(policy.params)
+    # The format checker makes `pattern: "(["` an error here rather than a crash mid-run.
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for error in meta.iter_errors(condition):
         pointer = "/when" + "".join(f"/{p}" for p in error.absolute_path)
         raise PolicyError(f"invalid policy: 'when' is not a valid JSON Schema: {error.message}",
                           where=f"{policy.source}:{manifest.span(pointer).line}")
+    for pointer, problem in _iter_reference_problems(condition, condition, "/when"):
+        raise PolicyError(f"invalid policy: {problem}",
+                          where=f"{policy.source}:{manifest.span(pointer).line}")
+
+
+# Keywords whose value maps names to subschemas: the names are not keywords themselves.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
+                          "dependentSchemas"})
+# A condition is self-contained: nothing may make jsonschema look outside it (no remote
+# documents are ever fetched, and a dangling reference would fail only mid-run).
+_FORBIDDEN_KEYWORDS = ("$id", "$schema", "$anchor", "$dynamicRef", "$dynamicAnchor",
+                       "$recursiveRef", "$recursiveAnchor")
+
+
+def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_reference_problems(value, root, f"{pointer}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    for keyword in _FORBIDDEN_KEYWORDS:
+        if keyword in node:
+            yield (f"{pointer}/{keyword}", f"'when' may not use {keyword}: a condition is "
+                   "self-contained (put shared parts under $defs and use $ref: '#/$defs/NAME')")
+    ref = node.get("$ref")
+    if ref is not None:
+        if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+            yield (f"{pointer}/$ref", f"'when' may only $ref inside itself ('#/$defs/NAME'), "
+                   f"not {ref!r}")
+        elif resolve_pointer(root, ref[1:]) is None:
+            yield f"{pointer}/$ref", f"$ref {ref!r} points at nothing inside 'when'"
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for name, subschema in value.items():
+                yield from _iter_reference_problems(subschema, root,
+                                                    f"{pointer}/{key}/{_escape(name)}")
+        elif key not in ("const", "enum", "default", "examples"):  # data, not schemas
+            yield from _iter_reference_problems(value, root, f"{pointer}/{_escape(key)}")
+
+
+def _escape(token: str) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def _iter_param_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:

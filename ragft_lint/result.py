@@ -23,10 +23,12 @@ class Summary:
     count_by_severity: dict[Severity, int] = field(
         default_factory=lambda: dict.fromkeys(Severity, 0))
     waived: int = 0
+    baselined: int = 0  # findings the baseline records, dropped from the report
     failing: int = 0  # findings at or above the threshold, waived ones excluded
 
     def add(self, result: FileResult) -> None:
         self.files_checked += 1
+        self.baselined += result.baselined
         if not result.policies_run:
             self.files_skipped_policies += 1
         active = [f for f in result.findings if not f.waived]

@@ -48,6 +48,7 @@ class JsonReporter(Reporter):
             "files_skipped_policies": summary.files_skipped_policies,
             "counts": {s.value: summary.count_by_severity[s] for s in Severity},
             "waived": summary.waived,
+            "baselined": summary.baselined,
             "fail_on": summary.threshold.value,
             "failing": summary.failing,
         }

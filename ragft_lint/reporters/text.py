@@ -41,6 +41,8 @@ def summary_line(summary: Summary) -> str:
               for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
               if summary.count_by_severity[s]]
     waived = f", {summary.waived} waived" if summary.waived else ""
+    if summary.baselined:
+        waived += f", {summary.baselined} baselined"
     if not counts:
         text = f"All checks passed: {files} checked{waived}."
     else:

@@ -1,0 +1,168 @@
+"""Baseline: today's findings recorded in a file, so that only new ones are reported.
+
+This is how the gate is turned on in an existing monorepo without fixing everything first:
+`check --write-baseline FILE` records every current finding, `check --baseline FILE` then
+reports (and fails on) only findings that are not in it.
+
+A finding is identified by its file, rule and JSON pointer, never by its line: moving,
+reformatting or commenting a manifest does not make recorded findings new. Nor by its
+message, which quotes values (`labeled_examples is 200`) that may change while the problem
+stays the same. Several findings with one identity (two schema errors at one key) are
+recorded as a count; the baseline covers at most that many.
+
+File paths are stored relative to the baseline file's folder, `/`-separated, so the same
+baseline works from any working directory and on any OS.
+
+Baselined findings are dropped from the report and counted in the summary (`N baselined`),
+as ruff does; waived findings are never recorded (the waiver is already their record); and
+the findings that mean a file could not be read at all (RFT001 unreadable, RFT002 invalid
+YAML) are never recorded either: such a file hides all its other findings, and a recorded
+parse error would hide every later one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ragft_lint.discovery import iter_targets
+from ragft_lint.engine import Engine, FileResult
+from ragft_lint.errors import ConfigError
+from ragft_lint.finding import Finding
+from ragft_lint.rules import INVALID_YAML, UNREADABLE_FILE
+
+BASELINE_VERSION = 1
+NEVER_BASELINED = frozenset({UNREADABLE_FILE.id, INVALID_YAML.id})
+
+Key = tuple[str, str, str]  # (file relative to the baseline's folder, rule, pointer)
+
+
+@dataclass
+class Baseline:
+    """Recorded findings, consumed as matching findings are met during one run."""
+
+    path: str
+    count_by_key: Counter[Key]
+
+    @property
+    def root(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    @classmethod
+    def load(cls, path: str) -> Baseline:
+        """Read a baseline file; ConfigError names the file and what is wrong."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise ConfigError(f"cannot read baseline file: {reason}", where=path) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"baseline file is not valid JSON: {exc.msg} at line {exc.lineno}"
+                              f" column {exc.colno}", where=f"{path}:{exc.lineno}") from None
+        return cls(path, _parse(data, path))
+
+    def key(self, finding: Finding) -> Key:
+        return fingerprint(finding, self.root)
+
+    def apply(self, result: FileResult) -> FileResult:
+        """`result` without the findings this baseline records; they are counted instead."""
+        kept: list[Finding] = []
+        dropped = 0
+        for finding in result.findings:
+            if recordable(finding):
+                key = self.key(finding)
+                if self.count_by_key[key] > 0:
+                    self.count_by_key[key] -= 1
+                    dropped += 1
+                    continue
+            kept.append(finding)
+        if not dropped:
+            return result
+        return replace(result, findings=tuple(kept), baselined=result.baselined + dropped)
+
+
+def recordable(finding: Finding) -> bool:
+    """Whether a baseline records `finding` (not waived, not an unreadable file)."""
+    return not finding.waived and finding.rule not in NEVER_BASELINED
+
+
+def fingerprint(finding: Finding, root: str) -> Key:
+    """(file relative to `root` with `/` separators, rule, JSON pointer)."""
+    relative = os.path.relpath(os.path.abspath(finding.file), root)
+    return relative.replace(os.sep, "/"), finding.rule, finding.pointer
+
+
+def write_baseline(path: str, results: Iterable[FileResult]) -> int:
+    """Record every recordable finding of `results` in `path`; the number recorded."""
+    root = os.path.dirname(os.path.abspath(path))
+    counts: Counter[Key] = Counter(fingerprint(finding, root) for result in results
+                                   for finding in result.findings if recordable(finding))
+    entries = [{"file": file, "rule": rule, "pointer": pointer, "count": count}
+               for (file, rule, pointer), count in sorted(counts.items())]
+    # Written whole then renamed, so a failure never leaves half a baseline behind.
+    temporary = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            # One entry per line: a reviewer reads a baseline change as a plain diff.
+            handle.write(f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n'
+                         '  "findings": [')
+            handle.write(",".join("\n    " + json.dumps(entry, ensure_ascii=False)
+                                  for entry in entries))
+            handle.write("\n  ]\n}\n" if entries else "]\n}\n")
+        os.replace(temporary, path)
+    except OSError as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise ConfigError(f"cannot write baseline file: {exc.strerror or exc}",
+                          where=path) from None
+    return sum(counts.values())
+
+
+def record_check(path: str, paths: Sequence[str], engine: Engine,
+                 exclude: Sequence[str] = ()) -> tuple[int, int]:
+    """Check `paths` and write every finding to the baseline `path`: (recorded, files)."""
+    files = 0
+
+    def results() -> Iterator[FileResult]:
+        nonlocal files
+        for target in iter_targets(paths, exclude):
+            files += 1
+            if target.refusal is None:  # a refused file is RFT001, never recorded
+                yield engine.check(target.path)
+
+    return write_baseline(path, results()), files
+
+
+def _parse(data: Any, path: str) -> Counter[Key]:
+    def bad(message: str) -> ConfigError:
+        return ConfigError(f"not a ragft-lint baseline: {message} (write a new one with "
+                           "`ragft-lint check --write-baseline FILE`)", where=path)
+
+    if not isinstance(data, dict):
+        raise bad("expected a JSON object")
+    version = data.get("version")
+    if version != BASELINE_VERSION:
+        raise bad(f"version is {version!r}; this ragft-lint reads version {BASELINE_VERSION}")
+    unknown = sorted(set(data) - {"version", "tool", "findings"})
+    if unknown:
+        raise bad(f"unknown key {unknown[0]!r}")
+    entries = data.get("findings")
+    if not isinstance(entries, list):
+        raise bad("'findings' must be a list")
+    counts: Counter[Key] = Counter()
+    for index, entry in enumerate(entries):
+        if not (isinstance(entry, dict) and set(entry) == {"file", "rule", "pointer", "count"}
+                and all(isinstance(entry[k], str) for k in ("file", "rule", "pointer"))
+                and isinstance(entry["count"], int) and not isinstance(entry["count"], bool)
+                and entry["count"] > 0):
+            raise bad(f"findings[{index}] must be an object with string file, rule, pointer "
+                      "and a positive integer count")
+        counts[(entry["file"], entry["rule"], entry["pointer"])] += entry["count"]
+    return counts

@@ -1,0 +1,455 @@
+"""Configuration: `.ragft-lint.toml` or `[tool.ragft-lint]` in `pyproject.toml`.
+
+Finding the file: from the working directory up to the filesystem root, the first folder
+holding either file wins. In one folder `.ragft-lint.toml` wins over `pyproject.toml` (as
+ruff prefers `ruff.toml`): a dedicated file is the stronger statement of intent. A
+`pyproject.toml` without a `[tool.ragft-lint]` table is not a configuration and the walk goes
+on past it. `--config PATH` names the file instead and stops the search.
+
+The file is checked against `schemas/config.schema.json`; rule ids and parameter names are
+then checked against the rules actually loaded. Any mistake is a `ConfigError` naming the
+file, the line where it can be found, and the key: a typo must never silently switch a check
+off. Command-line options override the file, key by key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ragft_lint.errors import ConfigError
+from ragft_lint.finding import Severity
+from ragft_lint.rules import CORE_RULE_BY_ID
+
+if TYPE_CHECKING:
+    from ragft_lint.policy import PolicyPack
+
+CONFIG_FILE = ".ragft-lint.toml"
+PYPROJECT = "pyproject.toml"
+PYPROJECT_SECTION = "tool.ragft-lint"
+CONFIG_SCHEMA = "config.schema.json"
+
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A configuration file as read: its table and where it came from."""
+
+    path: str
+    data: dict[str, Any]
+    text: str = ""
+    section: str = ""  # "tool.ragft-lint" in pyproject.toml, "" for .ragft-lint.toml
+
+    def where(self, key: str) -> str:
+        """`path:line` of `key` (dotted, e.g. `severity.RFT401`), else of its nearest parent
+        key that can be found (an inline table), else just the path."""
+        parts = key.split(".")
+        for depth in range(len(parts), 0, -1):
+            line = _line_of(self.text, self.section, ".".join(parts[:depth]))
+            if line:
+                return f"{self.path}:{line}"
+        return self.path
+
+    def describe_key(self, key: str) -> str:
+        return f"[{self.section}] {key}" if self.section else key
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options that override the configuration (None: not given)."""
+
+    fail_on: str | None = None
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    exclude: Sequence[str] | None = None
+    policies: Sequence[str] = ()  # added to policy-paths, never replacing them
+    entry_points: bool | None = None
+
+
+@dataclass
+class Settings:
+    """The effective configuration of one run, and where each value came from."""
+
+    file: ConfigFile | None = None
+    fail_on: Severity = Severity.ERROR
+    select: tuple[str, ...] | None = None  # None: every rule
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # kebab-case, as written
+    exclude: tuple[str, ...] = ()
+    policy_paths: tuple[str, ...] = ()
+    entry_points: bool = True
+    source_by_key: dict[str, str] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        return self.source_by_key.get(key, DEFAULT)
+
+    def error(self, key: str, message: str) -> ConfigError:
+        """A ConfigError about `key`, naming the file (or the option) it came from."""
+        source = self.source(key.split(".", 1)[0])
+        if source == COMMAND_LINE or self.file is None:
+            option = "--" + key.split(".", 1)[0]
+            return ConfigError(f"{option}: {message}", where="command line")
+        return ConfigError(f"{self.file.describe_key(key)}: {message}",
+                           where=self.file.where(key))
+
+    # --- checks against the loaded rules ----------------------------------------------------
+
+    def policy_params(self, pack: PolicyPack) -> dict[str, Any]:
+        """`params` with snake_case names, each checked against the pack's declared params."""
+        out: dict[str, Any] = {}
+        for key, value in self.params.items():
+            name = key.replace("-", "_")
+            if name not in pack.defaults:
+                known = sorted(n.replace("_", "-") for n in pack.defaults)
+                raise self.error(f"params.{key}", "unknown policy parameter"
+                                 + _did_you_mean(key, known)
+                                 + f"; known: {', '.join(known) or 'none'}")
+            default = pack.defaults[name]
+            if _kind(value) != _kind(default):
+                raise self.error(f"params.{key}", f"expected {_kind(default)} (the default is "
+                                 f"{default!r}), got {value!r}")
+            out[name] = value
+        return out
+
+    def disabled_rules(self, pack: PolicyPack) -> frozenset[str]:
+        """Ids of the policy rules `select` and `ignore` switch off (ignore wins)."""
+        policy_ids = list(pack.policy_by_id)
+        known = [*CORE_RULE_BY_ID, *policy_ids]
+        enabled = set(policy_ids)
+        if self.select is not None:
+            for selector in self.select:
+                self._check_selector("select", selector, known)
+            enabled = {rule for rule in policy_ids if _selected(rule, self.select)}
+        for selector in self.ignore:
+            self._check_selector("ignore", selector, known)
+            if all(rule in CORE_RULE_BY_ID for rule in known if rule.startswith(selector)):
+                raise self.error("ignore", f"{selector} names core rules only; core rules "
+                                 "(RFT001-RFT007: unreadable files, invalid YAML, schema "
+                                 "violations, waivers) cannot be ignored")
+            enabled -= {rule for rule in policy_ids if rule.startswith(selector)}
+        return frozenset(set(policy_ids) - enabled)
+
+    def severity_by_rule(self, pack: PolicyPack) -> dict[str, Severity]:
+        """Per-rule severity overrides, each naming a loaded policy rule."""
+        for rule in self.severity:
+            if rule in CORE_RULE_BY_ID:
+                raise self.error(f"severity.{rule}", "core rules (RFT001-RFT007) keep their "
+                                 "severity; only policy rules can be overridden")
+            if rule not in pack.policy_by_id:
+                raise self.error(f"severity.{rule}", "unknown rule id"
+                                 + _did_you_mean(rule, list(pack.policy_by_id)))
+        return dict(self.severity)
+
+    def _check_selector(self, key: str, selector: str, known: Sequence[str]) -> None:
+        if not any(rule.startswith(selector) for rule in known):
+            raise self.error(key, f"{selector!r} matches no rule id"
+                             + _did_you_mean(selector, list(known)))
+
+
+def _selected(rule: str, selectors: Iterable[str]) -> bool:
+    return any(rule.startswith(selector) for selector in selectors)
+
+
+# --- finding and reading the file ---------------------------------------------------------
+
+def find_config_file(start: str | None = None) -> str | None:
+    """The configuration file that applies in `start` (default: the working directory)."""
+    folder = os.path.abspath(start or os.getcwd())
+    while True:
+        dedicated = os.path.join(folder, CONFIG_FILE)
+        if os.path.isfile(dedicated):
+            return dedicated
+        pyproject = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_section(pyproject):
+            return pyproject
+        parent = os.path.dirname(folder)
+        if parent == folder:  # the filesystem root
+            return None
+        folder = parent
+
+
+def _has_section(pyproject: str) -> bool:
+    try:
+        with open(pyproject, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    # Most pyproject.toml files on the way up are not ours: a substring test spares parsing
+    # them. The parse then decides, whichever TOML spelling the table uses.
+    if "ragft-lint" not in text:
+        return False
+    try:
+        document = _toml().loads(text)
+    except Exception:  # broken TOML that mentions us: read_config_file reports it
+        return True
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "ragft-lint" in tool
+
+
+def read_config_file(path: str) -> ConfigFile:
+    """Parse and validate one configuration file; ConfigError names the file and key."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration file: {exc.strerror or exc}",
+                          where=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("configuration file is not UTF-8 text", where=path) from None
+    toml = _toml()
+    try:
+        document = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=path) from None
+    if os.path.basename(path) == PYPROJECT:
+        table = document.get("tool", {}).get("ragft-lint")
+        if table is None:
+            raise ConfigError(f"no [{PYPROJECT_SECTION}] table", where=path)
+        config = ConfigFile(path, table, text, PYPROJECT_SECTION)
+    else:
+        config = ConfigFile(path, document, text)
+    if not isinstance(config.data, dict):
+        raise ConfigError(f"{PYPROJECT_SECTION} must be a table", where=path)
+    _validate(config)
+    return config
+
+
+def _toml() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
+def _validate(config: ConfigFile) -> None:
+    from ragft_lint.resources import load_schema
+    from ragft_lint.schema import compile_schema, describe
+
+    validator = compile_schema(load_schema(CONFIG_SCHEMA))
+    errors = sorted(validator.iter_errors(config.data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = errors[0]
+    pointer, message, _ = describe(error)[0]
+    # List indexes are dropped: the line of the key is what a reader needs.
+    key = ".".join(str(part) for part in error.absolute_path if not isinstance(part, int))
+    if error.validator == "additionalProperties":
+        key = pointer.split("/")[-1]
+    elif "propertyNames" in error.relative_schema_path:
+        # jsonschema reports a bad name as the instance, under its parent's path.
+        name = str(error.instance)
+        if key == "params":
+            message = (f"params: {name!r} is not kebab-case; write "
+                       f"{name.replace('_', '-').lower()!r}")
+        else:
+            message = (f"{key}: {name!r} is not a rule id (capital letters then digits, "
+                       "e.g. RFT401)")
+        key = f"{key}.{name}"
+    elif error.validator == "pattern" and key.startswith(("select", "ignore")):
+        message = (f"{key.split('.')[0]}: {error.instance!r} is not a rule id or prefix "
+                   "(e.g. RFT401, RFT4)")
+    prefix = f"[{config.section}] " if config.section else ""
+    raise ConfigError(prefix + message, where=config.where(key))
+
+
+# --- resolving ----------------------------------------------------------------------------
+
+def resolve(config_path: str | None = None, overrides: Overrides = Overrides(),
+            cwd: str | None = None) -> Settings:
+    """The effective settings: defaults, then the configuration file, then the options."""
+    path = config_path or find_config_file(cwd)
+    if config_path is not None and not os.path.isfile(config_path):
+        raise ConfigError("configuration file does not exist", where=config_path)
+    settings = Settings()
+    if path is not None:
+        config = read_config_file(path)
+        settings.file = config
+        _apply_file(settings, config)
+    _apply_overrides(settings, overrides, cwd)
+    return settings
+
+
+def _apply_file(settings: Settings, config: ConfigFile) -> None:
+    data, source = config.data, config.path
+    folder = os.path.dirname(os.path.abspath(config.path))
+    if "fail-on" in data:
+        settings.fail_on = Severity(data["fail-on"])
+    if "select" in data:
+        settings.select = tuple(data["select"])
+    if "ignore" in data:
+        settings.ignore = tuple(data["ignore"])
+    if "severity" in data:
+        settings.severity = {rule: Severity(s) for rule, s in data["severity"].items()}
+    if "params" in data:
+        settings.params = dict(data["params"])
+        for key in data["params"]:
+            settings.source_by_key[f"params.{key}"] = source
+    if "exclude" in data:
+        settings.exclude = tuple(data["exclude"])
+    if "policy-paths" in data:
+        settings.policy_paths = tuple(os.path.normpath(os.path.join(folder, p))
+                                      for p in data["policy-paths"])
+        for given, path in zip(data["policy-paths"], settings.policy_paths, strict=True):
+            if not os.path.isdir(path):
+                raise ConfigError(f"{config.describe_key('policy-paths')}: {given!r} is not a "
+                                  f"folder (resolved to {path}; paths are relative to the "
+                                  "configuration file)", where=config.where("policy-paths"))
+    if "entry-points" in data:
+        settings.entry_points = bool(data["entry-points"])
+    for key in data:
+        if key != "params":
+            settings.source_by_key[key] = source
+
+
+def _apply_overrides(settings: Settings, overrides: Overrides, cwd: str | None) -> None:
+    given: dict[str, Any] = {
+        "fail-on": overrides.fail_on, "select": overrides.select, "ignore": overrides.ignore,
+        "exclude": overrides.exclude, "entry-points": overrides.entry_points,
+    }
+    for key, value in given.items():
+        if value is None:
+            continue
+        settings.source_by_key[key] = COMMAND_LINE
+        if key == "fail-on":
+            settings.fail_on = Severity(value)
+        elif key == "select":
+            settings.select = _split_ids("select", value)
+        elif key == "ignore":
+            settings.ignore = _split_ids("ignore", value)
+        elif key == "exclude":
+            settings.exclude = tuple(value)
+        else:
+            settings.entry_points = bool(value)
+    if overrides.policies:
+        base = cwd or os.getcwd()
+        settings.policy_paths += tuple(os.path.normpath(os.path.join(base, p))
+                                       for p in overrides.policies)
+        previous = settings.source_by_key.get("policy-paths")
+        settings.source_by_key["policy-paths"] = (f"{previous} + {COMMAND_LINE}" if previous
+                                                  else COMMAND_LINE)
+
+
+def _split_ids(option: str, values: Sequence[str]) -> tuple[str, ...]:
+    """`--select RFT4,RFT5 --select RFT7` → ("RFT4", "RFT5", "RFT7")."""
+    ids = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    for rule in ids:
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*", rule):
+            raise ConfigError(f"--{option}: {rule!r} is not a rule id or prefix (e.g. RFT401, "
+                              "RFT4)", where="command line")
+    return ids
+
+
+# --- showing ------------------------------------------------------------------------------
+
+def render(settings: Settings, pack: PolicyPack, pack_sources: Sequence[tuple[str, int]] = (),
+           cwd: str | None = None) -> str:
+    """The effective configuration as TOML, each value commented with where it came from.
+
+    The output is itself a valid `.ragft-lint.toml`, so it can be saved as a starting point.
+    """
+    lines = ["# ragft-lint effective configuration"]
+    if settings.file is not None:
+        lines.append(f"# configuration file: {settings.file.path}")
+    else:
+        lines.append(f"# configuration file: none (searched {os.path.abspath(cwd or '.')} and "
+                     f"its parents for {CONFIG_FILE} and {PYPROJECT} [{PYPROJECT_SECTION}])")
+    for label, count in pack_sources:
+        lines.append(f"# policies: {count} from {label}")
+
+    def row(key: str, value: str, source_key: str | None = None, note: str = "") -> None:
+        source = settings.source(source_key or key)
+        lines.append(f"{key} = {value}  # {source}{note}")
+
+    row("fail-on", _toml_value(settings.fail_on.value))
+    if settings.select is None:
+        lines.append(f"# select: every rule  # {settings.source('select')}")
+    else:
+        row("select", _toml_value(list(settings.select)))
+    row("ignore", _toml_value(list(settings.ignore)))
+    row("exclude", _toml_value(list(settings.exclude)))
+    row("policy-paths", _toml_value(list(settings.policy_paths)))
+    row("entry-points", _toml_value(settings.entry_points))
+    disabled = settings.disabled_rules(pack)
+    lines.append(f"# rules run: {len(pack.policies) - len(disabled)} of {len(pack.policies)} "
+                 "policy rules, plus the 7 core rules")
+    lines.append("")
+    lines.append("[severity]")
+    for rule, severity in sorted(settings.severity.items()):
+        lines.append(f"{rule} = {_toml_value(severity.value)}  # {settings.source('severity')}")
+    lines.append("")
+    lines.append("[params]")
+    effective = {**pack.defaults, **settings.policy_params(pack)}
+    for name in sorted(effective):
+        key = name.replace("_", "-")
+        users = ", ".join(p.id for p in pack.policies if name in p.params)
+        row(key, _toml_value(effective[name]), f"params.{key}", f"; used by {users}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string"
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """Best-effort line of a dotted key in TOML text (tomllib keeps no positions)."""
+    if not text:
+        return None
+    parts = key.split(".")
+    prefix = [section] if section else []
+    lines = text.splitlines()
+    # The key may be written in its own table ([tool.ragft-lint.severity] RFT401 = ...), as a
+    # dotted key (severity.RFT401 = ...) or inline; try the most specific spelling first.
+    for depth in range(len(parts) - 1, -1, -1):
+        table = ".".join([*prefix, *parts[:depth]])
+        header = _table_line(lines, table) if table else -1
+        if header is None:
+            continue
+        pattern = re.compile(r"^\s*" + r"\s*\.\s*".join(
+            rf"[\"']?{re.escape(p)}[\"']?" for p in parts[depth:]) + r"\s*=")
+        for number in range(header + 1, len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if pattern.match(lines[number]):
+                return number + 1
+    whole = _table_line(lines, ".".join([*prefix, *parts]))
+    return whole + 1 if whole is not None else None
+
+
+def _table_line(lines: Sequence[str], table: str) -> int | None:
+    pattern = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(
+        rf"[\"']?{re.escape(p)}[\"']?" for p in table.split(".")) + r"\s*\]")
+    for number, line in enumerate(lines):
+        if pattern.match(line):
+            return number
+    return None
+

@@ -16,7 +16,8 @@ import click
 from ragft_lint import __version__
 from ragft_lint.result import EXIT_ERROR
 
-FORMATS = ("text", "json")  # kept in step with reporters.REPORTER_BY_NAME by a test
+# Kept in step with reporters.REPORTER_BY_NAME by a test (listed here so --help stays cheap).
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -29,8 +30,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="Output format on standard output [default: text; in GitHub Actions, "
+                   "text plus github annotations].")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT=PATH",
+              help="Also write a report in FORMAT to PATH (repeatable), e.g. sarif=results.sarif.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
               help="Lowest severity that fails the run (exit 1).")
 @click.option("--show-fixes", is_flag=True, help="Print how to fix each finding under it.")
@@ -38,8 +42,8 @@ def cli() -> None:
               show_default=True, help="Colour text output (auto: on a terminal, unless NO_COLOR).")
 @click.option("--max-size", type=click.IntRange(min=1), default=1 << 20, show_default=True,
               metavar="BYTES", help="Largest manifest file read.")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: bool,
-          color: str, max_size: int) -> int:
+def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
+          fail_on: str, show_fixes: bool, color: str, max_size: int) -> int:
     """Check manifests. PATHS are files or folders (searched for llm-project.yaml/.yml);
     none means the current folder.
 
@@ -48,12 +52,14 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: 
       ragft-lint check
       ragft-lint check services/ --fail-on warning
       ragft-lint check llm-project.yaml --format json
+      ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
     """
     from ragft_lint.engine import Engine
     from ragft_lint.finding import Severity
     from ragft_lint.manifest import Limits
     from ragft_lint.policy import PolicyPack, load_builtin_policies
-    from ragft_lint.reporters import ReportContext, reporter_class
+    from ragft_lint.reporters import ReportContext
+    from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
     from ragft_lint.rules import CORE_RULES
     from ragft_lint.runner import run_check
 
@@ -63,9 +69,10 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str, show_fixes: 
     context = ReportContext(
         rules=[*CORE_RULES, *(p.rule for p in pack.policies)], tool_version=__version__,
         color=use_color(color, stream), show_fixes=show_fixes)
-    reporter = reporter_class(output_format)(stream, context)
+    specs = [parse_output(text) for text in outputs]
     threshold = Severity(fail_on)
-    summary = run_check(paths, engine, [reporter], threshold)
+    with open_reporters(stdout_formats(output_format), specs, context, stream) as reporters:
+        summary = run_check(paths, engine, reporters, threshold)
     if summary.files_checked == 0:
         click.echo("ragft-lint: warning: no llm-project.yaml found in "
                    + (", ".join(paths) or "the current folder"), err=True)

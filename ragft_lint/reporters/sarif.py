@@ -37,9 +37,10 @@ LEVEL_BY_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
 
 def rule_to_sarif(rule: Rule) -> dict[str, Any]:
     """A `reportingDescriptor` for one rule."""
-    properties: dict[str, Any] = {"tags": ["llm-project"]}
+    # criterion: which of the six decision criteria the rule judges; null for the core rules,
+    # which judge whether a file could be read at all.
+    properties: dict[str, Any] = {"criterion": rule.criterion, "tags": ["llm-project"]}
     if rule.criterion is not None:
-        properties["criterion"] = rule.criterion
         properties["tags"].append(f"criterion-{rule.criterion}")
     full = rule.rationale or rule.title
     fix = rule.remediation or "See the rule's documentation."

@@ -6,11 +6,12 @@ change of output, regenerate them and review the diff:
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_reporters.py -k golden
 
-Consumers: SARIF against the SARIF 2.1.0 JSON schema and Microsoft's sarif-multitool with
-GitHub's ingestion rules (both from the npm package @microsoft/sarif-multitool, which
-.ci/run installs into .ci/node); JUnit through junitparser; GitLab Code Quality against the
-fields GitLab requires; GitHub annotations through a parser that reads workflow commands the
-way the Actions runner does; Markdown through markdown-it-py with GitHub's table extension.
+Consumers: SARIF against the SARIF 2.1.0 JSON schema (two copies, from the npm packages
+@microsoft/sarif-multitool and @microsoft/jest-sarif) and Microsoft's sarif-multitool with
+GitHub's ingestion rules (.ci/run installs both packages into .ci/node); JUnit through
+junitparser; GitLab Code Quality against the fields GitLab requires; GitHub annotations
+through a parser that reads workflow commands the way the Actions runner does; Markdown
+through markdown-it-py with GitHub's table extension.
 """
 
 from __future__ import annotations
@@ -82,29 +83,36 @@ def test_golden(repo: Path, fmt: str) -> None:
 
 # --- SARIF ----------------------------------------------------------------------------------
 
-def sarif_package() -> Path | None:
-    """The platform package of @microsoft/sarif-multitool installed by .ci/run, if any."""
-    platform = {"linux": "linux", "darwin": "darwin", "win32": "win32"}.get(sys.platform)
-    folder = REPO / ".ci" / "node" / "node_modules" / "@microsoft" / f"sarif-multitool-{platform}"
-    return folder if folder.is_dir() else None
+NODE_MODULES = REPO / ".ci" / "node" / "node_modules"
+_PLATFORM = {"linux": "linux", "darwin": "darwin", "win32": "win32"}.get(sys.platform, "")
+# The SARIF 2.1.0 JSON schema, from two npm packages .ci/run installs: the copy the SARIF
+# SDK's multitool validates with, and the 2.1.0-rtm.5 copy (the text OASIS approved as 2.1.0)
+# that @microsoft/jest-sarif validates with.
+SARIF_SCHEMAS = {
+    "sarif-multitool": f"@microsoft/sarif-multitool-{_PLATFORM}/sarif-2.1.0.json",
+    "jest-sarif": "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json",
+}
+INSTALL = ("npm install --prefix .ci/node @microsoft/sarif-multitool @microsoft/jest-sarif, "
+           "as .ci/run does")
 
 
-def need_sarif_package() -> Path:
-    folder = sarif_package()
-    if folder is None:
-        reason = ("@microsoft/sarif-multitool is not installed in .ci/node "
-                  "(run: npm install --prefix .ci/node @microsoft/sarif-multitool)")
+def need_node_file(relative: str) -> Path:
+    """A file from the npm packages .ci/run installs: skipped when absent, with the reason,
+    and failed instead when .ci/run said it installed them."""
+    path = NODE_MODULES / relative
+    if not path.exists():
+        reason = f"{relative} is not installed in .ci/node ({INSTALL})"
         if os.environ.get("RAGFT_LINT_REQUIRE_SARIF_TOOLS"):
             pytest.fail(reason)
         pytest.skip(reason)
-    return folder
+    return path
 
 
-def sarif_schema_errors(log: Any) -> list[str]:
+def sarif_schema_errors(log: Any, copy: str = "sarif-multitool") -> list[str]:
     from jsonschema import FormatChecker
     from jsonschema.validators import validator_for
 
-    schema = json.loads((need_sarif_package() / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads(need_node_file(SARIF_SCHEMAS[copy]).read_text(encoding="utf-8"))
     validator = validator_for(schema)(schema, format_checker=FormatChecker())
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
             for e in validator.iter_errors(log)]
@@ -112,8 +120,8 @@ def sarif_schema_errors(log: Any) -> list[str]:
 
 def multitool_results(sarif_file: Path, tmp_path: Path) -> list[dict[str, Any]]:
     """What `sarif-multitool validate --rule-kind "Gh;Sarif"` reports about a log."""
-    folder = need_sarif_package()
-    binary = folder / ("Sarif.Multitool.exe" if sys.platform == "win32" else "Sarif.Multitool")
+    binary = need_node_file(f"@microsoft/sarif-multitool-{_PLATFORM}/Sarif.Multitool"
+                            + (".exe" if sys.platform == "win32" else ""))
     out = tmp_path / "validation.sarif"
     # The binary itself, not the npm bin.js wrapper: that one runs through a shell without
     # quoting, which splits "Gh;Sarif" at the semicolon.
@@ -126,17 +134,19 @@ def multitool_results(sarif_file: Path, tmp_path: Path) -> list[dict[str, Any]]:
     return results
 
 
-def test_sarif_matches_the_sarif_schema(repo: Path) -> None:
+@pytest.mark.parametrize("copy", sorted(SARIF_SCHEMAS))
+def test_sarif_matches_the_sarif_schema(repo: Path, copy: str) -> None:
     _, out = report("sarif")
-    assert sarif_schema_errors(parse_json(out)) == []
+    assert sarif_schema_errors(parse_json(out), copy) == []
 
 
-def test_sarif_schema_check_catches_a_broken_log(repo: Path) -> None:
+@pytest.mark.parametrize("copy", sorted(SARIF_SCHEMAS))
+def test_sarif_schema_check_catches_a_broken_log(repo: Path, copy: str) -> None:
     """The schema check is real: a result without its message is rejected."""
     _, out = report("sarif")
     log = parse_json(out)
     del log["runs"][0]["results"][0]["message"]
-    assert any("message" in error for error in sarif_schema_errors(log))
+    assert any("message" in error for error in sarif_schema_errors(log, copy))
 
 
 def test_sarif_passes_sarif_multitool_with_github_rules(repo: Path, tmp_path: Path) -> None:
@@ -174,7 +184,8 @@ def test_sarif_with_hostile_paths_and_text_validates(
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in log["runs"][0]["results"]}
     assert uris == {"team%20a%3Ab%2Cc%2520%231/llm-project.yaml"}
-    assert sarif_schema_errors(log) == []
+    for copy in SARIF_SCHEMAS:
+        assert sarif_schema_errors(log, copy) == []
     problems = [r for r in multitool_results(target, tmp_path)
                 if r.get("level", "warning") in ("error", "warning")]
     assert problems == [], json.dumps(problems, indent=2)
@@ -439,6 +450,18 @@ def test_markdown_keeps_hostile_text_inert(tmp_path: Path, monkeypatch: pytest.M
     assert "a | b &lt;script&gt;alert(1)&lt;/script&gt; [x](https://evil.example)" in html
 
 
+def test_markdown_stops_before_github_summary_limit(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragft_lint.reporters import markdown
+
+    monkeypatch.setattr(markdown, "MAX_ROWS", 3)
+    _, out = report("markdown")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "| --- |" not in line
+            and "Severity" not in line]
+    assert len(rows) == 3
+    assert "5 more findings not shown here" in out  # 8 findings in all
+
+
 # --- --output and the defaults --------------------------------------------------------------
 
 def test_output_writes_sarif_while_text_is_printed(repo: Path) -> None:
@@ -474,6 +497,13 @@ def test_bad_output_exits_2_with_a_clear_message(repo: Path, option: str, messag
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_run_that_fails_leaves_no_report_behind(repo: Path) -> None:
+    result = run_cli("check", "manifests", "no-such-folder", "--output", "sarif=r.sarif")
+    assert result.exit_code == 2
+    assert "path does not exist: no-such-folder" in result.stderr
+    assert not (repo / "r.sarif").exists()
 
 
 def test_one_file_named_twice_is_refused(repo: Path) -> None:

@@ -27,6 +27,9 @@ from ragft_lint.result import Summary
 _MARK_BY_SEVERITY = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning",
                      Severity.INFO: "🔵 info"}
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+# GitHub refuses a step summary over 1 MiB; past this many rows the tables stop, and the
+# summary says how many findings the other reports (SARIF, JUnit) still carry.
+MAX_ROWS = 1000
 
 
 def escape(text: str) -> str:
@@ -51,11 +54,19 @@ class MarkdownReporter(Reporter):
 
     def finish(self, summary: Summary) -> None:
         out = [f"## ragft-lint: {_headline(summary)}", "", _status(summary), ""]
+        rows_left = MAX_ROWS
         for path, findings in sorted(self._files, key=_worst_first):
+            if rows_left <= 0:
+                break
+            shown = sorted(findings, key=_row_order)[:rows_left]
+            rows_left -= len(shown)
             out += [f"### {escape(path)}", "", "| Severity | Rule | Line | Finding |",
-                    "| --- | --- | --- | --- |"]
-            out += [self._row(f) for f in sorted(findings, key=_row_order)]
-            out.append("")
+                    "| --- | --- | --- | --- |", *(self._row(f) for f in shown), ""]
+        hidden = sum(len(findings) for _, findings in self._files) - MAX_ROWS
+        if hidden > 0:
+            out += [f"{hidden} more finding{'s' if hidden != 1 else ''} not shown here "
+                    f"(the summary stops at {MAX_ROWS}); the SARIF and JUnit reports hold "
+                    "them all.", ""]
         if self._clean:
             noun = "manifest" if len(self._clean) == 1 else "manifests"
             out += [f"<details><summary>{len(self._clean)} {noun} with no findings</summary>",

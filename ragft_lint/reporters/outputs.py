@@ -60,14 +60,24 @@ def open_reporters(formats: Sequence[str], outputs: Sequence[OutputSpec], contex
             raise ConfigError(f"--output names {spec.path} twice ({seen[key]} and "
                               f"{spec.format}); give each report its own file")
         seen[key] = spec.format
-    with contextlib.ExitStack() as stack:
-        reporters = [reporter_class(name)(stdout, context) for name in formats]
-        file_context = dataclasses.replace(context, color=False)  # files never get colours
-        for spec in outputs:
-            stream = _open(spec.path)
-            stack.callback(stream.close)
-            reporters.append(reporter_class(spec.format)(stream, file_context))
-        yield reporters
+    written: list[str] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            reporters = [reporter_class(name)(stdout, context) for name in formats]
+            file_context = dataclasses.replace(context, color=False)  # files get no colours
+            for spec in outputs:
+                stream = _open(spec.path)
+                written.append(spec.path)
+                stack.callback(stream.close)
+                reporters.append(reporter_class(spec.format)(stream, file_context))
+            yield reporters
+    except BaseException:
+        # A run that stopped part-way leaves no half-written report for a later CI step
+        # (an upload, a test-report reader) to mistake for a whole one.
+        for path in written:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        raise
 
 
 def _open(path: str) -> TextIO:

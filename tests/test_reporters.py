@@ -463,6 +463,21 @@ def test_markdown_stops_before_github_summary_limit(
     assert "5 more findings not shown here" in out  # 8 findings in all
 
 
+def test_no_manifests_still_gives_well_formed_reports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from junitparser import JUnitXml
+
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", ".", "--format", "markdown", "--output", "sarif=r.sarif",
+                     "--output", "gitlab=cq.json", "--output", "junit=r.xml")
+    assert result.exit_code == 0
+    assert "all checks passed" in result.stdout
+    assert json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))["runs"][0][
+        "results"] == []
+    assert json.loads((tmp_path / "cq.json").read_text(encoding="utf-8")) == []
+    assert list(JUnitXml.fromfile(str(tmp_path / "r.xml"))) == []
+
+
 # --- --output and the defaults --------------------------------------------------------------
 
 def test_output_writes_sarif_while_text_is_printed(repo: Path) -> None:

@@ -16,7 +16,8 @@ import click
 from ragft_lint import __version__
 from ragft_lint.result import EXIT_ERROR
 
-FORMATS = ("text", "json")  # kept in step with reporters.REPORTER_BY_NAME by a test
+# Kept in step with reporters.REPORTER_BY_NAME by a test (listed here so --help stays cheap).
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -29,8 +30,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="Output format on standard output [default: text; in GitHub Actions, "
+                   "text plus github annotations].")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT=PATH",
+              help="Also write a report in FORMAT to PATH (repeatable), e.g. sarif=results.sarif.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that fails the run (exit 1). [default: error, or the "
                    "configuration's fail-on]")
@@ -58,7 +62,8 @@ def cli() -> None:
 @click.option("--write-baseline", "write_baseline_path", metavar="FILE",
               type=click.Path(dir_okay=False, path_type=str),
               help="Record every current finding in FILE (for --baseline) and exit 0.")
-def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, show_fixes: bool,
+def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
+          fail_on: str | None, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
           policies: tuple[str, ...], baseline_path: str | None,
@@ -73,12 +78,14 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, show_
       ragft-lint check llm-project.yaml --format json
       ragft-lint check --write-baseline ragft-baseline.json   # adopt on an existing repo
       ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
+      ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
     """
     from ragft_lint.config import Overrides, render, resolve
     from ragft_lint.engine import Engine
     from ragft_lint.manifest import Limits
     from ragft_lint.packs import build_pack
-    from ragft_lint.reporters import ReportContext, reporter_class
+    from ragft_lint.reporters import ReportContext
+    from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
     from ragft_lint.rules import CORE_RULES
     from ragft_lint.runner import run_check
 
@@ -110,8 +117,9 @@ def check(paths: tuple[str, ...], output_format: str, fail_on: str | None, show_
     context = ReportContext(
         rules=[*CORE_RULES, *(p.rule for p in pack.policies)], tool_version=__version__,
         color=use_color(color, stream), show_fixes=show_fixes)
-    reporter = reporter_class(output_format)(stream, context)
-    summary = run_check(paths, engine, [reporter], settings.fail_on, settings.exclude)
+    specs = [parse_output(text) for text in outputs]
+    with open_reporters(stdout_formats(output_format), specs, context, stream) as reporters:
+        summary = run_check(paths, engine, reporters, settings.fail_on, settings.exclude)
     if summary.files_checked == 0:
         click.echo("ragft-lint: warning: no llm-project.yaml found in "
                    + (", ".join(paths) or "the current folder"), err=True)

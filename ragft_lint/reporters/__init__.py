@@ -21,6 +21,11 @@ from ragft_lint.rules import Rule
 REPORTER_BY_NAME = {
     "text": "ragft_lint.reporters.text:TextReporter",
     "json": "ragft_lint.reporters.json:JsonReporter",
+    "sarif": "ragft_lint.reporters.sarif:SarifReporter",
+    "github": "ragft_lint.reporters.github:GithubReporter",
+    "junit": "ragft_lint.reporters.junit:JunitReporter",
+    "gitlab": "ragft_lint.reporters.gitlab:GitlabReporter",
+    "markdown": "ragft_lint.reporters.markdown:MarkdownReporter",
 }
 
 

@@ -1,0 +1,83 @@
+"""What the CI formats share: repository-relative paths, rule links, stable fingerprints.
+
+CI systems place a finding by a path relative to the repository they checked out, and
+track it across commits by a fingerprint; both must come out the same whichever format
+carries them, so they are computed here once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.rules import Rule
+
+# Where the rules are documented; every rule link in every report is built from this.
+PROJECT_URL = "https://github.com/ragft-lint/ragft-lint"
+
+# Environment variables CI systems set to the root of the checked-out repository.
+_ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def rule_url(rule_id: str) -> str:
+    """The page that explains a rule (its entry in the rules reference)."""
+    return f"{PROJECT_URL}/blob/main/README.md#{rule_id.lower()}"
+
+
+def source_root(start: str | None = None) -> str:
+    """The folder report paths are relative to: the CI checkout, else the enclosing
+    repository (a folder holding `.git`), else the current folder."""
+    for variable in _ROOT_VARIABLES:
+        value = os.environ.get(variable)
+        if value and os.path.isdir(value):
+            return os.path.abspath(value)
+    here = Path(os.path.abspath(start or os.getcwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return str(folder)
+    return str(here)
+
+
+def repo_path(path: str, root: str) -> str | None:
+    """`path` relative to `root` with `/` separators, or None when it lies outside."""
+    relative = os.path.relpath(os.path.abspath(path), root)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return relative.replace(os.sep, "/")
+
+
+def display_path(path: str, root: str) -> str:
+    """The path a CI system shows and links: repository-relative when possible."""
+    relative = repo_path(path, root)
+    return relative if relative is not None else os.path.abspath(path).replace(os.sep, "/")
+
+
+def fingerprint(path: str, rule: str, pointer: str, occurrence: int = 0) -> str:
+    """A finding's identity across commits: file + rule + JSON pointer, never a line number,
+    so moving lines keeps it; `occurrence` separates findings that share all three."""
+    text = "\0".join((path, rule, pointer, str(occurrence)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def iter_fingerprinted(findings: Iterable[Finding], path: str) -> Iterator[tuple[Finding, str]]:
+    """Each finding with its fingerprint (`path` is the finding's repository path)."""
+    seen: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        key = (finding.rule, finding.pointer)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        yield finding, fingerprint(path, finding.rule, finding.pointer, occurrence)
+
+
+def rules_by_id(rules: Iterable[Rule]) -> Mapping[str, Rule]:
+    return {rule.id: rule for rule in rules}
+
+
+def severity_sort_key(finding: Finding) -> tuple[int, Finding]:
+    """Errors first, then warnings, then infos; file order within each."""
+    return SEVERITY_ORDER.index(finding.severity), finding

@@ -1,0 +1,136 @@
+"""`--format sarif`: SARIF 2.1.0, as GitHub code scanning ingests it.
+
+The rules are known before the first file, so the log is streamed: header and rule
+metadata at start, one result per finding as files are checked, the closing at the end.
+Waived findings stay in the log as suppressed results (kind `inSource`, with the waiver's
+reason) so code scanning shows them as dismissed rather than forgetting them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ragft_lint.engine import FileResult
+from ragft_lint.finding import Finding, Severity
+from ragft_lint.reporters import Reporter
+from ragft_lint.reporters.common import (
+    PROJECT_URL,
+    display_path,
+    iter_fingerprinted,
+    repo_path,
+    rule_url,
+    source_root,
+)
+from ragft_lint.result import Summary
+from ragft_lint.rules import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "ragftLint/v1"
+_RESULTS_MARK = "\0results\0"
+LEVEL_BY_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
+                     Severity.INFO: "note"}
+
+
+def rule_to_sarif(rule: Rule) -> dict[str, Any]:
+    """A `reportingDescriptor` for one rule."""
+    # criterion: which of the six decision criteria the rule judges; null for the core rules,
+    # which judge whether a file could be read at all.
+    properties: dict[str, Any] = {"criterion": rule.criterion, "tags": ["llm-project"]}
+    if rule.criterion is not None:
+        properties["tags"].append(f"criterion-{rule.criterion}")
+    full = rule.rationale or rule.title
+    fix = rule.remediation or "See the rule's documentation."
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.name),
+        "shortDescription": {"text": _sentence(rule.title)},
+        "fullDescription": {"text": _sentence(full)},
+        "help": {
+            "text": f"{_sentence(full)} How to fix: {_sentence(fix)}",
+            "markdown": (f"**{rule.id} {rule.name}**: {_sentence(rule.title)}\n\n"
+                         f"{_sentence(full)}\n\n**How to fix:** {_sentence(fix)}\n\n"
+                         f"[Rule reference]({rule_url(rule.id)})"),
+        },
+        "helpUri": rule_url(rule.id),
+        "defaultConfiguration": {"level": LEVEL_BY_SEVERITY[rule.severity]},
+        "properties": properties,
+    }
+
+
+class SarifReporter(Reporter):
+    def start(self) -> None:
+        self._root = source_root()
+        self._index_by_rule = {rule.id: i for i, rule in enumerate(self.context.rules)}
+        driver = {
+            "name": "ragft-lint",
+            "version": self.context.tool_version,
+            "semanticVersion": self.context.tool_version,
+            "informationUri": PROJECT_URL,
+            "rules": [rule_to_sarif(rule) for rule in self.context.rules],
+        }
+        # The whole log but the results is known now: dump it once, cut it where the results
+        # go, and stream them in between.
+        log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
+            "tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
+            "results": _RESULTS_MARK, "invocations": [{"executionSuccessful": True}]}]}
+        head, self._tail = json.dumps(log, indent=2).split(json.dumps(_RESULTS_MARK))
+        self.stream.write(head + "[")
+        self._first = True
+
+    def file(self, result: FileResult) -> None:
+        path = repo_path(result.path, self._root)
+        uri = quote(path, safe="/") if path is not None else Path(result.path).resolve().as_uri()
+        shown = display_path(result.path, self._root)  # the fingerprint every format shares
+        for finding, fingerprint in iter_fingerprinted(result.findings, shown):
+            self.stream.write("\n" if self._first else ",\n")
+            self._first = False
+            text = json.dumps(self.result_to_sarif(finding, uri, fingerprint), indent=2)
+            self.stream.write(_indent(text, 8))
+
+    def result_to_sarif(self, finding: Finding, uri: str, fingerprint: str) -> dict[str, Any]:
+        """A SARIF `result` for one finding at `uri`."""
+        region: dict[str, int] = {"startLine": finding.line, "startColumn": finding.column}
+        if finding.end_line is not None and finding.end_column is not None:
+            region["endLine"] = finding.end_line
+            region["endColumn"] = finding.end_column
+        result: dict[str, Any] = {"ruleId": finding.rule}
+        index = self._index_by_rule.get(finding.rule)
+        if index is not None:
+            result["ruleIndex"] = index
+        result["level"] = LEVEL_BY_SEVERITY[finding.severity]
+        result["message"] = {"text": _sentence(finding.message)}
+        result["locations"] = [{"physicalLocation": {
+            "artifactLocation": {"uri": uri}, "region": region}}]
+        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+        properties: dict[str, Any] = {"pointer": finding.pointer}
+        if finding.criterion is not None:
+            properties["criterion"] = finding.criterion
+        result["properties"] = properties
+        if finding.waived:
+            result["suppressions"] = [{"kind": "inSource",
+                                       "justification": finding.waiver_reason or ""}]
+        return result
+
+    def finish(self, summary: Summary) -> None:
+        self.stream.write(("]" if self._first else "\n      ]") + self._tail + "\n")
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.splitlines())
+
+
+def _pascal(name: str) -> str:
+    """`external-data-needs-retrieval` -> `ExternalDataNeedsRetrieval`, the identifier style
+    SARIF viewers expect for a rule's `name`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", name))
+
+
+def _sentence(text: str) -> str:
+    """SARIF messages are sentences: GitHub's ingestion rules want a final period."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

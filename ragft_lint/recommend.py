@@ -407,10 +407,10 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
         lines.append("The criteria that make every approach fail: " + ", ".join(keys) + ".")
     else:
         best = assessment.verdicts[recommended]
-        caveat = (f" with {_count(len(best.warnings), 'warning')} "
-                  f"({_rule_list(best.warnings)})" if best.warnings else " with no warning")
-        lines.append(f"{recommended} is recommended: it passes every policy{caveat}, "
-                     f"and its fit score is {best.score}/100.")
+        caveat = (f"{_count(len(best.warnings), 'warning')} ({_rule_list(best.warnings)})"
+                  if best.warnings else "no warning")
+        lines.append(f"{recommended} is recommended: check reports no error and {caveat} "
+                     f"for it, and its fit score is {best.score}/100.")
         for approach in assessment.ranking[1:]:
             lines.append(_why_not(assessment, approach, best))
     lines.extend(_declared_lines(rec))

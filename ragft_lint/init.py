@@ -196,9 +196,7 @@ def ask_needs(answers: Answers, pack: PolicyPack) -> Answers:
         if getattr(answers, question.key) is not None:
             continue
         click.echo(f"\n{number}/{total} {question.text}")
-        why = hint(pack, question)
-        if why:
-            click.secho(f"    Why it matters: {why}", dim=True)
+        _hint(pack, question)
         value: Any
         if question.key == "external_data":
             value = click.confirm("External data needed", default=None)
@@ -208,17 +206,30 @@ def ask_needs(answers: Answers, pack: PolicyPack) -> Answers:
             value = click.prompt(question.key.replace("_", " ").capitalize(),
                                  type=click.Choice(choices(question.key)))
         answers = replace(answers, **{question.key: value})
-    if answers.external_data and not answers.sources:
+        if question.key == "external_data" and value and not answers.sources:
+            answers = replace(answers, sources=_ask_sources())
+    if answers.external_data and not answers.sources:  # answered by flag, sources not given
         answers = replace(answers, sources=_ask_sources())
     if answers.compute_budget is None:
-        click.echo(f"\nLast, a trade-off beside the six criteria: {COMPUTE_QUESTION.text}")
-        why = hint(pack, COMPUTE_QUESTION)
-        if why:
-            click.secho(f"    Why it matters: {why}", dim=True)
+        click.echo(f"\nOptional, beside the six criteria. {COMPUTE_QUESTION.text}")
+        _hint(pack, COMPUTE_QUESTION)
         budget = click.prompt("Compute budget", default="skip",
                               type=click.Choice((*choices("compute_budget"), "skip")))
         answers = replace(answers, compute_budget=None if budget == "skip" else budget)
     return answers
+
+
+def _hint(pack: PolicyPack, question: Question) -> None:
+    why = hint(pack, question)
+    if why:
+        click.secho(_wrap(f"Why it matters: {why}", "    "), dim=True)
+
+
+def _wrap(text: str, indent: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=96, initial_indent=indent,
+                         subsequent_indent=indent + "  ", break_on_hyphens=False)
 
 
 def _ask_sources() -> tuple[tuple[str, str], ...]:
@@ -237,7 +248,11 @@ def _ask_text(label: str, default: str | None) -> str:
     while True:
         value: str = click.prompt(label, default=default, type=str).strip()
         if value:
-            return value
+            try:
+                return check_text(label, value)
+            except ConfigError as exc:
+                click.echo(f"Error: {exc}")
+                continue
         click.echo("Please type a name.")
 
 
@@ -267,11 +282,11 @@ def _show_recommendation(rec: Recommendation) -> None:
         click.secho(f"Recommended approach: {rec.recommended} (fit {score}/100)", bold=True)
     for line in rec.explanation:
         if not line.startswith("The manifest"):  # nothing is declared yet; say nothing of it
-            click.echo(f"  {line}")
+            click.echo(_wrap(line, "  "))
     from ragft_lint.recommend_format import counterfactual_sentence
 
     for counterfactual in rec.counterfactuals:
-        click.echo(f"  {counterfactual_sentence(rec, counterfactual)}")
+        click.echo(_wrap(counterfactual_sentence(rec, counterfactual), "  "))
 
 
 def _approach_or_fail(answers: Answers, rec: Recommendation,
@@ -341,12 +356,25 @@ def render_manifest(answers: Answers, rec: Recommendation,
 
 def scalar(text: str) -> str:
     """`text` as a YAML scalar that reads back as the same string."""
-    import json
-
     if (_PLAIN.fullmatch(text) and text.lower() not in _NOT_PLAIN
             and text == text.strip() and "  " not in text):
         return text
-    return json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
+
+
+def _escape(ch: str) -> str:
+    """One character inside a YAML double-quoted scalar. JSON's escaping is not enough:
+    it writes astral characters as surrogate pairs, which YAML reads as two characters."""
+    if ch in ('"', "\\"):
+        return "\\" + ch
+    code = ord(ch)
+    printable = (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                 or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF)
+    if printable:
+        return ch
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
 
 
 def _write(path: str, text: str) -> None:
@@ -380,4 +408,20 @@ def _write_schema(path: str, force: bool) -> bool:
 def given(values: Mapping[str, Any], sources: Sequence[str]) -> Answers:
     """Answers from the command-line flags (None where a flag was not given)."""
     parsed = tuple(parse_source(s) for s in sources)
-    return Answers(sources=parsed, **{k: v for k, v in values.items() if v is not None})
+    answers = Answers(sources=parsed, **{k: v for k, v in values.items() if v is not None})
+    for flag, text in (("--project", answers.project), ("--owner", answers.owner),
+                       *(("--source", name) for name, _ in parsed)):
+        if text is not None:
+            check_text(flag, text)
+    return answers
+
+
+def check_text(label: str, text: str) -> str:
+    """A name must be writable as UTF-8 and not blank (the schema wants a non-blank project)."""
+    if not text.strip():
+        raise ConfigError(f"{label}: must not be blank")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"{label}: {text!r} is not valid text") from None
+    return text

@@ -185,3 +185,19 @@ def test_policy_loader_does_not_take_the_weights_for_a_policy() -> None:
     sources = [p.source for p in load_builtin_policies()]
     assert sources
     assert not [s for s in sources if "scoring" in s]
+
+
+@pytest.mark.slow
+def test_installed_console_script_recommends() -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("ragft-lint", path=os.path.dirname(sys.executable))
+    assert script, "the ragft-lint console script is not installed beside this Python"
+    done = subprocess.run([script, "recommend", "--format", "json",
+                           str(EXAMPLES / "rag" / "fail" / "llm-project.yaml")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["recommended"] == "fine-tune"

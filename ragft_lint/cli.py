@@ -152,10 +152,27 @@ def schema() -> int:
     return 0
 
 
-def _choice(key: str) -> click.Choice[str]:
-    from ragft_lint.init import choices
+class _SchemaChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice of the values the manifest schema allows for `key`, read when first needed
+    rather than when the CLI is imported (every command would pay for it otherwise)."""
 
-    return click.Choice(choices(key))
+    def __init__(self, key: str) -> None:
+        super().__init__((), case_sensitive=True)
+        self.key = key
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from ragft_lint.init import choices
+
+        return choices(self.key)
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        """click.Choice assigns its choices; ours come from the schema."""
+
+
+def _choice(key: str) -> click.Choice[str]:
+    return _SchemaChoice(key)
 
 
 @cli.command()

@@ -188,7 +188,7 @@ def test_interactive_rejects_bad_answers_and_asks_again(tmp_path: Path) -> None:
 
 
 def test_choosing_a_failing_approach_needs_confirmation(tmp_path: Path) -> None:
-    answers = HYBRID_ANSWERS[:-1] + ["rag", "n", "fine-tune", "y"]
+    answers = [*HYBRID_ANSWERS[:-1], "rag", "n", "fine-tune", "y"]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "rag fails RFT201 for these needs; `ragft-lint check` will report it." in result.stdout

@@ -160,7 +160,7 @@ class _SchemaChoice(click.Choice):  # type: ignore[type-arg]
         super().__init__((), case_sensitive=True)
         self.key = key
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         from ragft_lint.init import choices
 

@@ -31,6 +31,7 @@ NEUTRAL = "neutral"
 STRENGTH_WORDS = ("none", "weak", "moderate", "strong")
 WEIGHTS_FILE = ("scoring", "weights.yaml")
 UNFIT, FITS_WITH_WARNINGS, FITS = "unfit", "fits with warnings", "fits"
+WAIVED = "accepted by waiver"  # the declared approach fails on the needs, but check passes
 
 
 # --- scoring weights ------------------------------------------------------------------------
@@ -292,10 +293,19 @@ class Recommendation:
     counterfactuals: tuple[Counterfactual, ...] = ()
     waived: tuple[str, ...] = ()  # rule ids the manifest waives
     explanation: tuple[str, ...] = field(default=())
+    declared_passes: bool = False  # `check` on the manifest as written reports no error
 
     @property
     def recommended(self) -> str | None:
         return self.assessment.recommended
+
+    def fit_of(self, approach: str) -> str:
+        """The approach's verdict; the declared approach is never called unfit when `check`
+        passes the manifest as written (its errors are waived there)."""
+        verdict = self.assessment.verdicts[approach]
+        if approach == self.declared and verdict.errors and self.declared_passes:
+            return WAIVED
+        return verdict.fit
 
 
 # --- the recommender ------------------------------------------------------------------------
@@ -364,8 +374,13 @@ class Recommender:
             counterfactuals = tuple(self.counterfactuals(data, lambda r: r == declared))
         waived = tuple(w.get("rule", "") for w in data.get("waivers") or ()
                        if isinstance(w, dict))
+        declared_passes = False
+        if declared in APPROACHES:
+            as_written = self.engine.check_manifest(manifest)
+            declared_passes = as_written.policies_run and not any(
+                f.severity == Severity.ERROR and not f.waived for f in as_written.findings)
         rec = Recommendation(manifest.path, data.get("project"), declared, assessment,
-                             counterfactuals, waived)
+                             counterfactuals, waived, declared_passes=declared_passes)
         return replace(rec, explanation=explain(rec))
 
     def counterfactuals(self, data: Mapping[str, Any], wanted: Any) -> Iterator[Counterfactual]:
@@ -412,7 +427,11 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
         lines.append(f"{recommended} is recommended: check reports no error and {caveat} "
                      f"for it, and its fit score is {best.score}/100.")
         for approach in assessment.ranking[1:]:
-            lines.append(_why_not(assessment, approach, best))
+            if approach == rec.declared and rec.fit_of(approach) == WAIVED:
+                lines.append(f"{approach} fails on the needs alone: "
+                             f"{_reasons(assessment, approach)}.")
+            else:
+                lines.append(_why_not(assessment, approach, best))
     lines.extend(_declared_lines(rec))
     return tuple(lines)
 
@@ -457,14 +476,18 @@ def _declared_lines(rec: Recommendation) -> list[str]:
         return [f"The manifest's declared approach, {declared}, is the recommendation."]
     verdict = rec.assessment.verdicts[declared]
     phrase = {UNFIT: "is unfit", FITS_WITH_WARNINGS: "passes with warnings",
-              FITS: "passes every policy but fits the needs less well"}[verdict.fit]
+              FITS: "passes every policy but fits the needs less well",
+              WAIVED: "passes check only because the manifest waives its errors"}[rec.fit_of(declared)]
     lines = [f"The manifest declares {declared}, which {phrase}"
              + (f" ({_rule_list(verdict.errors or verdict.warnings)})"
                 if verdict.findings else "") + "."]
     waived = [f.rule for f in verdict.errors if f.rule in rec.waived]
-    if waived:
-        lines.append(f"The manifest waives {', '.join(waived)}: an accepted risk, which "
-                     "`recommend` does not count, since it judges the needs alone.")
+    if waived and rec.declared_passes:
+        lines.append("A waiver records an accepted risk, not a need: `recommend` judges the "
+                     "needs alone.")
+    elif waived:
+        lines.append(f"The manifest waives {', '.join(waived)}, yet check still reports an "
+                     f"error for {declared} (an expired waiver counts again).")
     if recommended is not None and not rec.counterfactuals:
         lines.append(f"No single change of a declared need would make {declared} the "
                      "recommendation.")

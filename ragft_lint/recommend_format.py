@@ -39,7 +39,7 @@ def write_text(rec: Recommendation, stream: TextIO) -> None:
         verdict = rec.assessment.verdicts[approach]
         mark = "  <- recommended" if approach == rec.recommended else ""
         mark += "  (declared)" if approach == rec.declared else ""
-        stream.write(f"  {approach:<10}{verdict.score:>4}  {_verdict(verdict)}{mark}\n")
+        stream.write(f"  {approach:<10}{verdict.score:>4}  {_verdict(rec, verdict)}{mark}\n")
     recommended = rec.recommended or "none: no approach passes check"
     stream.write(f"\nRecommended: {recommended}\n")
     for line in rec.explanation:
@@ -65,7 +65,7 @@ def write_markdown(rec: Recommendation, stream: TextIO) -> None:
         verdict = rec.assessment.verdicts[approach]
         name = f"**{approach}**" if approach == rec.recommended else approach
         declared = " (declared)" if approach == rec.declared else ""
-        stream.write(f"| {name}{declared} | {verdict.score} | {_md(_verdict(verdict))} |\n")
+        stream.write(f"| {name}{declared} | {verdict.score} | {_md(_verdict(rec, verdict))} |\n")
     stream.write("\n")
     for line in rec.explanation:
         stream.write(f"- {_md(line)}\n")
@@ -91,7 +91,7 @@ def as_dict(rec: Recommendation) -> dict[str, Any]:
         "recommended": rec.recommended,
         "scores": assessment.scores,
         "ranking": list(assessment.ranking),
-        "approaches": {a: _verdict_dict(v) for a, v in assessment.verdicts.items()},
+        "approaches": {a: _verdict_dict(rec, v) for a, v in assessment.verdicts.items()},
         "criteria": [_row_dict(r) for r in assessment.rows],
         "blocking_criteria": ({a: list(keys) for a, keys in assessment.blocking().items()}
                               if rec.recommended is None else {}),
@@ -118,15 +118,16 @@ def counterfactual_sentence(rec: Recommendation, counterfactual: Counterfactual)
     return f"{counterfactual.recommended} would be the recommendation if {change}."
 
 
-def _verdict(verdict: Verdict) -> str:
+def _verdict(rec: Recommendation, verdict: Verdict) -> str:
     rules = ", ".join(dict.fromkeys(f.rule for f in (verdict.errors or verdict.warnings)))
-    return f"{verdict.fit} ({rules})" if rules else verdict.fit
+    fit = rec.fit_of(verdict.approach)
+    return f"{fit} ({rules})" if rules else fit
 
 
-def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
+def _verdict_dict(rec: Recommendation, verdict: Verdict) -> dict[str, Any]:
     return {
         "score": verdict.score,
-        "fit": verdict.fit,
+        "fit": rec.fit_of(verdict.approach),
         "errors": [f.rule for f in verdict.errors],
         "warnings": [f.rule for f in verdict.warnings],
     }

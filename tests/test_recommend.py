@@ -201,3 +201,19 @@ def test_installed_console_script_recommends() -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["recommended"] == "fine-tune"
+
+
+def test_declared_approach_accepted_by_a_waiver_is_not_called_unfit(write_manifest) -> None:
+    data = _read(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml")
+    data["waivers"][0]["expires"] = "2999-12-31"  # type: ignore[index]
+    path = write_manifest(data)
+    code, _ = check_json(path)
+    assert code == 0  # check passes: the waiver accepts RFT401
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["approaches"]["hybrid"]["fit"] == "accepted by waiver"
+    assert report["approaches"]["hybrid"]["errors"] == ["RFT401"]
+    assert report["recommended"] == "rag"
+    explanation = " ".join(report["explanation"])
+    assert "hybrid is unfit" not in explanation
+    assert "hybrid fails on the needs alone: labeled_examples is 300" in explanation
+    assert "passes check only because the manifest waives its errors (RFT401)" in explanation

@@ -88,10 +88,9 @@ def assert_consistent(data: dict[str, Any], oracle: Oracle, recommender: Recomme
         rec = (recommender.recommend(manifest) if counterfactuals
                else _without_counterfactuals(recommender, manifest))
         recommended = rec.recommended
-        verdict_of_declared = rec.assessment.verdicts[declared]
         # A declared approach that passes check is never called unfit, and one with an error
         # always is, and is never the recommendation.
-        assert (verdict_of_declared.fit == UNFIT) == (counts[declared][0] > 0), (data, declared)
+        assert (rec.fit_of(declared) == UNFIT) == (counts[declared][0] > 0), (data, declared)
         if counts[declared][0]:
             assert recommended != declared, (data, declared)
         if not passing:

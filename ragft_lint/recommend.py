@@ -477,7 +477,8 @@ def _declared_lines(rec: Recommendation) -> list[str]:
     verdict = rec.assessment.verdicts[declared]
     phrase = {UNFIT: "is unfit", FITS_WITH_WARNINGS: "passes with warnings",
               FITS: "passes every policy but fits the needs less well",
-              WAIVED: "passes check only because the manifest waives its errors"}[rec.fit_of(declared)]
+              WAIVED: "passes check only because the manifest waives its errors",
+              }[rec.fit_of(declared)]
     lines = [f"The manifest declares {declared}, which {phrase}"
              + (f" ({_rule_list(verdict.errors or verdict.warnings)})"
                 if verdict.findings else "") + "."]

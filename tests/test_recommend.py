@@ -217,3 +217,41 @@ def test_declared_approach_accepted_by_a_waiver_is_not_called_unfit(write_manife
     assert "hybrid is unfit" not in explanation
     assert "hybrid fails on the needs alone: labeled_examples is 300" in explanation
     assert "passes check only because the manifest waives its errors (RFT401)" in explanation
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    # The needs pull both ways: external, dynamic data and a high change of behaviour with
+    # enough labelled data -> hybrid.
+    ({"criteria__behavior_adaptation": "high", "criteria__labeled_examples": 20000}, "hybrid"),
+    # Medium behaviour change: rag is only warned (RFT202), hybrid has no warning.
+    ({"criteria__behavior_adaptation": "medium", "criteria__labeled_examples": 20000},
+     "hybrid"),
+    # Same, but a low compute budget warns hybrid too (RFT701): equal warnings, rag scores more.
+    ({"criteria__behavior_adaptation": "medium", "criteria__labeled_examples": 20000,
+      "constraints__compute_budget": "low"}, "rag"),
+    # Nothing external, stable data, a style to learn and the labels to learn it -> fine-tune.
+    ({"criteria__external_data": {"required": False}, "criteria__behavior_adaptation": "high",
+      "criteria__hallucination_tolerance": "high", "criteria__labeled_examples": 50000,
+      "criteria__data_dynamics": "static", "criteria__interpretability": "low"}, "fine-tune"),
+])
+def test_needs_to_recommendation(write_manifest, changes: dict[str, object],
+                                 expected: str) -> None:
+    path = write_manifest(make_manifest(**changes))
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["recommended"] == expected, report["explanation"]
+
+
+@pytest.mark.parametrize("manifest", [
+    *sorted(EXAMPLES.glob("*/*/llm-project.yaml")),
+    make_manifest(approach=None),
+    make_manifest(criteria__behavior_adaptation="high", criteria__labeled_examples=5),
+], ids=lambda m: "/".join(m.parts[-3:-1]) if isinstance(m, Path) else "generated")
+def test_json_output_matches_its_published_schema(write_manifest, manifest: object) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema("recommendation.schema.json")
+    Draft202012Validator.check_schema(schema)
+    path = manifest if isinstance(manifest, Path) else write_manifest(manifest)
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(report)]
+    assert errors == []

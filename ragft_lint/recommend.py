@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -383,7 +383,8 @@ class Recommender:
                              counterfactuals, waived, declared_passes=declared_passes)
         return replace(rec, explanation=explain(rec))
 
-    def counterfactuals(self, data: Mapping[str, Any], wanted: Any) -> Iterator[Counterfactual]:
+    def counterfactuals(self, data: Mapping[str, Any],
+                        wanted: Callable[[str | None], bool]) -> Iterator[Counterfactual]:
         """For each criterion, the nearest single change after which `wanted(recommended)`."""
         for weights in self.scoring.criteria:
             current = _resolve(data, weights.pointer)
@@ -395,7 +396,7 @@ class Recommender:
                 if index == here:
                     continue
                 value = weights.nearest_value(index, current)
-                changed = _with_value(data, weights.pointer, value)
+                changed = with_value(data, weights.pointer, value)
                 recommended = self.assess(changed).recommended
                 if wanted(recommended):
                     was = "not declared" if current is None else _show(current)
@@ -546,7 +547,8 @@ def _resolve(data: Mapping[str, Any], pointer: str) -> Any:
     return resolve_pointer(data, pointer)
 
 
-def _with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, Any]:
+def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, Any]:
+    """A copy of `data` with the need at `pointer` changed to `value` (a counterfactual)."""
     changed: dict[str, Any] = copy.deepcopy(dict(data))
     node = changed
     *parents, last = pointer.split("/")[1:]

@@ -146,9 +146,26 @@ def assert_weights_match_policies(data: dict[str, Any], recommender: Recommender
 
 
 def _apply(data: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
-    from ragft_lint.recommend import _with_value
+    from ragft_lint.recommend import with_value
 
-    return _with_value(data, pointer, value)
+    changed = with_value(data, pointer, value)
+    # A counterfactual changes one need and nothing else (a stand-in source may be added when
+    # external data becomes required, since the schema asks for one).
+    differing = {p for p in _leaves(data) | _leaves(changed)
+                 if _leaves(data).get(p) != _leaves(changed).get(p)
+                 and not p.startswith("/criteria/external_data/sources")}
+    assert differing == {pointer}, (pointer, differing)
+    return changed
+
+
+def _leaves(node: Any, pointer: str = "") -> dict[str, Any]:
+    """Every scalar in `node`, by JSON pointer."""
+    if isinstance(node, list):
+        node = dict(enumerate(node))
+    if isinstance(node, dict):
+        return {p: v for key, sub in node.items()
+                for p, v in _leaves(sub, f"{pointer}/{key}").items()}
+    return {pointer: node}
 
 
 ALL_NEEDS = list(itertools.product(DATA_DYNAMICS, LEVELS, LEVELS, LABELS, (True, False),

@@ -116,7 +116,8 @@ def test_readme_rules_table_is_up_to_date() -> None:
     assert len(generated.strip().splitlines()) == 2 + len(ALL_IDS)
 
 
-def test_readme_recommend_example_is_real_output() -> None:
+def test_readme_recommend_example_is_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the README's command uses a path relative to the repository
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = "ragft-lint recommend examples/hybrid/fail/llm-project.yaml"
     match = re.search(rf"\$ {re.escape(command)}\n(.*?)```", readme, re.S)

@@ -53,7 +53,8 @@ def write_text(rec: Recommendation, stream: TextIO) -> None:
 def write_markdown(rec: Recommendation, stream: TextIO) -> None:
     """A section to paste into a design document or a pull request."""
     recommended = f"**{rec.recommended}**" if rec.recommended else "**none** (no approach passes)"
-    project = f" for `{_md(rec.project)}`" if rec.project else ""
+    # Outside a table a pipe needs no escaping (and inside a code span it would show).
+    project = f" for `{rec.project}`" if rec.project else ""
     stream.write(f"### ragft-lint recommendation{project}: {recommended}\n\n")
     stream.write("| # | Criterion | Declared | Favours | Strength |\n")
     stream.write("|---|---|---|---|---|\n")
@@ -164,4 +165,5 @@ def _wrap(line: str) -> str:
 
 
 def _md(text: str) -> str:
+    """Text for a Markdown table cell, where a pipe would end the cell."""
     return text.replace("|", "\\|")

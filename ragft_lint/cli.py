@@ -144,6 +144,163 @@ def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
     return run_policy_tests(paths, sys.stdout, verbose=verbose)
 
 
+def _builtin_engine() -> Any:
+    from ragft_lint.engine import Engine
+    from ragft_lint.policy import PolicyPack, load_builtin_policies
+
+    return Engine(PolicyPack(load_builtin_policies()))
+
+
+@cli.command()
+@click.argument("path", default="llm-project.yaml", type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(("text", "json", "markdown")),
+              default="text", show_default=True, help="Output format.")
+def recommend(path: str, output_format: str) -> int:
+    """Recommend rag, fine-tune or hybrid from the needs a manifest declares, with a
+    scorecard, a fit score for each approach and the criteria that decided it. PATH is a
+    manifest or a folder holding one; its `approach` key may be left out.
+
+    \b
+    Examples:
+      ragft-lint recommend
+      ragft-lint recommend services/search/llm-project.yaml --format markdown
+    """
+    from ragft_lint.recommend import Recommender, read_for_recommend
+    from ragft_lint.recommend_format import WRITER_BY_FORMAT
+
+    recommendation = Recommender(_builtin_engine()).recommend(read_for_recommend(path))
+    WRITER_BY_FORMAT[output_format](recommendation, sys.stdout)
+    return 0
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> int:
+    """Explain a rule: what it checks and why, what triggers it, how to fix it, with a
+    failing and a passing example. RULE is an id (RFT101) or a name.
+
+    \b
+    Examples:
+      ragft-lint explain RFT501
+      ragft-lint explain frozen-weights-fast-changing-data
+    """
+    from ragft_lint.explain import find_rule, write_explanation
+
+    write_explanation(find_rule(_builtin_engine().pack, rule), sys.stdout)
+    return 0
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(("text", "markdown", "json")),
+              default="text", show_default=True,
+              help="Output format; markdown is the rules reference in README.md.")
+def rules(output_format: str) -> int:
+    """List every rule: id, criterion, severity and title.
+
+    \b
+    Examples:
+      ragft-lint rules
+      ragft-lint rules --format markdown > docs/rules.md
+    """
+    from ragft_lint.explain import RULES_WRITER_BY_FORMAT, all_rules
+
+    RULES_WRITER_BY_FORMAT[output_format](all_rules(_builtin_engine().pack), sys.stdout)
+    return 0
+
+
+@cli.command()
+def schema() -> int:
+    """Print the llm-project.yaml JSON Schema, for editors and other tools.
+
+    \b
+    Examples:
+      ragft-lint schema > llm-project.schema.json
+    """
+    import json
+
+    from ragft_lint.resources import load_schema
+
+    click.echo(json.dumps(load_schema(), indent=2))
+    return 0
+
+
+class _SchemaChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice of the values the manifest schema allows for `key`, read when first needed
+    rather than when the CLI is imported (every command would pay for it otherwise)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__((), case_sensitive=True)
+        self.key = key
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from ragft_lint.init import choices
+
+        return choices(self.key)
+
+    @choices.setter
+    def choices(self, _value: Any) -> None:
+        """click.Choice assigns its choices; ours come from the schema."""
+
+
+def _choice(key: str) -> click.Choice[str]:
+    return _SchemaChoice(key)
+
+
+@cli.command()
+@click.option("-o", "--output", default="llm-project.yaml", show_default=True,
+              type=click.Path(path_type=str),
+              help="File to write (a folder: its llm-project.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--non-interactive", is_flag=True,
+              help="Ask nothing: every answer comes from the flags below.")
+@click.option("--project", help="Project name (default: the folder's name).")
+@click.option("--owner", help="Team or person accountable for the project.")
+@click.option("--external-data/--no-external-data", default=None,
+              help="1. Answers must draw on external data (databases, documents, APIs).")
+@click.option("--source", "sources", multiple=True, metavar="NAME[:KIND]",
+              help="An external data source (repeatable); KIND defaults to document-store.")
+@click.option("--behavior-adaptation", type=_choice("behavior_adaptation"),
+              help="2. How much the model must change its behaviour or style.")
+@click.option("--hallucination-tolerance", type=_choice("hallucination_tolerance"),
+              help="3. How much hallucination is tolerated.")
+@click.option("--labeled-examples", type=click.IntRange(min=0),
+              help="4. Good labelled training examples available.")
+@click.option("--data-dynamics", type=_choice("data_dynamics"),
+              help="5. How often the underlying data changes.")
+@click.option("--interpretability", type=_choice("interpretability"),
+              help="6. How much answers must be traceable to sources.")
+@click.option("--compute-budget", type=_choice("compute_budget"),
+              help="Compute for training and serving (optional).")
+@click.option("--approach", type=click.Choice(("rag", "fine-tune", "hybrid")),
+              help="The chosen approach (default: the recommendation).")
+@click.option("--schema-ref", default="llm-project.schema.json", show_default=True,
+              help="The $schema in the yaml-language-server line: a path relative to the "
+                   "manifest (the schema is saved there) or a URL.")
+@click.option("--no-schema-file", is_flag=True,
+              help="Do not save the schema beside the manifest.")
+def init(output: str, force: bool, non_interactive: bool, sources: tuple[str, ...],
+         schema_ref: str, no_schema_file: bool, **answers: Any) -> int:
+    """Write a commented llm-project.yaml by answering the six questions; the recommended
+    approach is offered as the default. Flags answer questions ahead of time.
+
+    \b
+    Examples:
+      ragft-lint init
+      ragft-lint init --non-interactive --project support-bot --external-data \\
+        --source product-docs:document-store --behavior-adaptation low \\
+        --hallucination-tolerance none --labeled-examples 800 --data-dynamics daily \\
+        --interpretability high
+    """
+    from ragft_lint.init import InitOptions, given, run_init
+    from ragft_lint.recommend import Recommender
+
+    options = InitOptions(given(answers, sources), output=output, force=force,
+                          interactive=not non_interactive, schema_ref=schema_ref,
+                          schema_file=not no_schema_file)
+    return run_init(options, Recommender(_builtin_engine()))
+
+
 def use_color(choice: str, stream: TextIO) -> bool:
     """`auto` colours only a terminal, and never when NO_COLOR is set (no-color.org)."""
     if choice != "auto":

@@ -1,0 +1,427 @@
+"""`ragft-lint init`: ask the six questions, recommend an approach, write llm-project.yaml.
+
+The questions' choices come from the manifest schema and their hints from the policies'
+rationales, so the questionnaire says what the rules say. The file written is checked with
+the same engine as `ragft-lint check` before it is written: `init` never leaves behind a
+manifest that fails unless the person answering explicitly accepts that.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import click
+
+from ragft_lint.errors import ConfigError
+from ragft_lint.policy import PolicyPack
+from ragft_lint.recommend import APPROACHES, Recommendation, Recommender
+
+DEFAULT_SCHEMA_REF = "llm-project.schema.json"
+SOURCE_KINDS = ("database", "document-store", "api", "web", "file-share", "other")
+# Plain YAML scalars that a reader would take for something other than a string.
+_NOT_PLAIN = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n"})
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/ ]*")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the questionnaire, in plain words."""
+
+    key: str
+    criterion: int | None
+    pointer: str
+    text: str
+    flag: str
+
+
+QUESTIONS = (
+    Question("external_data", 1, "/criteria/external_data/required",
+             "Must answers draw on data outside the model, such as databases, documents or "
+             "APIs?", "--external-data/--no-external-data"),
+    Question("behavior_adaptation", 2, "/criteria/behavior_adaptation",
+             "How much must the model change how it writes: behaviour, style, tone or domain "
+             "terminology?", "--behavior-adaptation"),
+    Question("hallucination_tolerance", 3, "/criteria/hallucination_tolerance",
+             "How much hallucination (fluent, made-up answers) can you tolerate?",
+             "--hallucination-tolerance"),
+    Question("labeled_examples", 4, "/criteria/labeled_examples",
+             "How many good labelled training examples do you have?", "--labeled-examples"),
+    Question("data_dynamics", 5, "/criteria/data_dynamics",
+             "How often does the data the answers depend on change?", "--data-dynamics"),
+    Question("interpretability", 6, "/criteria/interpretability",
+             "How much must each answer be traceable to its sources?", "--interpretability"),
+)
+COMPUTE_QUESTION = Question("compute_budget", None, "/constraints/compute_budget",
+                            "What compute budget is there for training and serving?",
+                            "--compute-budget")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything the questionnaire asks; None means not answered (yet)."""
+
+    project: str | None = None
+    owner: str | None = None
+    external_data: bool | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+    behavior_adaptation: str | None = None
+    hallucination_tolerance: str | None = None
+    labeled_examples: int | None = None
+    data_dynamics: str | None = None
+    interpretability: str | None = None
+    compute_budget: str | None = None  # optional in the manifest
+    approach: str | None = None
+
+    def needs(self, approach: str | None = None) -> dict[str, Any]:
+        """The manifest data these answers declare."""
+        external: dict[str, Any] = {"required": bool(self.external_data)}
+        if self.sources:
+            external["sources"] = [{"name": n, "kind": k} for n, k in self.sources]
+        data: dict[str, Any] = {"schema_version": 1, "project": self.project or "project"}
+        if self.owner:
+            data["owner"] = self.owner
+        if approach or self.approach:
+            data["approach"] = approach or self.approach
+        data["criteria"] = {
+            "external_data": external,
+            "behavior_adaptation": self.behavior_adaptation,
+            "hallucination_tolerance": self.hallucination_tolerance,
+            "labeled_examples": self.labeled_examples,
+            "data_dynamics": self.data_dynamics,
+            "interpretability": self.interpretability,
+        }
+        if self.compute_budget:
+            data["constraints"] = {"compute_budget": self.compute_budget}
+        return data
+
+
+@dataclass
+class InitOptions:
+    """The `init` command's options, as given."""
+
+    answers: Answers
+    output: str = "llm-project.yaml"
+    force: bool = False
+    interactive: bool = True
+    schema_ref: str = DEFAULT_SCHEMA_REF
+    schema_file: bool = True
+    written: list[str] = field(default_factory=list)
+
+
+def choices(key: str) -> tuple[str, ...]:
+    """The values the manifest schema allows for a criterion or constraint."""
+    from ragft_lint.resources import load_schema
+
+    properties = load_schema()["properties"]
+    section = "constraints" if key == "compute_budget" else "criteria"
+    return tuple(properties[section]["properties"][key]["enum"])
+
+
+def hint(pack: PolicyPack, question: Question) -> str:
+    """Why the question matters: the rationale of the first policy judging that need."""
+    for policy in pack.policies:
+        if policy.pointer == question.pointer:
+            return re.sub(r"^Criterion \d+:\s*", "", " ".join(policy.rule.rationale.split()))
+    return ""
+
+
+def missing_flags(answers: Answers) -> list[str]:
+    """Flags a non-interactive run still needs."""
+    missing = [q.flag for q in QUESTIONS if getattr(answers, q.key) is None]
+    if answers.external_data and not answers.sources:
+        missing.append("--source NAME[:KIND] (external data is required)")
+    return missing
+
+
+def parse_source(text: str) -> tuple[str, str]:
+    """`NAME[:KIND]`, KIND defaulting to document-store."""
+    name, _, kind = text.rpartition(":") if ":" in text else (text, "", "document-store")
+    name, kind = name.strip(), (kind.strip() or "document-store")
+    if not name:
+        raise ConfigError(f"--source {text!r}: the source needs a name (NAME[:KIND])")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"--source {text!r}: kind must be one of {', '.join(SOURCE_KINDS)}")
+    return name, kind
+
+
+# --- the run --------------------------------------------------------------------------------
+
+def run_init(options: InitOptions, recommender: Recommender) -> int:
+    """Ask what is missing, choose the approach, write the files; the exit code."""
+    output = options.output
+    if os.path.isdir(output):
+        output = os.path.join(output, "llm-project.yaml")
+    if os.path.lexists(output) and not options.force:
+        raise ConfigError(f"{output} already exists; use --force to overwrite it")
+    answers = options.answers
+    if answers.project is None:
+        default = os.path.basename(os.path.abspath(os.path.dirname(output) or ".")) or "project"
+        answers = replace(answers, project=default if not options.interactive
+                          else _ask_text("Project name", default))
+    if options.interactive:
+        answers = ask_needs(answers, recommender.engine.pack)
+    else:
+        missing = missing_flags(answers)
+        if missing:
+            raise ConfigError("--non-interactive needs every answer; missing: "
+                              + ", ".join(missing))
+    from ragft_lint.manifest import Manifest
+
+    rec = recommender.recommend(Manifest(output, answers.needs()))
+    approach = (choose_approach(answers, rec, recommender) if options.interactive
+                else _approach_or_fail(answers, rec, recommender))
+    if approach is None:
+        click.echo("Nothing written.")
+        return 1
+    text = render_manifest(replace(answers, approach=approach), rec, options.schema_ref,
+                           recommender.engine.pack.params)
+    _write(output, text)
+    written = [output]
+    schema_path = _schema_path(output, options.schema_ref)
+    if (options.schema_file and schema_path is not None
+            and _write_schema(schema_path, options.force)):
+        written.append(schema_path)
+    click.echo(f"Wrote {' and '.join(written)}. Check it with: ragft-lint check {output}")
+    return 0
+
+
+def ask_needs(answers: Answers, pack: PolicyPack) -> Answers:
+    """Ask, in plain words, every need not already answered by a flag."""
+    total = len(QUESTIONS)
+    for number, question in enumerate(QUESTIONS, start=1):
+        if getattr(answers, question.key) is not None:
+            continue
+        click.echo(f"\n{number}/{total} {question.text}")
+        _hint(pack, question)
+        value: Any
+        if question.key == "external_data":
+            value = click.confirm("External data needed", default=None)
+        elif question.key == "labeled_examples":
+            value = click.prompt("Number of labelled examples", type=click.IntRange(min=0))
+        else:
+            value = click.prompt(question.key.replace("_", " ").capitalize(),
+                                 type=click.Choice(choices(question.key)))
+        answers = replace(answers, **{question.key: value})
+        if question.key == "external_data" and value and not answers.sources:
+            answers = replace(answers, sources=_ask_sources())
+    if answers.external_data and not answers.sources:  # answered by flag, sources not given
+        answers = replace(answers, sources=_ask_sources())
+    if answers.compute_budget is None:
+        click.echo(f"\nOptional, beside the six criteria. {COMPUTE_QUESTION.text}")
+        _hint(pack, COMPUTE_QUESTION)
+        budget = click.prompt("Compute budget", default="skip",
+                              type=click.Choice((*choices("compute_budget"), "skip")))
+        answers = replace(answers, compute_budget=None if budget == "skip" else budget)
+    return answers
+
+
+def _hint(pack: PolicyPack, question: Question) -> None:
+    why = hint(pack, question)
+    if why:
+        click.secho(_wrap(f"Why it matters: {why}", "    "), dim=True)
+
+
+def _wrap(text: str, indent: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=96, initial_indent=indent,
+                         subsequent_indent=indent + "  ", break_on_hyphens=False)
+
+
+def _ask_sources() -> tuple[tuple[str, str], ...]:
+    click.echo("\nName the external sources the answers draw on.")
+    sources: list[tuple[str, str]] = []
+    while True:
+        name = _ask_text("Source name", None)
+        kind = click.prompt("Source kind", default="document-store",
+                            type=click.Choice(SOURCE_KINDS))
+        sources.append((name, kind))
+        if not click.confirm("Add another source", default=False):
+            return tuple(sources)
+
+
+def _ask_text(label: str, default: str | None) -> str:
+    while True:
+        value: str = click.prompt(label, default=default, type=str).strip()
+        if value:
+            try:
+                return check_text(label, value)
+            except ConfigError as exc:
+                click.echo(f"Error: {exc}")
+                continue
+        click.echo("Please type a name.")
+
+
+def choose_approach(answers: Answers, rec: Recommendation,
+                    recommender: Recommender) -> str | None:
+    """Show the recommendation, ask for the approach (the recommendation is the default)."""
+    click.echo("")
+    _show_recommendation(rec)
+    if rec.recommended is None and not click.confirm(
+            "No approach passes check for these needs. Write the manifest anyway", default=False):
+        return None
+    default = answers.approach or rec.recommended or rec.assessment.ranking[0]
+    while True:
+        approach: str = click.prompt("Approach", default=default, type=click.Choice(APPROACHES))
+        errors = rec.assessment.verdicts[approach].errors
+        if not errors or rec.recommended is None:
+            return approach
+        click.echo(f"{approach} fails {', '.join(f.rule for f in errors)} for these needs; "
+                   "`ragft-lint check` will report it.")
+        if click.confirm(f"Write {approach} anyway", default=False):
+            return approach
+
+
+def _show_recommendation(rec: Recommendation) -> None:
+    if rec.recommended:
+        score = rec.assessment.verdicts[rec.recommended].score
+        click.secho(f"Recommended approach: {rec.recommended} (fit {score}/100)", bold=True)
+    for line in rec.explanation:
+        if not line.startswith("The manifest"):  # nothing is declared yet; say nothing of it
+            click.echo(_wrap(line, "  "))
+    from ragft_lint.recommend_format import counterfactual_sentence
+
+    for counterfactual in rec.counterfactuals:
+        click.echo(_wrap(counterfactual_sentence(rec, counterfactual), "  "))
+
+
+def _approach_or_fail(answers: Answers, rec: Recommendation,
+                      recommender: Recommender) -> str:
+    if rec.recommended is None:
+        blocking = sorted({k for ks in rec.assessment.blocking().values() for k in ks})
+        raise ConfigError("no approach passes check for these needs (they fail on "
+                          f"{', '.join(blocking)}); `ragft-lint recommend` explains; "
+                          "change an answer")
+    approach = answers.approach or rec.recommended
+    errors = rec.assessment.verdicts[approach].errors
+    if errors:
+        raise ConfigError(
+            f"--approach {approach} fails {', '.join(f.rule for f in errors)} for these needs; "
+            f"the recommendation is {rec.recommended} (leave out --approach to take it)")
+    return approach
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def render_manifest(answers: Answers, rec: Recommendation,
+                    schema_ref: str = DEFAULT_SCHEMA_REF,
+                    params: Mapping[str, Any] | None = None) -> str:
+    """The commented llm-project.yaml for `answers` (whose approach is chosen)."""
+    lines = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        "# What this LLM project needs, and the approach chosen for it. Written by",
+        "# `ragft-lint init`: check it with `ragft-lint check`, see which approach fits and why",
+        "# with `ragft-lint recommend`, and what a finding means with `ragft-lint explain RULE`.",
+        "schema_version: 1",
+        f"project: {scalar(answers.project or 'project')}",
+    ]
+    if answers.owner:
+        lines.append(f"owner: {scalar(answers.owner)}")
+    if rec.recommended:
+        score = rec.assessment.verdicts[rec.recommended].score
+        said = f"recommended for these needs: {rec.recommended} (fit {score}/100)."
+    else:
+        said = "no approach passes every policy for these needs."
+    lines += [f"# rag, fine-tune or hybrid; {said}", f"approach: {answers.approach}",
+              "criteria:"]
+    for number, question in enumerate(QUESTIONS, start=1):
+        lines.append(f"  # {number}. {question.text}")
+        if question.key == "external_data":
+            lines.append("  external_data:")
+            lines.append(f"    required: {'true' if answers.external_data else 'false'}")
+            if answers.sources:
+                lines.append(f"    # kinds: {' | '.join(SOURCE_KINDS)}")
+                lines.append("    sources:")
+                for name, kind in answers.sources:
+                    lines += [f"      - name: {scalar(name)}", f"        kind: {kind}"]
+            continue
+        if question.key != "labeled_examples":
+            lines.append(f"  #    {' | '.join(choices(question.key))}")
+        elif params and "min_labeled_examples" in params:
+            wanted = params.get("recommended_labeled_examples")
+            more = f" ({wanted} recommended)" if wanted else ""
+            lines.append(f"  #    fine-tuning needs at least {params['min_labeled_examples']}"
+                         f"{more}")
+        lines.append(f"  {question.key}: {getattr(answers, question.key)}")
+    if answers.compute_budget:
+        lines += ["# Trade-offs beside the six criteria.", "constraints:",
+                  f"  # {COMPUTE_QUESTION.text} {' | '.join(choices('compute_budget'))}",
+                  f"  compute_budget: {answers.compute_budget}"]
+    return "\n".join(lines) + "\n"
+
+
+def scalar(text: str) -> str:
+    """`text` as a YAML scalar that reads back as the same string."""
+    if (_PLAIN.fullmatch(text) and text.lower() not in _NOT_PLAIN
+            and text == text.strip() and "  " not in text):
+        return text
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
+
+
+def _escape(ch: str) -> str:
+    """One character inside a YAML double-quoted scalar. JSON's escaping is not enough:
+    it writes astral characters as surrogate pairs, which YAML reads as two characters."""
+    if ch in ('"', "\\"):
+        return "\\" + ch
+    code = ord(ch)
+    printable = (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                 or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF)
+    if printable:
+        return ch
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise ConfigError(f"cannot write: {exc.strerror}", where=path) from None
+
+
+def _schema_path(output: str, schema_ref: str) -> str | None:
+    """Where the schema file goes: the modeline's path, relative to the manifest's folder."""
+    if "://" in schema_ref or os.path.isabs(schema_ref):
+        return None
+    return os.path.join(os.path.dirname(output), schema_ref)
+
+
+def _write_schema(path: str, force: bool) -> bool:
+    """Save the packaged schema for editors; an existing file is kept unless --force."""
+    import json
+
+    from ragft_lint.resources import load_schema
+
+    text = json.dumps(load_schema(), indent=2) + "\n"
+    if os.path.lexists(path) and not force:
+        return False
+    _write(path, text)
+    return True
+
+
+def given(values: Mapping[str, Any], sources: Sequence[str]) -> Answers:
+    """Answers from the command-line flags (None where a flag was not given)."""
+    parsed = tuple(parse_source(s) for s in sources)
+    answers = Answers(sources=parsed, **{k: v for k, v in values.items() if v is not None})
+    for flag, text in (("--project", answers.project), ("--owner", answers.owner),
+                       *(("--source", name) for name, _ in parsed)):
+        if text is not None:
+            check_text(flag, text)
+    return answers
+
+
+def check_text(label: str, text: str) -> str:
+    """A name must be writable as UTF-8 and not blank (the schema wants a non-blank project)."""
+    if not text.strip():
+        raise ConfigError(f"{label}: must not be blank")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"{label}: {text!r} is not valid text") from None
+    return text

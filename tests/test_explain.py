@@ -1,0 +1,155 @@
+"""`explain`, `rules`, `schema`, every command's --help, and the README they generate."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from ragft_lint.policy import PolicyPack, load_builtin_policies
+from ragft_lint.resources import load_schema
+from ragft_lint.rules import CORE_RULES
+from tests.conftest import check_json, run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+PACK = PolicyPack(load_builtin_policies())
+POLICY_IDS = [p.id for p in PACK.policies]
+ALL_IDS = [r.id for r in CORE_RULES] + POLICY_IDS
+
+
+def _section(text: str, heading: str) -> str:
+    """The lines under `heading:` up to the next blank line followed by a heading."""
+    match = re.search(rf"^{heading}:\n(.*?)(?:\n\n[A-Z]|\Z)", text, re.S | re.M)
+    assert match, f"no {heading!r} section in:\n{text}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("rule_id", POLICY_IDS)
+def test_explain_policy_rule_says_everything_and_its_examples_behave(
+        rule_id: str, write_manifest) -> None:
+    policy = PACK.policy_by_id[rule_id]
+    result = run_cli("explain", rule_id)
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith(f"{rule_id} {policy.rule.name}: {policy.rule.title}\n")
+    assert f"Severity:  {policy.rule.severity.value}" in text
+    criterion = policy.rule.criterion
+    assert f"Criterion: {'criterion ' + str(criterion) if criterion else 'no criterion'}" in text
+    assert " ".join(_section(text, "Why").split()) == " ".join(policy.rule.rationale.split())
+    assert " ".join(_section(text, "How to fix").split()) == " ".join(
+        policy.rule.remediation.split())
+    assert "approach is" in _section(text, "Triggered when")
+    # The printed examples are real manifests: the failing one trips the rule, the passing
+    # one does not.
+    yaml = YAML(typ="safe", pure=True)
+    failing = yaml.load(_dedent(_section(text, "Failing example")))
+    passing = yaml.load(_dedent(_section(text, "Passing example")))
+    _, report = check_json(write_manifest(failing, folder="fail"))
+    assert rule_id in {f["rule"] for f in report["findings"]}
+    _, report = check_json(write_manifest(passing, folder="pass"))
+    assert rule_id not in {f["rule"] for f in report["findings"]}
+
+
+def _dedent(block: str) -> str:
+    return "\n".join(line[2:] for line in block.splitlines())
+
+
+def test_trigger_reads_the_condition_with_its_parameters() -> None:
+    text = run_cli("explain", "RFT402").stdout
+    assert " ".join(_section(text, "Triggered when").split()) == (
+        "approach is one of 'fine-tune', 'hybrid' and criteria.labeled_examples is at least "
+        "1000 and criteria.labeled_examples is less than 10000")
+    text = run_cli("explain", "RFT701").stdout
+    assert " ".join(_section(text, "Triggered when").split()) == (
+        "approach is one of 'fine-tune', 'hybrid' and constraints.compute_budget is 'low'")
+
+
+@pytest.mark.parametrize("rule", CORE_RULES, ids=lambda r: r.id)
+def test_explain_core_rule(rule) -> None:
+    result = run_cli("explain", rule.id)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{rule.id} {rule.name}: {rule.title}\n")
+    assert "Triggered when:" in result.stdout
+    assert "Examples: none" in result.stdout
+
+
+@pytest.mark.parametrize("query", ["rft501", " RFT501 ", "frozen-weights-fast-changing-data"])
+def test_explain_accepts_any_case_and_the_rule_name(query: str) -> None:
+    result = run_cli("explain", query)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("RFT501 ")
+
+
+@pytest.mark.parametrize(("query", "suggested"), [
+    ("RFT5O1", "RFT501"), ("RFT10", "RFT101"), ("frozen-weights", "RFT501")])
+def test_unknown_rule_is_exit_2_with_the_closest_ids(query: str, suggested: str) -> None:
+    result = run_cli("explain", query)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    message = result.stderr.strip()
+    assert message.startswith(f"ragft-lint: error: unknown rule {query!r}; did you mean ")
+    assert suggested in message
+
+
+def test_rules_lists_every_rule_once() -> None:
+    text = run_cli("rules").stdout
+    ids = [line.split()[0] for line in text.splitlines()[1:]]
+    assert ids == ALL_IDS
+    rows = {line.split()[0]: line.split(None, 3) for line in text.splitlines()[1:]}
+    assert rows["RFT101"][1:3] == ["1", "error"]
+    assert rows["RFT701"][1:3] == ["-", "warning"]
+    listed = json.loads(run_cli("rules", "--format", "json").stdout)
+    assert [r["id"] for r in listed] == ALL_IDS
+
+
+def test_readme_rules_table_is_up_to_date() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", readme, re.S)
+    assert match, "README.md has no rules markers"
+    generated = run_cli("rules", "--format", "markdown").stdout
+    assert match.group(1) == generated, (
+        "README.md's rules table is stale: paste `ragft-lint rules --format markdown` "
+        "between the rules markers")
+    assert len(generated.strip().splitlines()) == 2 + len(ALL_IDS)
+
+
+def test_readme_recommend_example_is_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the README's command uses a path relative to the repository
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "ragft-lint recommend examples/hybrid/fail/llm-project.yaml"
+    match = re.search(rf"\$ {re.escape(command)}\n(.*?)```", readme, re.S)
+    assert match, "README.md no longer shows the recommend example"
+    result = run_cli(*command.split()[1:])
+    assert match.group(1) == result.stdout
+
+
+def test_schema_prints_the_packaged_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    assert printed == load_schema()
+    Draft202012Validator.check_schema(printed)
+
+
+def _commands() -> list[str]:
+    from ragft_lint.cli import cli
+
+    return sorted(cli.commands)
+
+
+# Parametrized over the CLI's own command list, so a new command cannot land without one.
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert f"ragft-lint {command}" in result.stdout.split("Examples:")[1]
+
+
+def test_the_decision_commands_exist() -> None:
+    assert {"recommend", "explain", "rules", "init", "schema"} <= set(_commands())

@@ -1,0 +1,287 @@
+"""`ragft-lint init`: the questionnaire, the file it writes, and never clobbering a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ragft_lint.manifest import read_manifest
+from ragft_lint.resources import load_schema
+from tests.conftest import check_json, run_cli
+
+RAG_FLAGS = ("--non-interactive", "--project", "support-bot", "--external-data",
+             "--source", "product-docs:document-store", "--source", "orders:api",
+             "--behavior-adaptation", "low", "--hallucination-tolerance", "none",
+             "--labeled-examples", "800", "--data-dynamics", "daily",
+             "--interpretability", "high", "--compute-budget", "medium")
+
+
+def _init(tmp_path: Path, *flags: str, input: str | None = None):
+    return run_cli("init", "--output", str(tmp_path / "llm-project.yaml"), *flags, input=input)
+
+
+def _passes_check(path: Path) -> dict[str, object]:
+    code, report = check_json(path)
+    assert code == 0, report
+    assert report["findings"] == [], report
+    return read_manifest(str(path)).data
+
+
+def test_non_interactive_writes_a_commented_manifest_that_passes_check(tmp_path: Path) -> None:
+    result = _init(tmp_path, *RAG_FLAGS)
+    assert result.exit_code == 0, result.output
+    manifest = tmp_path / "llm-project.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=llm-project.schema.json"
+    assert "# rag, fine-tune or hybrid; recommended for these needs: rag (fit 100/100)." in text
+    assert "  # 4. How many good labelled training examples do you have?" in text
+    assert "  #    fine-tuning needs at least 1000 (10000 recommended)" in text
+    data = _passes_check(manifest)
+    assert data["approach"] == "rag"
+    assert data["criteria"]["external_data"]["sources"] == [
+        {"name": "product-docs", "kind": "document-store"}, {"name": "orders", "kind": "api"}]
+    assert data["constraints"] == {"compute_budget": "medium"}
+    # The modeline's schema is saved beside the manifest, so an editor finds it.
+    saved = json.loads((tmp_path / "llm-project.schema.json").read_text(encoding="utf-8"))
+    assert saved == load_schema()
+    assert f"Wrote {manifest} and {tmp_path / 'llm-project.schema.json'}." in result.stdout
+
+
+@pytest.mark.parametrize(("flags", "approach"), [
+    (("--no-external-data", "--behavior-adaptation", "high", "--hallucination-tolerance",
+      "medium", "--labeled-examples", "25000", "--data-dynamics", "static",
+      "--interpretability", "low"), "fine-tune"),
+    (("--external-data", "--source", "case-law", "--behavior-adaptation", "high",
+      "--hallucination-tolerance", "none", "--labeled-examples", "15000",
+      "--data-dynamics", "weekly", "--interpretability", "high"), "hybrid"),
+])
+def test_non_interactive_takes_the_recommendation(tmp_path: Path, flags: tuple[str, ...],
+                                                  approach: str) -> None:
+    result = _init(tmp_path, "--non-interactive", "--project", "p", *flags)
+    assert result.exit_code == 0, result.output
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["approach"] == approach
+    assert "constraints" not in data
+
+
+def test_existing_file_is_never_overwritten_without_force(tmp_path: Path) -> None:
+    manifest = tmp_path / "llm-project.yaml"
+    manifest.write_text("# mine\n", encoding="utf-8")
+    result = _init(tmp_path, *RAG_FLAGS)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"ragft-lint: error: {manifest} already exists; use --force to overwrite it")
+    assert manifest.read_text(encoding="utf-8") == "# mine\n"
+    assert not (tmp_path / "llm-project.schema.json").exists()
+    result = _init(tmp_path, *RAG_FLAGS, "--force")
+    assert result.exit_code == 0
+    _passes_check(manifest)
+
+
+def test_existing_schema_file_is_kept_without_force(tmp_path: Path) -> None:
+    schema = tmp_path / "llm-project.schema.json"
+    schema.write_text("{}", encoding="utf-8")
+    result = _init(tmp_path, *RAG_FLAGS)
+    assert result.exit_code == 0
+    assert schema.read_text(encoding="utf-8") == "{}"
+    assert "schema.json" not in result.stdout
+
+
+def test_schema_url_or_no_schema_file_saves_no_schema(tmp_path: Path) -> None:
+    url = "https://example.org/llm-project.schema.json"
+    assert _init(tmp_path, *RAG_FLAGS, "--schema-ref", url).exit_code == 0
+    text = (tmp_path / "llm-project.yaml").read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema={url}\n")
+    assert not (tmp_path / "llm-project.schema.json").exists()
+    assert _init(tmp_path, *RAG_FLAGS, "--force", "--no-schema-file").exit_code == 0
+    assert not (tmp_path / "llm-project.schema.json").exists()
+
+
+def test_non_interactive_names_every_missing_answer(tmp_path: Path) -> None:
+    result = _init(tmp_path, "--non-interactive", "--external-data",
+                   "--behavior-adaptation", "low")
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert message.startswith("ragft-lint: error: --non-interactive needs every answer; missing:")
+    for flag in ("--hallucination-tolerance", "--labeled-examples", "--data-dynamics",
+                 "--interpretability", "--source NAME[:KIND]"):
+        assert flag in message
+    assert "--behavior-adaptation" not in message
+    assert not (tmp_path / "llm-project.yaml").exists()
+
+
+def test_non_interactive_refuses_an_approach_that_fails_check(tmp_path: Path) -> None:
+    result = _init(tmp_path, *RAG_FLAGS, "--approach", "fine-tune")
+    assert result.exit_code == 2
+    assert ("--approach fine-tune fails RFT101, RFT301, RFT401, RFT501, RFT601 for these "
+            "needs; the recommendation is rag") in result.stderr
+    assert not (tmp_path / "llm-project.yaml").exists()
+
+
+def test_non_interactive_says_when_no_approach_passes(tmp_path: Path) -> None:
+    result = _init(tmp_path, "--non-interactive", "--project", "p", "--no-external-data",
+                   "--behavior-adaptation", "high", "--hallucination-tolerance", "high",
+                   "--labeled-examples", "10", "--data-dynamics", "static",
+                   "--interpretability", "low")
+    assert result.exit_code == 2
+    assert ("no approach passes check for these needs (they fail on behavior_adaptation, "
+            "labeled_examples)") in result.stderr
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("docs:scroll", "kind must be one of"), (":api", "the source needs a name")])
+def test_bad_source_flag_is_exit_2(tmp_path: Path, source: str, message: str) -> None:
+    result = _init(tmp_path, *RAG_FLAGS[:5], source)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+# --- the interactive questionnaire -----------------------------------------------------------
+
+HYBRID_ANSWERS = [
+    "legal-assistant",  # project name
+    "y", "case-law", "", "n",  # external data, one source (default kind), no more
+    "high", "none", "15000", "weekly", "high",  # criteria 2-6
+    "high",  # compute budget
+    "",  # approach: take the recommendation
+]
+
+
+def test_interactive_asks_in_plain_words_and_defaults_to_the_recommendation(
+        tmp_path: Path) -> None:
+    result = _init(tmp_path, input="\n".join(HYBRID_ANSWERS) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "1/6 Must answers draw on data outside the model" in out
+    assert "Why it matters: when answers depend on databases, documents or APIs" in out
+    assert "6/6 How much must each answer be traceable to its sources?" in out
+    assert "Recommended approach: hybrid (fit 95/100)" in out
+    assert "rag is unfit: behavior_adaptation is high" in out
+    assert "Approach (rag, fine-tune, hybrid) [hybrid]:" in out
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["project"] == "legal-assistant"
+    assert data["approach"] == "hybrid"
+    assert data["criteria"]["external_data"]["sources"] == [
+        {"name": "case-law", "kind": "document-store"}]
+    assert data["constraints"] == {"compute_budget": "high"}
+
+
+def test_interactive_rejects_bad_answers_and_asks_again(tmp_path: Path) -> None:
+    answers = ["p", "maybe", "n", "extreme", "low", "medium", "-5", "lots", "20000",
+               "static", "low", "skip", ""]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Error: invalid input" in result.stdout
+    assert "'extreme' is not one of 'none', 'low', 'medium', 'high'" in result.stdout
+    assert "-5 is not in the range x>=0" in result.stdout
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["criteria"]["labeled_examples"] == 20000
+    assert data["approach"] == "fine-tune"
+    assert "constraints" not in data
+
+
+def test_choosing_a_failing_approach_needs_confirmation(tmp_path: Path) -> None:
+    answers = [*HYBRID_ANSWERS[:-1], "rag", "n", "fine-tune", "y"]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "rag fails RFT201 for these needs; `ragft-lint check` will report it." in result.stdout
+    assert "Write rag anyway [y/N]:" in result.stdout
+    assert read_manifest(str(tmp_path / "llm-project.yaml")).data["approach"] == "fine-tune"
+    code, _ = check_json(tmp_path / "llm-project.yaml")
+    assert code == 1  # what was confirmed: check reports the errors
+
+
+def test_flags_answer_questions_ahead(tmp_path: Path) -> None:
+    result = _init(tmp_path, "--project", "p", "--no-external-data",
+                   "--behavior-adaptation", "high", "--hallucination-tolerance", "high",
+                   "--compute-budget", "high",
+                   input="25000\nstatic\nlow\n\n")
+    assert result.exit_code == 0, result.output
+    assert "1/6" not in result.stdout
+    assert "4/6 How many good labelled training examples" in result.stdout
+    assert _passes_check(tmp_path / "llm-project.yaml")["approach"] == "fine-tune"
+
+
+def test_declining_when_no_approach_passes_writes_nothing(tmp_path: Path) -> None:
+    answers = ["p", "n", "high", "high", "10", "static", "low", "skip", "n"]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 1
+    assert "No approach passes `ragft-lint check` for these needs." in result.stdout
+    assert "Nothing written." in result.stdout
+    assert not (tmp_path / "llm-project.yaml").exists()
+
+
+def test_end_of_input_aborts_cleanly(tmp_path: Path) -> None:
+    result = _init(tmp_path, input="p\n")
+    assert result.exit_code == 2
+    assert "ragft-lint: aborted" in result.stderr
+    assert not (tmp_path / "llm-project.yaml").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(project=st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != ""),
+       source=st.text(min_size=1, max_size=30))
+def test_any_names_round_trip_through_the_written_file(tmp_path_factory, project: str,
+                                                       source: str) -> None:
+    folder = tmp_path_factory.mktemp("names")
+    result = _init(folder, "--non-interactive", "--project", project, "--external-data",
+                   "--source", f"{source}:api", "--behavior-adaptation", "low",
+                   "--hallucination-tolerance", "low", "--labeled-examples", "0",
+                   "--data-dynamics", "daily", "--interpretability", "medium")
+    if not source.strip():
+        assert result.exit_code == 2
+        assert "the source needs a name" in result.stderr
+        return
+    assert result.exit_code == 0, result.output
+    data = _passes_check(folder / "llm-project.yaml")
+    assert data["project"] == project
+    assert data["criteria"]["external_data"]["sources"][0]["name"] == source.strip()
+
+
+# --- a real terminal -------------------------------------------------------------------------
+
+def _console_script() -> str:
+    found = shutil.which("ragft-lint", path=os.path.dirname(sys.executable))
+    if found is None:
+        pytest.fail("the ragft-lint console script is not installed beside this Python")
+    return found
+
+
+@pytest.mark.slow
+def test_init_in_a_real_terminal(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(_console_script(), ["init"], cwd=str(tmp_path), encoding="utf-8",
+                          timeout=20, env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"},
+                          dimensions=(50, 120))
+    steps = [
+        (r"Project name \[", "terminal-demo"),
+        (r"External data needed \[y/n\]: ", "y"),
+        (r"Source name: ", "product-docs"),
+        (r"Source kind .*\[document-store\]: ", ""),
+        (r"Add another source \[y/N\]: ", "n"),
+        (r"Behavior adaptation \(none, low, medium, high\): ", "low"),
+        (r"Hallucination tolerance .*: ", "none"),
+        (r"Number of labelled examples: ", "800"),
+        (r"Data dynamics .*: ", "daily"),
+        (r"Interpretability \(low, medium, high\): ", "high"),
+        (r"Compute budget .*\[skip\]: ", ""),
+    ]
+    for prompt, answer in steps:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect(r"Recommended approach: rag \(fit 100/100\)")
+    child.expect(r"Approach \(rag, fine-tune, hybrid\) \[rag\]: ")
+    child.sendline("")
+    child.expect("Wrote llm-project.yaml and llm-project.schema.json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert (data["project"], data["approach"]) == ("terminal-demo", "rag")

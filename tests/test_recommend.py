@@ -1,0 +1,257 @@
+"""`ragft-lint recommend`: the README's examples, the three formats, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ragft_lint.recommend import APPROACHES, load_scoring
+from ragft_lint.resources import load_schema
+from tests.conftest import check_json, make_manifest, run_cli
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# (example, recommended approach, words the explanation must say about why)
+EXPECTED = [
+    ("rag/pass", "rag", ["declared approach, rag, is the recommendation",
+                         "fine-tune is unfit", "RFT501"]),
+    ("fine-tune/pass", "fine-tune", ["declared approach, fine-tune, is the recommendation",
+                                     "rag is unfit: behavior_adaptation is high", "RFT201",
+                                     "hybrid passes, but with more warnings", "RFT102"]),
+    ("hybrid/pass", "hybrid", ["rag is unfit: behavior_adaptation is high",
+                               "fine-tune is unfit: external_data is true"]),
+    ("rag/fail", "fine-tune", ["The manifest declares rag, which is unfit (RFT201)"]),
+    ("fine-tune/fail", "rag", ["The manifest declares fine-tune, which is unfit",
+                               "data_dynamics is daily"]),
+    ("hybrid/fail", "rag", ["hybrid is unfit: labeled_examples is 300",
+                            "The manifest waives RFT401"]),
+]
+
+
+@pytest.mark.parametrize(("example", "expected", "phrases"), EXPECTED)
+def test_readme_examples_get_the_expected_approach(example: str, expected: str,
+                                                   phrases: list[str]) -> None:
+    path = EXAMPLES / example / "llm-project.yaml"
+    result = run_cli("recommend", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["recommended"] == expected
+    explanation = " ".join(report["explanation"])
+    for phrase in phrases:
+        assert phrase in explanation
+    text = run_cli("recommend", str(path)).stdout
+    assert f"Recommended: {expected}\n" in text
+
+
+def _read(path: Path) -> dict[str, object]:
+    from ragft_lint.manifest import read_manifest
+
+    data: dict[str, object] = read_manifest(str(path)).data
+    return data
+
+
+@pytest.mark.parametrize(("example", "expected"), [(e, a) for e, a, _ in EXPECTED])
+def test_recommended_approach_written_into_the_file_passes_check(
+        example: str, expected: str, write_manifest) -> None:
+    data = _read(EXAMPLES / example / "llm-project.yaml")
+    data.pop("waivers", None)
+    data["approach"] = expected
+    code, report = check_json(write_manifest(data))
+    assert code == 0
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_text_scorecard_has_a_row_per_criterion_and_a_score_per_approach() -> None:
+    text = run_cli("recommend", str(EXAMPLES / "hybrid" / "pass")).stdout
+    rows = [line.split() for line in text.splitlines()]
+    assert ["1", "external_data", "true", "RAG", "strong"] in rows
+    assert ["2", "behavior_adaptation", "high", "fine-tune", "strong"] in rows
+    assert ["-", "compute_budget", "high", "neutral", "-"] in rows
+    assert "hybrid      95  fits  <- recommended  (declared)" in text
+    assert "fine-tune   43  unfit (RFT101, RFT301, RFT501, RFT601)" in text
+
+
+def test_counterfactual_names_the_single_change_that_flips_it() -> None:
+    result = run_cli("recommend", str(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml"),
+                     "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["declared"] == "hybrid"
+    assert report["recommended"] == "rag"
+    assert [(c["criterion"], c["to"], c["recommended"]) for c in report["counterfactuals"]] == [
+        ("labeled_examples", "at least 10000", "hybrid")]
+    text = run_cli("recommend", str(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml")).stdout
+    assert ("hybrid would be the recommendation if labeled_examples were at least 10000 "
+            "(it is 300).") in text
+
+
+def test_json_has_recommended_scores_and_one_entry_per_criterion() -> None:
+    report = json.loads(run_cli("recommend", str(EXAMPLES / "rag" / "pass"),
+                                "--format", "json").stdout)
+    assert report["recommended"] in APPROACHES
+    assert set(report["scores"]) == set(APPROACHES)
+    assert all(0 <= s <= 100 for s in report["scores"].values())
+    keys = [c["key"] for c in report["criteria"]]
+    assert keys == ["external_data", "behavior_adaptation", "hallucination_tolerance",
+                    "labeled_examples", "data_dynamics", "interpretability", "compute_budget"]
+    first = report["criteria"][0]
+    assert (first["value"], first["favours"], first["strength_word"]) == (True, "rag", "strong")
+    assert first["rules"] == {"fine-tune": ["RFT101"]}
+
+
+def test_markdown_is_a_section_with_two_tables() -> None:
+    text = run_cli("recommend", str(EXAMPLES / "fine-tune" / "pass"),
+                   "--format", "markdown").stdout
+    assert text.startswith(
+        "### ragft-lint recommendation for `discharge-summary-writer`: **fine-tune**\n")
+    assert "| 2 | `behavior_adaptation` | high | fine-tune | strong |" in text
+    assert "| **fine-tune** (declared) | 100 | fits |" in text
+    assert "| rag | 71 | unfit (RFT201) |" in text
+
+
+def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:
+    path = write_manifest(make_manifest(criteria__behavior_adaptation="high",
+                                        criteria__labeled_examples=500))
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["recommended"] is None
+    assert report["blocking_criteria"]["rag"] == ["behavior_adaptation"]
+    assert report["blocking_criteria"]["hybrid"] == ["labeled_examples"]
+    assert report["explanation"][0] == "No approach passes `ragft-lint check` for these needs."
+    assert ("The criteria that make every approach fail: labeled_examples, behavior_adaptation"
+            in " ".join(report["explanation"]))
+    ways_out = {(c["criterion"], c["recommended"]) for c in report["counterfactuals"]}
+    assert ("behavior_adaptation", "rag") in ways_out
+    assert ("labeled_examples", "hybrid") in ways_out
+    text = run_cli("recommend", str(path)).stdout
+    assert "Recommended: none: no approach passes check" in text
+
+
+def test_approach_may_be_left_out(write_manifest) -> None:
+    path = write_manifest(make_manifest(approach=None))
+    result = run_cli("recommend", str(path), "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["declared"] is None
+    assert report["recommended"] == "rag"
+    assert "The manifest declares no approach yet." in report["explanation"]
+
+
+def test_folder_argument_reads_its_manifest() -> None:
+    result = run_cli("recommend", str(EXAMPLES / "rag" / "pass"), "--format", "json")
+    assert json.loads(result.stdout)["file"].endswith("llm-project.yaml")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("criteria: [", "invalid YAML"),
+    (make_manifest(criteria__interpretability="total"),
+     "cannot recommend from a manifest that does not match the schema"),
+])
+def test_bad_manifest_is_one_line_and_exit_2(write_manifest, content: object,
+                                             message: str) -> None:
+    path = write_manifest(content)
+    result = run_cli("recommend", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"ragft-lint: error: {path}:")
+    assert message in lines[0]
+
+
+def test_missing_file_is_exit_2(tmp_path: Path) -> None:
+    result = run_cli("recommend", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.stderr
+    assert run_cli("recommend", str(tmp_path)).exit_code == 2
+
+
+def test_weights_cover_every_value_the_schema_allows() -> None:
+    scoring = load_scoring({"min_labeled_examples": 1000, "recommended_labeled_examples": 10000})
+    properties = load_schema()["properties"]
+    for weights in scoring.criteria:
+        section = "constraints" if weights.key == "compute_budget" else "criteria"
+        spec = properties[section]["properties"][weights.key]
+        if weights.banded:
+            assert [v.below for v in weights.values] == [1000, 10000, None]
+        elif "enum" in spec:
+            assert [v.value for v in weights.values] == spec["enum"], weights.key
+        else:
+            assert {v.value for v in weights.values} == {True, False}
+
+
+def test_policy_loader_does_not_take_the_weights_for_a_policy() -> None:
+    from ragft_lint.policy import load_builtin_policies
+
+    sources = [p.source for p in load_builtin_policies()]
+    assert sources
+    assert not [s for s in sources if "scoring" in s]
+
+
+@pytest.mark.slow
+def test_installed_console_script_recommends() -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("ragft-lint", path=os.path.dirname(sys.executable))
+    assert script, "the ragft-lint console script is not installed beside this Python"
+    done = subprocess.run([script, "recommend", "--format", "json",
+                           str(EXAMPLES / "rag" / "fail" / "llm-project.yaml")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["recommended"] == "fine-tune"
+
+
+def test_declared_approach_accepted_by_a_waiver_is_not_called_unfit(write_manifest) -> None:
+    data = _read(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml")
+    data["waivers"][0]["expires"] = "2999-12-31"  # type: ignore[index]
+    path = write_manifest(data)
+    code, _ = check_json(path)
+    assert code == 0  # check passes: the waiver accepts RFT401
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["approaches"]["hybrid"]["fit"] == "accepted by waiver"
+    assert report["approaches"]["hybrid"]["errors"] == ["RFT401"]
+    assert report["recommended"] == "rag"
+    explanation = " ".join(report["explanation"])
+    assert "hybrid is unfit" not in explanation
+    assert "hybrid fails on the needs alone: labeled_examples is 300" in explanation
+    assert "passes check only because the manifest waives its errors (RFT401)" in explanation
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    # The needs pull both ways: external, dynamic data and a high change of behaviour with
+    # enough labelled data -> hybrid.
+    ({"criteria__behavior_adaptation": "high", "criteria__labeled_examples": 20000}, "hybrid"),
+    # Medium behaviour change: rag is only warned (RFT202), hybrid has no warning.
+    ({"criteria__behavior_adaptation": "medium", "criteria__labeled_examples": 20000},
+     "hybrid"),
+    # Same, but a low compute budget warns hybrid too (RFT701): equal warnings, rag scores more.
+    ({"criteria__behavior_adaptation": "medium", "criteria__labeled_examples": 20000,
+      "constraints__compute_budget": "low"}, "rag"),
+    # Nothing external, stable data, a style to learn and the labels to learn it -> fine-tune.
+    ({"criteria__external_data": {"required": False}, "criteria__behavior_adaptation": "high",
+      "criteria__hallucination_tolerance": "high", "criteria__labeled_examples": 50000,
+      "criteria__data_dynamics": "static", "criteria__interpretability": "low"}, "fine-tune"),
+])
+def test_needs_to_recommendation(write_manifest, changes: dict[str, object],
+                                 expected: str) -> None:
+    path = write_manifest(make_manifest(**changes))
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["recommended"] == expected, report["explanation"]
+
+
+@pytest.mark.parametrize("manifest", [
+    *sorted(EXAMPLES.glob("*/*/llm-project.yaml")),
+    make_manifest(approach=None),
+    make_manifest(criteria__behavior_adaptation="high", criteria__labeled_examples=5),
+], ids=lambda m: "/".join(m.parts[-3:-1]) if isinstance(m, Path) else "generated")
+def test_json_output_matches_its_published_schema(write_manifest, manifest: object) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema("recommendation.schema.json")
+    Draft202012Validator.check_schema(schema)
+    path = manifest if isinstance(manifest, Path) else write_manifest(manifest)
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(report)]
+    assert errors == []

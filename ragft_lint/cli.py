@@ -80,50 +80,22 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
       ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
       ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
     """
-    from ragft_lint.config import Overrides, render, resolve
-    from ragft_lint.engine import Engine
+    from ragft_lint.config import Overrides
     from ragft_lint.manifest import Limits
-    from ragft_lint.packs import build_pack
-    from ragft_lint.reporters import ReportContext
-    from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
-    from ragft_lint.rules import CORE_RULES
-    from ragft_lint.runner import run_check
+    from ragft_lint.runner import CheckRequest, check_command
+    from ragft_lint.session import open_session
 
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline cannot be used together: "
                                "--write-baseline records every current finding afresh")
-    settings = resolve(config_path, Overrides(
+    session = open_session(config_path, Overrides(
         fail_on=fail_on, select=select or None, ignore=ignore or None,
-        exclude=exclude or None, policies=policies))
-    pack, sources = build_pack(settings)
-    engine = Engine(pack, limits=Limits(max_bytes=max_size),
-                    severity_by_rule=settings.severity_by_rule(pack),
-                    disabled=settings.disabled_rules(pack))
-    if show_config:
-        click.echo(render(settings, pack, [(s.label, len(s.policies)) for s in sources]), nl=False)
-        return 0
-    if write_baseline_path:
-        from ragft_lint.baseline import record_check
-
-        recorded, files = record_check(write_baseline_path, paths, engine, settings.exclude)
-        click.echo(f"Wrote {write_baseline_path}: {recorded} finding{'s' * (recorded != 1)} "
-                   f"recorded from {files} file{'s' * (files != 1)}.")
-        return 0
-    if baseline_path:
-        from ragft_lint.baseline import Baseline
-
-        engine.baseline = Baseline.load(baseline_path)
-    stream = sys.stdout
-    context = ReportContext(
-        rules=[*CORE_RULES, *(p.rule for p in pack.policies)], tool_version=__version__,
-        color=use_color(color, stream), show_fixes=show_fixes)
-    specs = [parse_output(text) for text in outputs]
-    with open_reporters(stdout_formats(output_format), specs, context, stream) as reporters:
-        summary = run_check(paths, engine, reporters, settings.fail_on, settings.exclude)
-    if summary.files_checked == 0:
-        click.echo("ragft-lint: warning: no llm-project.yaml found in "
-                   + (", ".join(paths) or "the current folder"), err=True)
-    return summary.exit_code
+        exclude=exclude or None, policies=policies), Limits(max_bytes=max_size))
+    request = CheckRequest(
+        paths=paths, output_format=output_format, outputs=outputs, show_fixes=show_fixes,
+        color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,
+        write_baseline=write_baseline_path)
+    return check_command(session, request, sys.stdout, sys.stderr)
 
 
 @cli.command("test-policies")
@@ -144,11 +116,11 @@ def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
     return run_policy_tests(paths, sys.stdout, verbose=verbose)
 
 
-def _builtin_engine() -> Any:
-    from ragft_lint.engine import Engine
-    from ragft_lint.policy import PolicyPack, load_builtin_policies
+def _engine() -> Any:
+    """The engine `check` would use here: configuration and custom packs included."""
+    from ragft_lint.session import open_session
 
-    return Engine(PolicyPack(load_builtin_policies()))
+    return open_session().engine
 
 
 @cli.command()
@@ -168,7 +140,7 @@ def recommend(path: str, output_format: str) -> int:
     from ragft_lint.recommend import Recommender, read_for_recommend
     from ragft_lint.recommend_format import WRITER_BY_FORMAT
 
-    recommendation = Recommender(_builtin_engine()).recommend(read_for_recommend(path))
+    recommendation = Recommender(_engine()).recommend(read_for_recommend(path))
     WRITER_BY_FORMAT[output_format](recommendation, sys.stdout)
     return 0
 
@@ -186,7 +158,7 @@ def explain(rule: str) -> int:
     """
     from ragft_lint.explain import find_rule, write_explanation
 
-    write_explanation(find_rule(_builtin_engine().pack, rule), sys.stdout)
+    write_explanation(find_rule(_engine().pack, rule), sys.stdout)
     return 0
 
 
@@ -204,7 +176,7 @@ def rules(output_format: str) -> int:
     """
     from ragft_lint.explain import RULES_WRITER_BY_FORMAT, all_rules
 
-    RULES_WRITER_BY_FORMAT[output_format](all_rules(_builtin_engine().pack), sys.stdout)
+    RULES_WRITER_BY_FORMAT[output_format](all_rules(_engine().pack), sys.stdout)
     return 0
 
 
@@ -298,7 +270,7 @@ def init(output: str, force: bool, non_interactive: bool, sources: tuple[str, ..
     options = InitOptions(given(answers, sources), output=output, force=force,
                           interactive=not non_interactive, schema_ref=schema_ref,
                           schema_file=not no_schema_file)
-    return run_init(options, Recommender(_builtin_engine()))
+    return run_init(options, Recommender(_engine()))
 
 
 def use_color(choice: str, stream: TextIO) -> bool:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
 from ragft_lint.discovery import iter_targets
 from ragft_lint.engine import Engine, FileResult
 from ragft_lint.finding import Finding, Severity
 from ragft_lint.reporters import Reporter
 from ragft_lint.result import Summary
-from ragft_lint.rules import UNREADABLE_FILE
+from ragft_lint.rules import CORE_RULES, UNREADABLE_FILE
+from ragft_lint.session import Session
 
 
 def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter],
@@ -32,3 +35,54 @@ def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter
     for reporter in reporters:
         reporter.finish(summary)
     return summary
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What `ragft-lint check` was asked to do, beyond the session's configuration."""
+
+    paths: Sequence[str] = ()
+    output_format: str | None = None  # None: text (plus annotations in GitHub Actions)
+    outputs: Sequence[str] = ()  # FORMAT=PATH
+    show_fixes: bool = False
+    color: bool = False
+    show_config: bool = False
+    baseline: str | None = None
+    write_baseline: str | None = None
+
+
+def check_command(session: Session, request: CheckRequest, out: TextIO, err: TextIO) -> int:
+    """The whole `check` command; returns its exit code. Messages go to `out` and `err`."""
+    from ragft_lint import __version__
+    from ragft_lint.reporters import ReportContext
+    from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
+
+    settings, engine = session.settings, session.engine
+    if request.show_config:
+        from ragft_lint.config import render
+
+        out.write(render(settings, session.pack,
+                         [(source.label, len(source.policies)) for source in session.sources]))
+        return 0
+    if request.write_baseline:
+        from ragft_lint.baseline import record_check
+
+        recorded, files = record_check(request.write_baseline, request.paths, engine,
+                                       settings.exclude)
+        out.write(f"Wrote {request.write_baseline}: {recorded} finding{'s' * (recorded != 1)} "
+                  f"recorded from {files} file{'s' * (files != 1)}.\n")
+        return 0
+    if request.baseline:
+        from ragft_lint.baseline import Baseline
+
+        engine.baseline = Baseline.load(request.baseline)
+    context = ReportContext(
+        rules=[*CORE_RULES, *(p.rule for p in session.pack.policies)], tool_version=__version__,
+        color=request.color, show_fixes=request.show_fixes)
+    specs = [parse_output(text) for text in request.outputs]
+    with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:
+        summary = run_check(request.paths, engine, reporters, settings.fail_on, settings.exclude)
+    if summary.files_checked == 0:
+        where = ", ".join(request.paths) or "the current folder"
+        err.write(f"ragft-lint: warning: no llm-project.yaml found in {where}\n")
+    return summary.exit_code

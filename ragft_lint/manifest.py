@@ -96,11 +96,14 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
     except OSError as exc:
         raise ManifestError(f"cannot open: {exc.strerror}", rule=UNREADABLE) from None
     try:
-        _require_regular(os.fstat(fd).st_mode)
+        opened = os.fstat(fd)
+        _require_regular(opened.st_mode)
         chunks = []
         remaining = max_bytes + 1
+        # Buffers sized to the file: a 1 MiB read buffer per manifest cost more than the read.
+        step = min(opened.st_size, max_bytes) + 1
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, min(remaining, step))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -263,9 +266,34 @@ def compose(text: str, limits: Limits = Limits()
                         value = _resolve_plain(value, event)
                 else:
                     value = _resolve_scalar(event)
-                size = 1
                 marks = (event.start_mark, event.end_mark)
                 anchor = event.anchor
+                if stack and anchor is None and total_nodes < max_nodes:
+                    # The common case, placed here rather than below: an unanchored scalar
+                    # that is a mapping key or a mapping value (a third of the run time).
+                    top = stack[-1]
+                    container = top[_CONTAINER]
+                    if container.__class__ is dict:
+                        key = top[_KEY]
+                        if key is _NO_KEY:
+                            if value.__class__ is str and value not in container:
+                                total_nodes += 1
+                                top[_SIZE] += 1
+                                top[_KEY] = value
+                                top[_KEY_MARKS] = marks
+                                continue
+                        else:
+                            total_nodes += 1
+                            top[_SIZE] += 1
+                            container[key] = value
+                            if "~" in key or "/" in key:
+                                key = escape_pointer_token(key)
+                            pointer = f"{top[_POINTER]}/{key}"
+                            value_marks[pointer] = marks
+                            key_marks[pointer] = top[_KEY_MARKS]
+                            top[_KEY] = _NO_KEY
+                            continue
+                size = 1
             elif kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
                 value = frame[_CONTAINER]
@@ -374,14 +402,17 @@ def _escape(token: str) -> str:
     return token
 
 
-def _make_parser(text: str) -> Any:
-    try:
-        from _ruamel_yaml import CParser
-    except ImportError:  # no C extension (e.g. PyPy): the pure parser yields the same events
-        from ruamel.yaml.loader import SafeLoader
+_PARSER_CLASS: list[Any] = []
 
-        return SafeLoader(text)
-    return CParser(text)
+
+def _make_parser(text: str) -> Any:
+    if not _PARSER_CLASS:
+        try:
+            from _ruamel_yaml import CParser
+        except ImportError:  # no C extension (e.g. PyPy): the pure parser, same events
+            from ruamel.yaml.loader import SafeLoader as CParser
+        _PARSER_CLASS.append(CParser)
+    return _PARSER_CLASS[0](text)
 
 
 def _span(start: Any, end: Any) -> Span:

@@ -82,6 +82,7 @@ class PolicyPack:
                 raise PolicyError(f"unknown policy parameter {name!r} (known: {known})")
             self.params[name] = value
         self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
+        self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
 
     def matches(self, policy: Policy, data: Any) -> bool:
         """Whether `policy` fires on `data`; its condition is compiled on first use."""
@@ -110,8 +111,11 @@ class PolicyPack:
     def evaluate(self, manifest: Manifest) -> Iterator[Finding]:
         """A finding for every policy whose condition the manifest matches."""
         data = manifest.data
-        for policy in self.policies:
-            if not self._matcher(policy)(data):
+        compiled = self._compiled
+        if compiled is None or len(compiled) != len(self.policies):
+            compiled = self._compiled = [(p, self._matcher(p)) for p in self.policies]
+        for policy, matcher in compiled:
+            if not matcher(data):
                 continue
             key = manifest.span(policy.pointer, key=True)
             value = manifest.span(policy.pointer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 
 from ragft_lint.discovery import iter_targets
@@ -16,6 +17,11 @@ def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter
               threshold: Severity = Severity.ERROR, exclude: Sequence[str] = ()) -> Summary:
     """Check every manifest under `paths`, streaming each result to every reporter."""
     targets = iter_targets(paths, exclude)  # validates the paths before anything is written
+    # Everything alive now (modules, schema, policies) lives until exit: move it out of the
+    # cyclic GC's sight. Full collections during a large batch then scan only per-file
+    # objects, and interpreter teardown skips them too (about 12% of a 10,000-file run and
+    # 6 ms of a one-file run; bench/run.py).
+    gc.freeze()
     summary = Summary(threshold)
     for reporter in reporters:
         reporter.start()

@@ -86,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     from ragft_lint.errors import SetupError
 
+    _tolerate_unencodable_output()
     try:
         result: Any = cli.main(args=argv, prog_name="ragft-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -115,3 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(set RAGFT_LINT_DEBUG=1 for the traceback, and please report it)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else 0
+
+
+def _tolerate_unencodable_output() -> None:
+    """Print what the terminal's encoding cannot show as escapes instead of failing.
+
+    A file name need not be valid UTF-8 on POSIX (Python holds the odd bytes as lone
+    surrogates), and a finding must still be printed for it rather than crash the run.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
+                pass

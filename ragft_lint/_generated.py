@@ -28,21 +28,6 @@ def _is_date(value):
     return True
 
 
-def _equal(one, two):
-    # jsonschema._utils.equal
-    if one is two:
-        return True
-    if isinstance(one, str) or isinstance(two, str):
-        return one == two
-    if isinstance(one, list) and isinstance(two, list):
-        return len(one) == len(two) and all(_equal(a, b) for a, b in zip(one, two))
-    if isinstance(one, dict) and isinstance(two, dict):
-        return one.keys() == two.keys() and all(_equal(one[k], two[k]) for k in one)
-    if isinstance(one, (list, dict)) or isinstance(two, (list, dict)):
-        return False
-    if isinstance(one, bool) or isinstance(two, bool):
-        return isinstance(one, bool) and isinstance(two, bool) and one == two
-    return one == two
 
 _R0 = _re.compile('\\S')
 _E1 = frozenset(['fine-tune', 'hybrid', 'rag'])

@@ -315,14 +315,14 @@ def _is_date(value):
 
 
 def _check_explainable(schema: Any) -> None:
-    """The manifest schema may use only keywords `schema.iter_errors` explains."""
-    from ragft_lint.schema import EXPLAINED_KEYWORDS
+    """The manifest schema may use only keywords `schema_errors.iter_errors` explains."""
+    from ragft_lint.schema_errors import EXPLAINED_KEYWORDS
 
     if isinstance(schema, dict):
         unknown = set(schema) - EXPLAINED_KEYWORDS - _ANNOTATIONS
         if unknown:
             raise UnsupportedSchema(f"the manifest schema uses {sorted(unknown)}, which "
-                                    "ragft_lint.schema.iter_errors does not explain")
+                                    "ragft_lint.schema_errors does not explain")
         for keyword, value in schema.items():
             if keyword in ("properties",):
                 for sub in value.values():

@@ -8,6 +8,7 @@ wrong with the file is a finding.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -47,8 +48,6 @@ class Engine:
     today: dt.date | None = None
     severity_by_rule: dict[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
-    _rules_run_cache: tuple[Any, tuple[str, ...]] | None = field(
-        default=None, init=False, repr=False, compare=False)
 
     def check(self, path: str) -> FileResult:
         try:
@@ -73,15 +72,8 @@ class Engine:
         findings = [self._adjust(f) for f in self.pack.evaluate(manifest)
                     if f.rule not in self.disabled]
         findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today())
-        return FileResult(manifest.path, tuple(sorted(findings)), True, self._rules_run())
-
-    def _rules_run(self) -> tuple[str, ...]:
-        # The same for every file of a run; recomputed only if the pack or `disabled` change.
-        key = (id(self.pack), len(self.pack.policies), self.disabled)
-        if self._rules_run_cache is None or self._rules_run_cache[0] != key:
-            ids = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
-            self._rules_run_cache = (key, ids)
-        return self._rules_run_cache[1]
+        rules_run = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
+        return FileResult(manifest.path, tuple(sorted(findings)), True, rules_run)
 
     def _adjust(self, finding: Finding) -> Finding:
         severity = self.severity_by_rule.get(finding.rule)
@@ -149,8 +141,6 @@ def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) 
 def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:
     if rule_id in CORE_RULE_BY_ID:
         return f"rule {rule_id} cannot be waived: waivers apply to policy rules only"
-    import difflib
-
     close = difflib.get_close_matches(rule_id, list(pack.policy_by_id), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"waiver names unknown rule {rule_id!r}{hint}; it would waive nothing"

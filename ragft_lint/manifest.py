@@ -243,7 +243,7 @@ def compose(text: str, limits: Limits = Limits()
     mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
     document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
-    parser = _make_parser(text)
+    parser = make_parser(text)
     get_event = parser.get_event
     value_marks: dict[str, tuple[Any, Any]] = {}
     key_marks: dict[str, tuple[Any, Any]] = {}
@@ -403,17 +403,15 @@ def _escape(token: str) -> str:
     return token
 
 
-_PARSER_CLASS: list[Any] = []
+def make_parser(text: str) -> Any:
+    """ruamel.yaml's C parser over `text` (its pure-Python parser where the C one is missing)."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # no C extension (e.g. PyPy): the pure parser yields the same events
+        from ruamel.yaml.loader import SafeLoader
 
-
-def _make_parser(text: str) -> Any:
-    if not _PARSER_CLASS:
-        try:
-            from _ruamel_yaml import CParser
-        except ImportError:  # no C extension (e.g. PyPy): the pure parser, same events
-            from ruamel.yaml.loader import SafeLoader as CParser
-        _PARSER_CLASS.append(CParser)
-    return _PARSER_CLASS[0](text)
+        return SafeLoader(text)
+    return CParser(text)
 
 
 def _span(start: Any, end: Any) -> Span:

@@ -6,6 +6,7 @@ error. Every failure is caught in `main`, in one place, and printed as one line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -127,7 +128,5 @@ def _tolerate_unencodable_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", None) == "strict":
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # pragma: no cover - a stream that cannot change
-                pass

@@ -61,9 +61,11 @@ def packaged_digest() -> str | None:
     None when the data is not in plain folders (a zipped install): no fast path there.
     """
     import zlib
+    from importlib import import_module
 
-    from ragft_lint import policies as policy_package
-    from ragft_lint import schemas as schema_package
+    # Mapped into the package from the repository's top-level folders (pyproject.toml).
+    schema_package = import_module("ragft_lint.schemas")
+    policy_package = import_module("ragft_lint.policies")
 
     dirs = []
     for package, prefix, suffixes in ((schema_package, "schemas", (".json",)),
@@ -103,7 +105,7 @@ def manifest_is_valid(data: Any) -> bool | None:
 def builtin_policy_data() -> list[dict[str, Any]] | None:
     """The built-in policies as data (see `_codegen.render`), or None."""
     module = generated()
-    return None if module is None else module.policy_data()  # type: ignore[no-any-return]
+    return None if module is None else module.policy_data()
 
 
 def matcher_for(condition: dict[str, Any]) -> Matcher | None:

@@ -165,9 +165,9 @@ def load_builtin_policies() -> list[Policy]:
 
     entries = fastpath.builtin_policy_data()
     if entries is not None:
-        from ragft_lint import policies as policy_package
+        from importlib import import_module
 
-        folder = os.path.dirname(policy_package.__file__ or "")
+        folder = os.path.dirname(import_module("ragft_lint.policies").__file__ or "")
         return [_policy_from_data(entry, os.path.join(folder, entry["file"]))
                 for entry in entries]
     from ragft_lint.resources import builtin_policy_dir

@@ -224,7 +224,8 @@ def _delete(data: Any, path: tuple[Any, ...]) -> None:
 TRICKY = [None, True, False, 0, 1, -1, 1.0, 0.0, -0.0, 49, 50, 99, 100, 999, 1000, 1001,
           999.5, 1000.0, 10**30, 1e300, math.inf, -math.inf, math.nan, "", " ", "\t", "1",
           "true", "rag", "hybrid", "fine-tune", "none", "low", "high", "daily", "static",
-          "document-store", "RFT401", "2024-01-01", "2024-02-30", "2024-01-01\n", "２０２４-01-01",
+          "document-store", "RFT401", "2024-01-01", "2024-02-30", "2024-01-01\n",
+          "\uff12\uff10\uff12\uff14-01-01",
           [], [{}], [{"name": "n", "kind": "api"}], [{"name": "", "kind": "api"}],
           [{"rule": "RFT401", "reason": "r", "expires": "2099-12-31"}], {}, {"required": True},
           {"required": 1}, {"required": False, "sources": []}, {"x": 1}]

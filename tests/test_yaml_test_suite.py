@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("yaml-test-suite")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _result(name: str, root: str) -> tuple[int, str, list[dict[str, Any]]]:
     """(exit code, manifest path, findings) of one case, run in-process once."""
     folder = Path(root) / name.replace("/", "-")

@@ -102,7 +102,8 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         chunks = []
         remaining = max_bytes + 1
         # Buffers sized to the file: a 1 MiB read buffer per manifest cost more than the read.
-        step = min(opened.st_size, max_bytes) + 1
+        # (Files that report no size, such as those under /proc, are read 64 KiB at a time.)
+        step = min(opened.st_size + 1 if opened.st_size else 1 << 16, max_bytes + 1)
         while remaining > 0:
             chunk = os.read(fd, min(remaining, step))
             if not chunk:

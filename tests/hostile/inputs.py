@@ -191,7 +191,9 @@ def build(root: Path) -> list[Case]:
     cases.append(Case("socket-discovered", [str(sock_dir)], frozenset({RFT001}),
                       names_file=_display(sock_path)))
     cases.append(Case("char-device", ["/dev/zero"], frozenset({RFT001})))
-    cases.append(Case("char-device-tty", ["/dev/null"], frozenset({RFT001})))
+    cases.append(Case("char-device-null", ["/dev/null"], frozenset({RFT001})))
+    if os.path.exists("/proc/self/status"):  # a "regular" file that reports size 0
+        cases.append(Case("proc-file", ["/proc/self/status"], frozenset({RFT002, RFT003})))
     dir_named = root / "dir-named-manifest"
     (dir_named / MANIFEST).mkdir(parents=True)
     cases.append(Case("directory-named-manifest", [str(dir_named)], frozenset({RFT001}),

@@ -18,7 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ragft_lint.errors import ConfigError
 
@@ -30,7 +30,7 @@ CHUNK_FILES = 64
 JOBS_ENV = "RAGFT_LINT_JOBS"
 MAX_JOBS = 8
 
-_worker_check: Callable[..., object] | None = None
+_worker_check: Callable[[Any], Any] | None = None
 
 
 def default_jobs() -> int:
@@ -100,7 +100,7 @@ def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def _run_chunk(chunk: list[T]) -> list[object]:
+def _run_chunk(chunk: list[Any]) -> list[Any]:
     assert _worker_check is not None
     return [_worker_check(item) for item in chunk]
 

@@ -74,24 +74,27 @@ def _single_threaded() -> bool:
 
 
 def _map_forked(check: Callable[[T], R], items: Iterator[T], jobs: int) -> Iterator[R]:
+    # concurrent.futures rather than multiprocessing.Pool: a worker that dies (killed, or a
+    # crash in a C extension) fails the run with BrokenProcessPool instead of hanging it.
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     global _worker_check
     _worker_check = check  # inherited by the forked workers, never pickled
     chunks = _chunked(items, CHUNK_FILES)
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_sigint)
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_ignore_sigint)
     try:
-        pending = deque(pool.apply_async(_run_chunk, (chunk,))
-                        for chunk in islice(chunks, jobs * 3))
+        pending: deque[Future[list[Any]]] = deque(
+            executor.submit(_run_chunk, chunk) for chunk in islice(chunks, jobs * 3))
         while pending:
-            results: list[R] = pending.popleft().get()
+            results: list[R] = pending.popleft().result()
             following = next(chunks, None)
             if following is not None:
-                pending.append(pool.apply_async(_run_chunk, (following,)))
+                pending.append(executor.submit(_run_chunk, following))
             yield from results
     finally:
-        pool.terminate()
-        pool.join()
+        executor.shutdown(wait=True, cancel_futures=True)
         _worker_check = None
 
 

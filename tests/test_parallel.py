@@ -70,3 +70,16 @@ def test_console_script_gives_identical_reports_with_and_without_workers(
         reports[jobs] = json.loads(proc.stdout)
     assert reports["1"] == reports["2"]
     assert reports["1"]["summary"]["files_checked"] == count
+
+
+def _die_on_seven(value: int) -> int:
+    if value == 7:
+        os._exit(3)  # a worker killed mid-batch (OOM killer, a crash in C code)
+    return value
+
+
+def test_a_dead_worker_fails_the_run_instead_of_hanging() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    with pytest.raises(BrokenProcessPool):
+        list(parallel.map_in_order(_die_on_seven, range(parallel.PARALLEL_MIN_FILES), jobs=2))

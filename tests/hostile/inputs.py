@@ -236,6 +236,12 @@ def build(root: Path) -> list[Case]:
     weird_path = os.fsdecode(weird + b"/" + MANIFEST.encode())
     cases.append(Case("path-not-utf8", [os.fsdecode(weird)], frozenset({RFT003}),
                       names_file=weird_path))
+    escapes = VALID + ('waivers:\n  - {rule: RFT102, reason: "ok\\e[2J\\e]0;pwned\\a\\n'
+                       'x.yaml:1:1: error RFT000 forged", expires: 2020-01-01}\n')
+    case("terminal-escapes", escapes, {RFT002, "RFT005", "RFT006"})
+    escaped_dir = _write(root / "esc\x1b[2J\x1b]0;t\x07dir", "approach: [")
+    cases.append(Case("path-terminal-escapes", [escaped_dir], frozenset({RFT002}),
+                      names_file=escaped_dir))
     newline = _write(root / "new\nline", "approach: [")
     cases.append(Case("path-newline", [newline], frozenset({RFT002}), names_file=newline))
     # Usage errors end in exit 2 with a message, not a traceback.

@@ -124,13 +124,20 @@ def test_hostile_input(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["path-not-utf8", "path-spaces-unicode", "control-chars",
-                                  "python-tag", "path-newline"])
+                                  "python-tag", "path-newline", "terminal-escapes",
+                                  "path-terminal-escapes"])
 def test_hostile_input_text_format(name: str) -> None:
-    """The text format prints what JSON escapes: odd names must not break it either."""
+    """The text format prints what JSON escapes: odd names and values must not break it, nor
+    reach the terminal as control sequences or as extra lines that read as findings."""
     run = Run(CASES[name].args, fmt="text")
     assert_well_behaved(run)
     assert run.returncode == 1, run.describe()
     assert "RFT00" in run.stdout, run.describe()
+    assert not any(ch in run.stdout for ch in "\x1b\x07\x00"), run.describe()
+    lines = run.stdout.splitlines()
+    assert lines[-1].startswith(("Found ", "All checks passed")), run.describe()
+    assert all(" RFT0" in line for line in lines[:-1]), run.describe()
+    assert not any(line.startswith("x.yaml") for line in lines), run.describe()
 
 
 # --- the tool's own conduct -----------------------------------------------------------------

@@ -6,6 +6,7 @@ error. Every failure is caught in `main`, in one place, and printed as one line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -287,6 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     from ragft_lint.errors import SetupError
 
+    _tolerate_unencodable_output()
     try:
         result: Any = cli.main(args=argv, prog_name="ragft-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -316,3 +318,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(set RAGFT_LINT_DEBUG=1 for the traceback, and please report it)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else 0
+
+
+def _tolerate_unencodable_output() -> None:
+    """Print what the terminal's encoding cannot show as escapes instead of failing.
+
+    A file name need not be valid UTF-8 on POSIX (Python holds the odd bytes as lone
+    surrogates), and a finding must still be printed for it rather than crash the run.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
+                reconfigure(errors="backslashreplace")

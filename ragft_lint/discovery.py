@@ -28,6 +28,7 @@ class Target:
 def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[Target]:
     """Files to check, each once, in a stable order.
 
+    A file is yielded once, however many ways it is reached (see `_identity`).
     A file named explicitly is checked whatever its name (pre-commit passes exactly the files
     its `files:` pattern matched). A directory is searched recursively for llm-project.yaml /
     .yml, skipping VCS folders, virtualenvs and node_modules and never following a symbolic
@@ -42,17 +43,30 @@ def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[
 
 
 def _iter_targets(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[Target]:
-    seen: set[str] = set()
+    # A file is read once however it is reached: named twice, spelled two ways, or through
+    # a link inside the tree (or a hard link). Identity is the inode where it can be known.
+    seen: set[object] = set()
     for given in paths:
         if os.path.isdir(given) and not os.path.islink(given):
             candidates: Iterable[Target] = _walk(given, exclude)
         else:
             candidates = [Target(given)]
         for candidate in candidates:
-            key = os.path.normcase(os.path.abspath(candidate.path))
+            key = _identity(candidate)
             if key not in seen:
                 seen.add(key)
                 yield candidate
+
+
+def _identity(target: Target) -> object:
+    if target.refusal is None:
+        try:
+            st = os.stat(target.path)
+        except OSError:
+            pass
+        else:
+            return (st.st_dev, st.st_ino)
+    return os.path.normcase(os.path.abspath(target.path))
 
 
 def _walk(top: str, exclude: Sequence[str]) -> Iterator[Target]:

@@ -16,7 +16,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +45,8 @@ class Manifest:
 
     path: str
     data: Any
-    value_spans: dict[str, Span] = field(default_factory=dict)
-    key_spans: dict[str, Span] = field(default_factory=dict)
+    value_spans: Mapping[str, Span] = field(default_factory=dict)
+    key_spans: Mapping[str, Span] = field(default_factory=dict)
 
     def span(self, pointer: str, *, key: bool = False) -> Span:
         """The span of `pointer` (its key's span if `key`), else of its nearest ancestor.
@@ -70,8 +70,9 @@ def escape_pointer_token(token: str) -> str:
 
 def read_manifest(path: str, limits: Limits = Limits()) -> Manifest:
     """Read, decode and compose the manifest at `path`; raise ManifestError if it cannot be."""
-    raw = read_bytes(path, limits.max_bytes)
-    text = decode(raw)
+    # The bytes are dropped as soon as they are decoded: for a large file allowed by
+    # --max-size, that halves the peak memory.
+    text = decode(read_bytes(path, limits.max_bytes))
     data, value_spans, key_spans = compose(text, limits)
     return Manifest(path, data, value_spans, key_spans)
 
@@ -96,11 +97,15 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
     except OSError as exc:
         raise ManifestError(f"cannot open: {exc.strerror}", rule=UNREADABLE) from None
     try:
-        _require_regular(os.fstat(fd).st_mode)
+        opened = os.fstat(fd)
+        _require_regular(opened.st_mode)
         chunks = []
         remaining = max_bytes + 1
+        # Buffers sized to the file: a 1 MiB read buffer per manifest cost more than the read.
+        # (Files that report no size, such as those under /proc, are read 64 KiB at a time.)
+        step = min(opened.st_size + 1 if opened.st_size else 1 << 16, max_bytes + 1)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, min(remaining, step))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -192,126 +197,197 @@ _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
                        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _NUMBER_START = frozenset("0123456789+-.")
+_PLAIN_SPECIAL = _NULLS | frozenset(_BOOL_BY_TEXT)
 # Python refuses to convert longer digit strings (CVE-2020-10735); say so ourselves.
 _MAX_INT_DIGITS = 4000
 
 
-class _NoKey:
-    """Marks a mapping frame that is waiting for its next key."""
+class _SpanMap(Mapping[str, Span]):
+    """Spans by pointer, kept as the parser's raw (start, end) marks until one is asked for.
+
+    Building a Span for every node of every manifest cost more than the parse itself; only
+    the few a finding points at are ever needed.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict[str, tuple[Any, Any]]):
+        self._raw = raw
+
+    def __getitem__(self, pointer: str) -> Span:
+        start, end = self._raw[pointer]
+        return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, pointer: object) -> bool:
+        return pointer in self._raw
 
 
-_NO_KEY = _NoKey()
+# A frame of the composing stack: [container, pointer, start mark, anchor, size, key, key marks]
+# (a list, not a class: this loop runs for every node of every manifest).
+_CONTAINER, _POINTER, _START, _ANCHOR, _SIZE, _KEY, _KEY_MARKS = range(7)
+_NO_KEY: Any = object()  # the mapping frame is waiting for its next key
 
 
-@dataclass
-class _Frame:
-    container: dict[str, Any] | list[Any]
-    pointer: str
-    start: Any  # the start mark of the collection
-    anchor: str | None
-    size: int = 1
-    key: str | _NoKey = _NO_KEY
-    key_span: Span | None = None
-
-
-def compose(text: str, limits: Limits = Limits()) -> tuple[Any, dict[str, Span], dict[str, Span]]:
+def compose(text: str, limits: Limits = Limits()
+            ) -> tuple[Any, Mapping[str, Span], Mapping[str, Span]]:
     """Compose one YAML document into (data, value spans by pointer, key spans by pointer)."""
     from ruamel.yaml import events
 
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
+    mapping_end, sequence_end = events.MappingEndEvent, events.SequenceEndEvent
+    document_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
     parser = make_parser(text)
-    value_spans: dict[str, Span] = {}
-    key_spans: dict[str, Span] = {}
+    get_event = parser.get_event
+    value_marks: dict[str, tuple[Any, Any]] = {}
+    key_marks: dict[str, tuple[Any, Any]] = {}
     anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
+    stack: list[list[Any]] = []
     documents = 0
     total_nodes = 0
     used_alias = False
     root: Any = None
-
-    def add(value: Any, span: Span, size: int, anchor: str | None) -> None:
-        nonlocal root, total_nodes
-        total_nodes += size
-        if total_nodes > limits.max_nodes:
-            detail = " after alias expansion (an alias bomb?)" if used_alias else ""
-            raise ManifestError(f"document has more than {limits.max_nodes:,} nodes{detail}; "
-                                "refused", line=span.line, column=span.column)
-        if anchor is not None:
-            anchors[anchor] = (value, size)
-        if not stack:
-            root = value
-            value_spans[""] = span
-            return
-        top = stack[-1]
-        top.size += size
-        if isinstance(top.container, list):
-            pointer = f"{top.pointer}/{len(top.container)}"
-            top.container.append(value)
-            value_spans[pointer] = span
-        elif isinstance(top.key, _NoKey):
-            if not isinstance(value, str):
-                raise ManifestError(
-                    f"mapping key {_show(value)} is not a string; quote it",
-                    line=span.line, column=span.column)
-            if value in top.container:
-                first = key_spans[f"{top.pointer}/{escape_pointer_token(value)}"]
-                raise ManifestError(f"duplicate key {value!r} (first defined at line {first.line})",
-                                    line=span.line, column=span.column)
-            top.key, top.key_span = value, span
-        else:
-            pointer = f"{top.pointer}/{escape_pointer_token(top.key)}"
-            top.container[top.key] = value
-            value_spans[pointer] = span
-            key_spans[pointer] = top.key_span  # type: ignore[assignment]
-            top.key = _NO_KEY
-
-    def child_pointer(mark: Any) -> str:
-        top = stack[-1]
-        if isinstance(top.container, list):
-            return f"{top.pointer}/{len(top.container)}"
-        if isinstance(top.key, _NoKey):
-            raise ManifestError("mapping key is a collection; keys must be strings",
-                                line=mark.line + 1, column=mark.column + 1)
-        return f"{top.pointer}/{escape_pointer_token(top.key)}"
-
     try:
         while True:
-            event = parser.get_event()
+            event = get_event()
             kind = type(event)
-            if kind is events.ScalarEvent:
-                add(_resolve_scalar(event), _span(event.start_mark, event.end_mark), 1,
-                    event.anchor)
-            elif kind is events.MappingStartEvent or kind is events.SequenceStartEvent:
-                is_map = kind is events.MappingStartEvent
-                _check_collection_tag(event, _MAP if is_map else _SEQ)
-                if len(stack) >= limits.max_depth:
-                    raise ManifestError(f"nesting deeper than {limits.max_depth} levels; refused",
-                                        line=event.start_mark.line + 1,
-                                        column=event.start_mark.column + 1)
-                pointer = child_pointer(event.start_mark) if stack else ""
-                stack.append(_Frame({} if is_map else [], pointer, event.start_mark,
-                                    event.anchor))
-            elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
+            if kind is scalar_event:
+                if event.ctag is None:
+                    value = event.value
+                    # implicit[0]: a plain (unquoted) scalar, the only kind that can be
+                    # anything but a string; most are words, settled by two cheap tests.
+                    if event.implicit[0] and (value in _PLAIN_SPECIAL
+                                              or value[:1] in _NUMBER_START):
+                        value = _resolve_plain(value, event)
+                else:
+                    value = _resolve_scalar(event)
+                marks = (event.start_mark, event.end_mark)
+                anchor = event.anchor
+                if stack and anchor is None and total_nodes < max_nodes:
+                    # The common case, placed here rather than below: an unanchored scalar
+                    # that is a mapping key or a mapping value (a third of the run time).
+                    top = stack[-1]
+                    container = top[_CONTAINER]
+                    if container.__class__ is dict:
+                        key = top[_KEY]
+                        if key is _NO_KEY:
+                            if value.__class__ is str and value not in container:
+                                total_nodes += 1
+                                top[_SIZE] += 1
+                                top[_KEY] = value
+                                top[_KEY_MARKS] = marks
+                                continue
+                        else:
+                            total_nodes += 1
+                            top[_SIZE] += 1
+                            container[key] = value
+                            if "~" in key or "/" in key:
+                                key = escape_pointer_token(key)
+                            pointer = f"{top[_POINTER]}/{key}"
+                            value_marks[pointer] = marks
+                            key_marks[pointer] = top[_KEY_MARKS]
+                            top[_KEY] = _NO_KEY
+                            continue
+                size = 1
+            elif kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
-                total_nodes -= frame.size - 1  # children were counted as they were added
-                add(frame.container, _span(frame.start, event.end_mark), frame.size,
-                    frame.anchor)
-            elif kind is events.AliasEvent:
+                value = frame[_CONTAINER]
+                size = frame[_SIZE]
+                total_nodes -= size - 1  # its children were counted as they were added
+                marks = (frame[_START], event.end_mark)
+                anchor = frame[_ANCHOR]
+            elif kind is mapping_start or kind is sequence_start:
+                is_map = kind is mapping_start
+                _check_collection_tag(event, _MAP if is_map else _SEQ)
+                start = event.start_mark
+                if len(stack) >= max_depth:
+                    raise ManifestError(f"nesting deeper than {max_depth} levels; refused",
+                                        line=start.line + 1, column=start.column + 1)
+                if stack:
+                    top = stack[-1]
+                    container = top[_CONTAINER]
+                    if top[_KEY] is not _NO_KEY:
+                        key = top[_KEY]
+                        if "~" in key or "/" in key:
+                            key = escape_pointer_token(key)
+                        pointer = f"{top[_POINTER]}/{key}"
+                    elif isinstance(container, list):
+                        pointer = f"{top[_POINTER]}/{len(container)}"
+                    else:
+                        raise ManifestError("mapping key is a collection; keys must be strings",
+                                            line=start.line + 1, column=start.column + 1)
+                else:
+                    pointer = ""
+                stack.append([{} if is_map else [], pointer, start, event.anchor, 1, _NO_KEY,
+                              None])
+                continue
+            elif kind is alias_event:
                 if event.anchor not in anchors:
                     raise ManifestError(f"alias *{event.anchor} refers to no anchor defined "
                                         "before it", line=event.start_mark.line + 1,
                                         column=event.start_mark.column + 1)
                 used_alias = True
                 value, size = anchors[event.anchor]
-                add(value, _span(event.start_mark, event.end_mark), size, None)
-            elif kind is events.DocumentStartEvent:
+                marks = (event.start_mark, event.end_mark)
+                anchor = None
+            elif kind is document_start:
                 documents += 1
                 if documents > 1:
                     raise ManifestError(
                         "file holds more than one YAML document; a manifest is exactly one "
                         f"(the second starts at line {event.start_mark.line + 1})",
                         line=event.start_mark.line + 1, column=event.start_mark.column + 1)
-            elif kind is events.StreamEndEvent:
+                continue
+            elif kind is stream_end:
                 break
+            else:
+                continue
+            # A node is complete: count it, then place it in its parent.
+            total_nodes += size
+            if total_nodes > max_nodes:
+                detail = " after alias expansion (an alias bomb?)" if used_alias else ""
+                raise ManifestError(f"document has more than {max_nodes:,} nodes{detail}; "
+                                    "refused", line=marks[0].line + 1,
+                                    column=marks[0].column + 1)
+            if anchor is not None:
+                anchors[anchor] = (value, size)
+            if not stack:
+                root = value
+                value_marks[""] = marks
+                continue
+            top = stack[-1]
+            top[_SIZE] += size
+            container = top[_CONTAINER]
+            if container.__class__ is list:
+                value_marks[f"{top[_POINTER]}/{len(container)}"] = marks
+                container.append(value)
+            elif top[_KEY] is _NO_KEY:
+                if value.__class__ is not str:
+                    raise ManifestError(f"mapping key {_show(value)} is not a string; quote it",
+                                        line=marks[0].line + 1, column=marks[0].column + 1)
+                if value in container:
+                    first = key_marks[f"{top[_POINTER]}/{_escape(value)}"][0]
+                    raise ManifestError(
+                        f"duplicate key {value!r} (first defined at line {first.line + 1})",
+                        line=marks[0].line + 1, column=marks[0].column + 1)
+                top[_KEY] = value
+                top[_KEY_MARKS] = marks
+            else:
+                key = top[_KEY]
+                container[key] = value
+                if "~" in key or "/" in key:
+                    key = escape_pointer_token(key)
+                pointer = f"{top[_POINTER]}/{key}"
+                value_marks[pointer] = marks
+                key_marks[pointer] = top[_KEY_MARKS]
+                top[_KEY] = _NO_KEY
     except ManifestError:
         raise
     except Exception as exc:  # the parser's own errors, whatever their class
@@ -320,7 +396,13 @@ def compose(text: str, limits: Limits = Limits()) -> tuple[Any, dict[str, Span],
         raise ManifestError("file holds no YAML document (it is empty or only comments); "
                             "expected a manifest mapping")
     check_conformance(text)
-    return root, value_spans, key_spans
+    return root, _SpanMap(value_marks), _SpanMap(key_marks)
+
+
+def _escape(token: str) -> str:
+    if "~" in token or "/" in token:
+        return escape_pointer_token(token)
+    return token
 
 
 def make_parser(text: str) -> Any:
@@ -349,11 +431,12 @@ def _show(value: Any) -> str:
 
 
 def _resolve_scalar(event: Any) -> Any:
-    tag = event.tag
+    tag = event.ctag
     value: str = event.value
     if tag is None:
         # implicit[0] is true only for a plain (unquoted) scalar without a tag.
         return _resolve_plain(value, event) if event.implicit[0] else value
+    tag = str(tag)
     if tag == "!" or tag == _STR:
         return value
     if tag == _INT and _INT_RE.fullmatch(value):
@@ -417,8 +500,8 @@ def _tag_error(tag: str, event: Any) -> ManifestError:
 
 
 def _check_collection_tag(event: Any, expected: str) -> None:
-    if event.tag not in (None, "!", expected):
-        raise _tag_error(event.tag, event)
+    if event.ctag is not None and str(event.ctag) not in ("!", expected):
+        raise _tag_error(str(event.ctag), event)
 
 
 def _syntax_error(exc: Exception, text: str) -> ManifestError:

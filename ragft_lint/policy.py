@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.errors import ManifestError, PolicyError
@@ -80,31 +81,51 @@ class PolicyPack:
                 known = ", ".join(sorted(self.defaults)) or "none"
                 raise PolicyError(f"unknown policy parameter {name!r} (known: {known})")
             self.params[name] = value
-        self._validator_by_id: dict[str, Validator] = {}
+        self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
+        self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
 
     def matches(self, policy: Policy, data: Any) -> bool:
         """Whether `policy` fires on `data`; its condition is compiled on first use."""
-        validator = self._validator_by_id.get(policy.id)
-        if validator is None:
-            from ragft_lint.schema import compile_schema
+        return bool(self._matcher(policy)(data))
 
-            validator = compile_schema(policy.condition(self.params))
-            self._validator_by_id[policy.id] = validator
-        return bool(validator.is_valid(data))
+    def _matcher(self, policy: Policy) -> Callable[[Any], bool]:
+        """The compiled condition of `policy` with this pack's parameters.
+
+        A condition that is exactly one the built-in pack was generated with (the usual case:
+        built-in policies, default parameters) uses its pre-compiled form; any other is
+        compiled with jsonschema. Both decide the same (tests/test_fastpath.py).
+        """
+        matcher = self._matcher_by_id.get(policy.id)
+        if matcher is None:
+            from ragft_lint import fastpath
+
+            condition = policy.condition(self.params)
+            matcher = fastpath.matcher_for(condition)
+            if matcher is None:
+                from ragft_lint.schema import compile_schema
+
+                matcher = compile_schema(condition).is_valid
+            self._matcher_by_id[policy.id] = matcher
+        return matcher
 
     def evaluate(self, manifest: Manifest) -> Iterator[Finding]:
         """A finding for every policy whose condition the manifest matches."""
-        for policy in self.policies:
-            if not self.matches(policy, manifest.data):
+        data = manifest.data
+        compiled = self._compiled
+        if compiled is None or len(compiled) != len(self.policies):
+            compiled = self._compiled = [(p, self._matcher(p)) for p in self.policies]
+        for policy, matcher in compiled:
+            if not matcher(data):
                 continue
             key = manifest.span(policy.pointer, key=True)
             value = manifest.span(policy.pointer)
+            rule = policy.rule
             yield Finding(
-                file=manifest.path, line=key.line, column=key.column, rule=policy.id,
-                severity=policy.rule.severity, message=policy.format_message(manifest, self.params),
-                pointer=policy.pointer, criterion=policy.rule.criterion,
+                file=manifest.path, line=key.line, column=key.column, rule=rule.id,
+                severity=rule.severity, message=policy.format_message(manifest, self.params),
+                pointer=policy.pointer, criterion=rule.criterion,
                 end_line=value.end_line, end_column=value.end_column,
-                remediation=policy.rule.remediation,
+                remediation=rule.remediation,
             )
 
 
@@ -138,9 +159,30 @@ def load_policy_dir(directory: Traversable | str) -> list[Policy]:
 
 
 def load_builtin_policies() -> list[Policy]:
+    """The built-in pack: from its pre-compiled form when that matches the packaged policy
+    files (no YAML read, no meta-schema validation), else from the files themselves."""
+    from ragft_lint import fastpath
+
+    entries = fastpath.builtin_policy_data()
+    if entries is not None:
+        from importlib import import_module
+
+        folder = os.path.dirname(import_module("ragft_lint.policies").__file__ or "")
+        return [_policy_from_data(entry, os.path.join(folder, entry["file"]))
+                for entry in entries]
     from ragft_lint.resources import builtin_policy_dir
 
     return load_policy_dir(builtin_policy_dir())
+
+
+def _policy_from_data(entry: dict[str, Any], source: str) -> Policy:
+    rule = Rule(id=entry["id"], name=entry["name"], title=entry["title"],
+                severity=Severity(entry["severity"]), criterion=entry["criterion"],
+                rationale=entry["rationale"], remediation=entry["remediation"])
+    return Policy(rule=rule, pointer=entry["pointer"], when=entry["when"],
+                  message=entry["message"], params=entry["params"],
+                  examples_fail=entry["examples_fail"], examples_pass=entry["examples_pass"],
+                  source=source)
 
 
 def load_policy(entry: Traversable | str) -> Policy:
@@ -328,8 +370,14 @@ def _format(template: str, values: Mapping[str, str]) -> str:
     """str.format restricted to plain names: policy files may come from anyone, and
     `{value.__class__}`-style fields must not reach into objects."""
     out = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
+    for literal, name in _parse_template(template):
         out.append(literal)
         if name is not None:
             out.append(values.get(name, "{" + name + "}"))
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _parse_template(template: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple((literal, name) for literal, name, _spec, _conv
+                 in string.Formatter().parse(template))

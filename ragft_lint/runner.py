@@ -17,18 +17,33 @@ from ragft_lint.session import Session
 
 def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter],
               threshold: Severity = Severity.ERROR, exclude: Sequence[str] = ()) -> Summary:
-    """Check every manifest under `paths`, streaming each result to every reporter."""
+    """Check every manifest under `paths`, streaming each result to every reporter.
+
+    A large batch is checked by worker processes (ragft_lint.parallel), in the same order.
+    """
+    import gc
+
+    from ragft_lint.discovery import Target
+    from ragft_lint.parallel import default_jobs, map_in_order
+
+    def check_target(target: Target) -> FileResult:
+        if target.refusal is None:
+            return engine.check(target.path)
+        refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
+                          severity=Severity.ERROR, message=target.refusal)
+        return FileResult(target.path, (refused,), policies_run=False)
+
     targets = iter_targets(paths, exclude)  # validates the paths before anything is written
+    results = map_in_order(check_target, targets, default_jobs())  # and RAGFT_LINT_JOBS
+    # Everything alive now (modules, schema, policies) lives until exit: move it out of the
+    # cyclic GC's sight. Full collections during a large batch then scan only per-file
+    # objects, forked workers share those pages, and interpreter teardown skips them (about
+    # 12% of a 10,000-file run and 6 ms of a one-file run; bench/run.py).
+    gc.freeze()
     summary = Summary(threshold)
     for reporter in reporters:
         reporter.start()
-    for target in targets:
-        if target.refusal is None:
-            result = engine.check(target.path)
-        else:
-            refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
-                              severity=Severity.ERROR, message=target.refusal)
-            result = FileResult(target.path, (refused,), policies_run=False)
+    for result in results:
         summary.add(result)
         for reporter in reporters:
             reporter.file(result)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ragft_lint.finding import Finding, Severity
 from ragft_lint.manifest import Manifest, escape_pointer_token
-from ragft_lint.resources import MANIFEST_SCHEMA, load_schema
 from ragft_lint.rules import SCHEMA_VIOLATION
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ _TYPE_NAMES = {
 @cache
 def manifest_validator() -> Validator:
     """The manifest schema's validator, built once per process."""
+    from ragft_lint.resources import MANIFEST_SCHEMA, load_schema
+
     return compile_schema(load_schema(MANIFEST_SCHEMA))
 
 
@@ -49,7 +50,14 @@ def compile_schema(schema: dict[str, Any]) -> Validator:
 
 def validate_manifest(manifest: Manifest) -> list[Finding]:
     """Schema findings for `manifest`, in file order; empty when it is valid."""
-    validator = manifest_validator()
+    # The compiled schema recognises a valid manifest without importing jsonschema; an
+    # invalid one is explained the way jsonschema would (ragft_lint.schema_errors).
+    from ragft_lint import fastpath
+
+    compiled = fastpath.generated()
+    if compiled is not None and compiled.manifest_is_valid(manifest.data):
+        return []
+    validator = manifest_validator() if compiled is None else _explainer(compiled)
     seen: set[tuple[str, str]] = set()
     findings = []
     for error in validator.iter_errors(manifest.data):
@@ -167,3 +175,17 @@ def _kind(value: Any) -> str:
     if isinstance(value, int):
         return f"the integer {value}"
     return f"the number {value}"
+
+
+_EXPLAINER_BY_MODULE: dict[str, Any] = {}
+
+
+def _explainer(compiled: Any) -> Any:
+    """The explainer for the packaged schema, built once per process."""
+    explainer = _EXPLAINER_BY_MODULE.get(compiled.SOURCE_DIGEST)
+    if explainer is None:
+        from ragft_lint.schema_errors import ManifestExplainer
+
+        explainer = ManifestExplainer(compiled.manifest_schema())
+        _EXPLAINER_BY_MODULE[compiled.SOURCE_DIGEST] = explainer
+    return explainer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ragft_lint.engine import FileResult
 from ragft_lint.finding import Finding, Severity
 from ragft_lint.reporters import Reporter
@@ -17,14 +19,18 @@ class TextReporter(Reporter):
         for finding in result.findings:
             self.stream.write(self.format_finding(finding) + "\n")
             if self.context.show_fixes and finding.remediation and not finding.waived:
-                self.stream.write(f"    {self._style('help:', _DIM)} {finding.remediation}\n")
+                fix = printable(finding.remediation, keep="\n").replace("\n", "\n    ")
+                self.stream.write(f"    {self._style('help:', _DIM)} {fix}\n")
 
     def format_finding(self, finding: Finding) -> str:
-        where = self._style(f"{finding.file}:{finding.line}:{finding.column}:", _BOLD)
+        # Paths, messages and reasons carry text from the manifest and its file name: control
+        # characters are shown escaped, so no finding can move the cursor, retitle or clear
+        # a terminal, or split itself into lines that read as other findings.
+        where = self._style(f"{printable(finding.file)}:{finding.line}:{finding.column}:", _BOLD)
         severity = self._style(finding.severity.value, _STYLE_BY_SEVERITY[finding.severity])
-        line = f"{where} {severity} {finding.rule} {finding.message}"
+        line = f"{where} {severity} {finding.rule} {printable(finding.message)}"
         if finding.waived:
-            line += self._style(f" [waived: {finding.waiver_reason}]", _DIM)
+            line += self._style(f" [waived: {printable(finding.waiver_reason or '')}]", _DIM)
         return line
 
     def finish(self, summary: Summary) -> None:
@@ -58,3 +64,12 @@ def summary_line(summary: Summary) -> str:
 
 def _plural(count: int, noun: str, suffix: str = "s") -> str:
     return f"{count} {noun}{suffix if count != 1 else ''}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with C0/C1 control characters (but those in `keep`) written as escapes."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep
+                        else m.group().encode("unicode_escape").decode("ascii"), text)

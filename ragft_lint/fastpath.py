@@ -1,0 +1,120 @@
+"""The compiled fast path, used only when it was generated from exactly the packaged data.
+
+`ragft_lint._generated` (written by `python -m ragft_lint._codegen`) holds the manifest schema
+and the built-in policy conditions compiled to plain Python, and the built-in policies as
+data. With it, checking a valid manifest needs neither jsonschema nor a YAML read of the
+policy files, which is most of what a run used to cost. It is an internal detail: callers
+ask `manifest_is_valid`, `builtin_policy_data` and `matcher_for`, and fall back to the
+generic path (jsonschema, policy files) whenever they answer None.
+
+Safety: the module records a checksum of the files it was generated from; it is used only
+when the packaged files have that checksum now, so an edited schema or policy that was not
+regenerated costs speed, never a wrong finding.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+Matcher = Callable[[Any], bool]
+
+_UNSET = object()
+_state: Any = _UNSET
+
+# Set to disable the fast path (used by the differential tests and the benchmark).
+DISABLE_ENV = "RAGFT_LINT_NO_FASTPATH"
+
+
+def generated() -> ModuleType | None:
+    """The generated module when it matches the packaged data, else None (checked once)."""
+    global _state
+    if _state is _UNSET:
+        _state = _load()
+    return _state  # type: ignore[no-any-return]
+
+
+def reset() -> None:
+    """Forget the cached decision (tests switch the fast path on and off)."""
+    global _state
+    _state = _UNSET
+
+
+def _load() -> ModuleType | None:
+    if os.environ.get(DISABLE_ENV):
+        return None
+    try:
+        from ragft_lint import _generated
+    except ImportError:  # pragma: no cover - the module is committed
+        return None
+    current = packaged_digest()
+    if current is None or current != _generated.SOURCE_DIGEST:
+        return None
+    return _generated
+
+
+def packaged_digest() -> str | None:
+    """The checksum of the packaged schemas and policies, as `_codegen.digest` computes it.
+
+    None when the data is not in plain folders (a zipped install): no fast path there.
+    """
+    import zlib
+    from importlib import import_module
+
+    # Mapped into the package from the repository's top-level folders (pyproject.toml).
+    schema_package = import_module("ragft_lint.schemas")
+    policy_package = import_module("ragft_lint.policies")
+
+    dirs = []
+    for package, prefix, suffixes in ((schema_package, "schemas", (".json",)),
+                                      (policy_package, "policies", (".yaml", ".yml"))):
+        where = getattr(package, "__file__", None)
+        if not where:
+            return None
+        folder = os.path.dirname(where)
+        if not os.path.isdir(folder):
+            return None
+        dirs.append((folder, prefix, suffixes))
+    crc = 0
+    total = 0
+    try:
+        for folder, prefix, suffixes in dirs:
+            for name in sorted(os.listdir(folder)):
+                path = os.path.join(folder, name)
+                if not name.endswith(suffixes) or not os.path.isfile(path):
+                    continue
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                crc = zlib.crc32(f"{prefix}/{name}".encode() + b"\0" + data + b"\0", crc)
+                total += len(data)
+    except OSError:
+        return None
+    return f"{crc:08x}-{total}"
+
+
+def manifest_is_valid(data: Any) -> bool | None:
+    """True/False from the compiled manifest schema; None when there is no fast path."""
+    module = generated()
+    if module is None:
+        return None
+    return bool(module.manifest_is_valid(data))
+
+
+def builtin_policy_data() -> list[dict[str, Any]] | None:
+    """The built-in policies as data (see `_codegen.render`), or None."""
+    module = generated()
+    return None if module is None else module.policy_data()
+
+
+def matcher_for(condition: dict[str, Any]) -> Matcher | None:
+    """The compiled form of a policy condition (parameters substituted), if one was generated.
+
+    Keyed on the condition's repr(), which tells True from 1 and 1 from 1.0, so a condition
+    changed in any way by configuration or a custom policy gets no compiled matcher.
+    """
+    module = generated()
+    if module is None:
+        return None
+    return module.MATCHER_BY_CONDITION.get(repr(condition))  # type: ignore[no-any-return]

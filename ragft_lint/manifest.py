@@ -288,9 +288,7 @@ def compose(text: str, limits: Limits = Limits()
                             total_nodes += 1
                             top[_SIZE] += 1
                             container[key] = value
-                            if "~" in key or "/" in key:
-                                key = escape_pointer_token(key)
-                            pointer = f"{top[_POINTER]}/{key}"
+                            pointer = f"{top[_POINTER]}/{_escape(key)}"
                             value_marks[pointer] = marks
                             key_marks[pointer] = top[_KEY_MARKS]
                             top[_KEY] = _NO_KEY
@@ -314,10 +312,7 @@ def compose(text: str, limits: Limits = Limits()
                     top = stack[-1]
                     container = top[_CONTAINER]
                     if top[_KEY] is not _NO_KEY:
-                        key = top[_KEY]
-                        if "~" in key or "/" in key:
-                            key = escape_pointer_token(key)
-                        pointer = f"{top[_POINTER]}/{key}"
+                        pointer = f"{top[_POINTER]}/{_escape(top[_KEY])}"
                     elif isinstance(container, list):
                         pointer = f"{top[_POINTER]}/{len(container)}"
                     else:
@@ -382,9 +377,7 @@ def compose(text: str, limits: Limits = Limits()
             else:
                 key = top[_KEY]
                 container[key] = value
-                if "~" in key or "/" in key:
-                    key = escape_pointer_token(key)
-                pointer = f"{top[_POINTER]}/{key}"
+                pointer = f"{top[_POINTER]}/{_escape(key)}"
                 value_marks[pointer] = marks
                 key_marks[pointer] = top[_KEY_MARKS]
                 top[_KEY] = _NO_KEY

@@ -26,14 +26,14 @@ class Target:
 
 
 def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[Target]:
-    """Files to check, each once, in a stable order.
+    """Files to check, each once however many ways it is reached, in a stable order.
 
-    A file is yielded once, however many ways it is reached (see `_identity`).
     A file named explicitly is checked whatever its name (pre-commit passes exactly the files
     its `files:` pattern matched). A directory is searched recursively for llm-project.yaml /
     .yml, skipping VCS folders, virtualenvs and node_modules and never following a symbolic
-    link to a folder; a manifest that is a link pointing outside the searched tree is still
-    yielded, and the reader reports it rather than following it.
+    link to a folder; a manifest that is a link to a file outside the searched tree is
+    yielded with a refusal instead of being read. Paths are checked to exist before anything
+    is yielded, so a typo fails the run before any report is written.
     """
     given_paths = list(paths) or ["."]
     for given in given_paths:

@@ -22,17 +22,19 @@ parse error would hide every later one.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TextIO
 
-from ragft_lint.discovery import iter_targets
-from ragft_lint.engine import Engine, FileResult
+from ragft_lint.engine import FileResult
 from ragft_lint.errors import ConfigError
 from ragft_lint.finding import Finding
+from ragft_lint.reporters import ReportContext, Reporter
+from ragft_lint.result import Summary
 from ragft_lint.rules import INVALID_YAML, UNREADABLE_FILE
 
 BASELINE_VERSION = 1
@@ -101,43 +103,55 @@ def fingerprint(finding: Finding, root: str) -> Key:
 
 def write_baseline(path: str, results: Iterable[FileResult]) -> int:
     """Record every recordable finding of `results` in `path`; the number recorded."""
-    root = os.path.dirname(os.path.abspath(path))
-    counts: Counter[Key] = Counter(fingerprint(finding, root) for result in results
-                                   for finding in result.findings if recordable(finding))
-    entries = [{"file": file, "rule": rule, "pointer": pointer, "count": count}
-               for (file, rule, pointer), count in sorted(counts.items())]
-    # Written whole then renamed, so a failure never leaves half a baseline behind.
-    temporary = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-            # One entry per line: a reviewer reads a baseline change as a plain diff.
-            handle.write(f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n'
-                         '  "findings": [')
-            handle.write(",".join("\n    " + json.dumps(entry, ensure_ascii=False)
-                                  for entry in entries))
-            handle.write("\n  ]\n}\n" if entries else "]\n}\n")
-        os.replace(temporary, path)
-    except OSError as exc:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise ConfigError(f"cannot write baseline file: {exc.strerror or exc}",
-                          where=path) from None
-    return sum(counts.values())
+    recorder = BaselineRecorder(io.StringIO(), ReportContext(), path)
+    for result in results:
+        recorder.file(result)
+    return recorder.write()
 
 
-def record_check(path: str, paths: Sequence[str], engine: Engine,
-                 exclude: Sequence[str] = ()) -> tuple[int, int]:
-    """Check `paths` and write every finding to the baseline `path`: (recorded, files)."""
-    files = 0
+class BaselineRecorder(Reporter):
+    """`--write-baseline`: a reporter whose report is the baseline file.
 
-    def results() -> Iterator[FileResult]:
-        nonlocal files
-        for target in iter_targets(paths, exclude):
-            files += 1
-            if target.refusal is None:  # a refused file is RFT001, never recorded
-                yield engine.check(target.path)
+    It counts the findings of the run as they stream past, writes the file at the end, and
+    tells its stream what it recorded.
+    """
 
-    return write_baseline(path, results()), files
+    def __init__(self, stream: TextIO, context: ReportContext, path: str):
+        super().__init__(stream, context)
+        self.path = path
+        self.root = os.path.dirname(os.path.abspath(path))
+        self.count_by_key: Counter[Key] = Counter()
+
+    def file(self, result: FileResult) -> None:
+        self.count_by_key.update(fingerprint(finding, self.root) for finding in result.findings
+                                 if recordable(finding))
+
+    def finish(self, summary: Summary) -> None:
+        recorded, files = self.write(), summary.files_checked
+        self.stream.write(f"Wrote {self.path}: {recorded} finding{'s' * (recorded != 1)} "
+                          f"recorded from {files} file{'s' * (files != 1)}.\n")
+
+    def write(self) -> int:
+        """Write the baseline file whole (or not at all); the number of findings recorded."""
+        entries = [{"file": file, "rule": rule, "pointer": pointer, "count": count}
+                   for (file, rule, pointer), count in sorted(self.count_by_key.items())]
+        # Written whole then renamed, so a failure never leaves half a baseline behind.
+        temporary = f"{self.path}.tmp{os.getpid()}"
+        try:
+            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+                # One entry per line: a reviewer reads a baseline change as a plain diff.
+                handle.write(f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n'
+                             '  "findings": [')
+                handle.write(",".join("\n    " + json.dumps(entry, ensure_ascii=False)
+                                      for entry in entries))
+                handle.write("\n  ]\n}\n" if entries else "]\n}\n")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise ConfigError(f"cannot write baseline file: {exc.strerror or exc}",
+                              where=self.path) from None
+        return sum(self.count_by_key.values())
 
 
 def _parse(data: Any, path: str) -> Counter[Key]:

@@ -80,12 +80,10 @@ def check_command(session: Session, request: CheckRequest, out: TextIO, err: Tex
                          [(source.label, len(source.policies)) for source in session.sources]))
         return 0
     if request.write_baseline:
-        from ragft_lint.baseline import record_check
+        from ragft_lint.baseline import BaselineRecorder
 
-        recorded, files = record_check(request.write_baseline, request.paths, engine,
-                                       settings.exclude)
-        out.write(f"Wrote {request.write_baseline}: {recorded} finding{'s' * (recorded != 1)} "
-                  f"recorded from {files} file{'s' * (files != 1)}.\n")
+        recorder = BaselineRecorder(out, ReportContext(), request.write_baseline)
+        run_check(request.paths, engine, [recorder], settings.fail_on, settings.exclude)
         return 0
     if request.baseline:
         from ragft_lint.baseline import Baseline

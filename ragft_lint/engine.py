@@ -78,8 +78,7 @@ class Engine:
                         f"error{'s' if len(schema_findings) != 1 else ''} to fix first")
             return FileResult(manifest.path, tuple(sorted([*schema_findings, skipped])),
                               policies_run=False)
-        findings = [self._adjust(f) for f in self.pack.evaluate(manifest)
-                    if f.rule not in self.disabled]
+        findings = [self._adjust(f) for f in self.pack.evaluate(manifest, skip=self.disabled)]
         findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today(),
                                  disabled=self.disabled)
         rules_run = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
@@ -142,11 +141,10 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
 
 
 def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) -> Finding:
-    key = manifest.span(pointer, key=True)
-    value = manifest.span(pointer)
-    return Finding(file=manifest.path, line=key.line, column=key.column, rule=rule.id,
+    span = manifest.entry_span(pointer)
+    return Finding(file=manifest.path, line=span.line, column=span.column, rule=rule.id,
                    severity=rule.severity, message=message, pointer=pointer,
-                   end_line=value.end_line, end_column=value.end_column,
+                   end_line=span.end_line, end_column=span.end_column,
                    remediation=rule.remediation)
 
 

@@ -62,6 +62,12 @@ class Manifest:
                 return Span(1, 1)
             pointer = pointer.rsplit("/", 1)[0]
 
+    def entry_span(self, pointer: str) -> Span:
+        """From the start of `pointer`'s key to the end of its value: where a finding about
+        a declared need points (`data_dynamics: daily` as a whole)."""
+        key, value = self.span(pointer, key=True), self.span(pointer)
+        return Span(key.line, key.column, value.end_line, value.end_column)
+
 
 def escape_pointer_token(token: str) -> str:
     """RFC 6901 escaping of one reference token."""

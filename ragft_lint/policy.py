@@ -108,23 +108,24 @@ class PolicyPack:
             self._matcher_by_id[policy.id] = matcher
         return matcher
 
-    def evaluate(self, manifest: Manifest) -> Iterator[Finding]:
-        """A finding for every policy whose condition the manifest matches."""
+    def evaluate(self, manifest: Manifest, skip: frozenset[str] = frozenset()
+                 ) -> Iterator[Finding]:
+        """A finding for every policy whose condition the manifest matches; policies whose
+        id is in `skip` (switched off by configuration) are not evaluated at all."""
         data = manifest.data
         compiled = self._compiled
         if compiled is None or len(compiled) != len(self.policies):
             compiled = self._compiled = [(p, self._matcher(p)) for p in self.policies]
         for policy, matcher in compiled:
-            if not matcher(data):
+            if policy.id in skip or not matcher(data):
                 continue
-            key = manifest.span(policy.pointer, key=True)
-            value = manifest.span(policy.pointer)
+            span = manifest.entry_span(policy.pointer)
             rule = policy.rule
             yield Finding(
-                file=manifest.path, line=key.line, column=key.column, rule=rule.id,
+                file=manifest.path, line=span.line, column=span.column, rule=rule.id,
                 severity=rule.severity, message=policy.format_message(manifest, self.params),
                 pointer=policy.pointer, criterion=rule.criterion,
-                end_line=value.end_line, end_column=value.end_column,
+                end_line=span.end_line, end_column=span.end_column,
                 remediation=rule.remediation,
             )
 

@@ -21,11 +21,11 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports():
-    from ragft_lint.engine import Engine, FileResult
-    from ragft_lint.manifest import Limits
-    from ragft_lint.policy import PolicyPack, load_builtin_policies
+    from ragft_lint.core.engine import Engine, FileResult
+    from ragft_lint.core.manifest import Limits
+    from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+    from ragft_lint.core.result import Summary
     from ragft_lint.reporters import ReportContext, reporter_class
-    from ragft_lint.result import Summary
 
 ENGINE = Engine(PolicyPack(load_builtin_policies()), limits=Limits(max_bytes=64 << 10))
 FOLDER = tempfile.mkdtemp(prefix="ragft-fuzz-")

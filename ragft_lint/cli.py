@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from ragft_lint import __version__
-from ragft_lint.result import EXIT_ERROR
+from ragft_lint.core.result import EXIT_ERROR
 
 # Kept in step with reporters.REPORTER_BY_NAME by a test (listed here so --help stays cheap).
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
@@ -81,10 +81,10 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
       ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
       ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
     """
-    from ragft_lint.config import Overrides
-    from ragft_lint.manifest import Limits
-    from ragft_lint.runner import CheckRequest, check_command
-    from ragft_lint.session import open_session
+    from ragft_lint.check.config import Overrides
+    from ragft_lint.check.runner import CheckRequest, check_command
+    from ragft_lint.check.session import open_session
+    from ragft_lint.core.manifest import Limits
 
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline cannot be used together: "
@@ -112,14 +112,14 @@ def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
       ragft-lint test-policies
       ragft-lint test-policies examples/policies
     """
-    from ragft_lint.policy_testing import run_policy_tests
+    from ragft_lint.check.policy_testing import run_policy_tests
 
     return run_policy_tests(paths, sys.stdout, verbose=verbose)
 
 
 def _engine() -> Any:
     """The engine `check` would use here: configuration and custom packs included."""
-    from ragft_lint.session import open_session
+    from ragft_lint.check.session import open_session
 
     return open_session().engine
 
@@ -138,8 +138,8 @@ def recommend(path: str, output_format: str) -> int:
       ragft-lint recommend
       ragft-lint recommend services/search/llm-project.yaml --format markdown
     """
-    from ragft_lint.recommend import Recommender, read_for_recommend
-    from ragft_lint.recommend_format import WRITER_BY_FORMAT
+    from ragft_lint.decide.recommend import Recommender, read_for_recommend
+    from ragft_lint.decide.recommend_format import WRITER_BY_FORMAT
 
     recommendation = Recommender(_engine()).recommend(read_for_recommend(path))
     WRITER_BY_FORMAT[output_format](recommendation, sys.stdout)
@@ -157,7 +157,7 @@ def explain(rule: str) -> int:
       ragft-lint explain RFT501
       ragft-lint explain frozen-weights-fast-changing-data
     """
-    from ragft_lint.explain import find_rule, write_explanation
+    from ragft_lint.decide.explain import find_rule, write_explanation
 
     write_explanation(find_rule(_engine().pack, rule), sys.stdout)
     return 0
@@ -175,7 +175,7 @@ def rules(output_format: str) -> int:
       ragft-lint rules
       ragft-lint rules --format markdown > docs/rules.md
     """
-    from ragft_lint.explain import RULES_WRITER_BY_FORMAT, all_rules
+    from ragft_lint.decide.explain import RULES_WRITER_BY_FORMAT, all_rules
 
     RULES_WRITER_BY_FORMAT[output_format](all_rules(_engine().pack), sys.stdout)
     return 0
@@ -191,7 +191,7 @@ def schema() -> int:
     """
     import json
 
-    from ragft_lint.resources import load_schema
+    from ragft_lint.core.resources import load_schema
 
     click.echo(json.dumps(load_schema(), indent=2))
     return 0
@@ -207,7 +207,7 @@ class _SchemaChoice(click.Choice):  # type: ignore[type-arg]
 
     @property
     def choices(self) -> tuple[str, ...]:
-        from ragft_lint.init import choices
+        from ragft_lint.decide.init import choices
 
         return choices(self.key)
 
@@ -265,8 +265,8 @@ def init(output: str, force: bool, non_interactive: bool, sources: tuple[str, ..
         --hallucination-tolerance none --labeled-examples 800 --data-dynamics daily \\
         --interpretability high
     """
-    from ragft_lint.init import InitOptions, given, run_init
-    from ragft_lint.recommend import Recommender
+    from ragft_lint.decide.init import InitOptions, given, run_init
+    from ragft_lint.decide.recommend import Recommender
 
     options = InitOptions(given(answers, sources), output=output, force=force,
                           interactive=not non_interactive, schema_ref=schema_ref,
@@ -286,7 +286,7 @@ def use_color(choice: str, stream: TextIO) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    from ragft_lint.errors import SetupError
+    from ragft_lint.core.errors import SetupError
 
     _tolerate_unencodable_output()
     try:

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragft_lint.errors import ManifestError
-from ragft_lint.manifest import Limits, compose, decode
+from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.manifest import Limits, compose, decode
 from tests.conftest import check_json, make_manifest, to_yaml
 
 VALID = to_yaml(make_manifest())
@@ -50,7 +50,7 @@ def only_finding(path: Path, *extra: str) -> dict:
     ("a: " + "9" * 5000 + "\n", "RFT002", 1, "too large"),
     ("[" * 200 + "]" * 200, "RFT002", 1, "nesting deeper than"),
     ("a: \x07\n", "RFT002", 1, "invalid YAML"),
-    # YAML 1.2 rules libyaml itself lets through (ragft_lint/conformance.py):
+    # YAML 1.2 rules libyaml itself lets through (ragft_lint/core/conformance.py):
     ('key: "value"# no space\n', "RFT002", 1, "comment must be separated"),
     ("key: [a, b]#x\n", "RFT002", 1, "comment must be separated"),
     ("block: ># comment\n  text\n", "RFT002", 1, "block scalar header"),

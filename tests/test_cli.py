@@ -215,12 +215,12 @@ def test_installed_console_script_end_to_end(tmp_path: Path) -> None:
 
 
 def test_internal_errors_are_one_line(monkeypatch, write_manifest) -> None:
-    import ragft_lint.engine
+    import ragft_lint.core.engine
 
     def boom(self, path):  # stands in for a bug anywhere in the core
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(ragft_lint.engine.Engine, "check", boom)
+    monkeypatch.setattr(ragft_lint.core.engine.Engine, "check", boom)
     monkeypatch.delenv("RAGFT_LINT_DEBUG", raising=False)
     result = run_cli("check", str(write_manifest(make_manifest())))
     assert result.exit_code == 2

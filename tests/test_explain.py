@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from ragft_lint.policy import PolicyPack, load_builtin_policies
-from ragft_lint.resources import load_schema
-from ragft_lint.rules import CORE_RULES
+from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.resources import load_schema
+from ragft_lint.core.rules import CORE_RULES
 from tests.conftest import check_json, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

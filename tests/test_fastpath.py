@@ -1,6 +1,6 @@
 """The compiled fast path decides and says exactly what the generic (jsonschema) path does.
 
-- the committed `ragft_lint/_generated.py` is what `python -m ragft_lint._codegen` writes
+- the committed `ragft_lint/core/_generated.py` is what `python -m ragft_lint.core._codegen` writes
   from today's schemas/ and policies/, and it is in use;
 - on many generated manifests: the compiled schema and jsonschema agree on validity, our
   explainer and jsonschema give the same findings, each compiled policy condition agrees with
@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragft_lint import _codegen, _generated, fastpath
-from ragft_lint.engine import Engine
-from ragft_lint.manifest import Manifest, compose
-from ragft_lint.policy import PolicyPack, load_builtin_policies
-from ragft_lint.resources import MANIFEST_SCHEMA, load_schema
-from ragft_lint.schema import compile_schema, validate_manifest
+from ragft_lint.core import _codegen, _generated, fastpath
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.manifest import Manifest, compose
+from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.resources import MANIFEST_SCHEMA, load_schema
+from ragft_lint.core.schema import compile_schema, validate_manifest
 from tests.conftest import BASE_MANIFEST, to_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_generated_module_is_up_to_date() -> None:
     schema_dir, policy_dir, output = _codegen.default_paths()
     expected = _codegen.render(schema_dir, policy_dir)
     assert Path(output).read_text(encoding="utf-8") == expected, (
-        "ragft_lint/_generated.py is stale: run `python -m ragft_lint._codegen`")
+        "ragft_lint/core/_generated.py is stale: run `python -m ragft_lint.core._codegen`")
 
 
 def test_fast_path_is_active_for_the_packaged_data() -> None:

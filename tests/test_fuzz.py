@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragft_lint.engine import Engine, FileResult
-from ragft_lint.errors import ManifestError
-from ragft_lint.manifest import Limits, compose, decode
-from ragft_lint.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.engine import Engine, FileResult
+from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.manifest import Limits, compose, decode
+from ragft_lint.core.policy import PolicyPack, load_builtin_policies
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

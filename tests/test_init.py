@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ragft_lint.manifest import read_manifest
-from ragft_lint.resources import load_schema
+from ragft_lint.core.manifest import read_manifest
+from ragft_lint.core.resources import load_schema
 from tests.conftest import check_json, run_cli
 
 RAG_FLAGS = ("--non-interactive", "--project", "support-bot", "--external-data",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ragft_lint import parallel
+from ragft_lint.check import parallel
 from tests.conftest import make_manifest, run_cli, to_yaml
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ragft_lint.engine import Engine
-from ragft_lint.policy import Policy, PolicyPack, load_builtin_policies
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.policy import Policy, PolicyPack, load_builtin_policies
 from tests.conftest import run_cli, to_yaml
 
 REPO = Path(__file__).resolve().parents[1]

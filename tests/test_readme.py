@@ -29,9 +29,9 @@ def test_readme_keeps_exactly_two_setup_commands() -> None:
 
 def test_every_rule_link_of_the_reports_has_its_anchor() -> None:
     """Reports link each rule to README.md#<id>; the rules table must carry those anchors."""
-    from ragft_lint.explain import all_rules
+    from ragft_lint.check.session import open_session
+    from ragft_lint.decide.explain import all_rules
     from ragft_lint.reporters.common import rule_url
-    from ragft_lint.session import open_session
 
     for rule in all_rules(open_session().pack):
         anchor = rule_url(rule.id).rsplit("#", 1)[1]

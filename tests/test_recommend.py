@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ragft_lint.recommend import APPROACHES, load_scoring
-from ragft_lint.resources import load_schema
+from ragft_lint.core.resources import load_schema
+from ragft_lint.decide.recommend import APPROACHES, load_scoring
 from tests.conftest import check_json, make_manifest, run_cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -46,7 +46,7 @@ def test_readme_examples_get_the_expected_approach(example: str, expected: str,
 
 
 def _read(path: Path) -> dict[str, object]:
-    from ragft_lint.manifest import read_manifest
+    from ragft_lint.core.manifest import read_manifest
 
     data: dict[str, object] = read_manifest(str(path)).data
     return data
@@ -180,7 +180,7 @@ def test_weights_cover_every_value_the_schema_allows() -> None:
 
 
 def test_policy_loader_does_not_take_the_weights_for_a_policy() -> None:
-    from ragft_lint.policy import load_builtin_policies
+    from ragft_lint.core.policy import load_builtin_policies
 
     sources = [p.source for p in load_builtin_policies()]
     assert sources

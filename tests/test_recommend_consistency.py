@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ragft_lint.engine import Engine
-from ragft_lint.finding import Severity
-from ragft_lint.manifest import Manifest
-from ragft_lint.policy import PolicyPack, load_builtin_policies
-from ragft_lint.recommend import APPROACHES, UNFIT, Recommendation, Recommender
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.finding import Severity
+from ragft_lint.core.manifest import Manifest
+from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+from ragft_lint.decide.recommend import APPROACHES, UNFIT, Recommendation, Recommender
 
 DATA_DYNAMICS = ("static", "yearly", "quarterly", "monthly", "weekly", "daily", "realtime")
 LEVELS = ("none", "low", "medium", "high")
@@ -123,7 +123,7 @@ def assert_consistent(data: dict[str, Any], oracle: Oracle, recommender: Recomme
 
 
 def _without_counterfactuals(recommender: Recommender, manifest: Manifest) -> Recommendation:
-    from ragft_lint.recommend import explain
+    from ragft_lint.decide.recommend import explain
 
     assessment = recommender.assess(manifest.data)
     rec = Recommendation(manifest.path, "p", manifest.data["approach"], assessment)
@@ -146,7 +146,7 @@ def assert_weights_match_policies(data: dict[str, Any], recommender: Recommender
 
 
 def _apply(data: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
-    from ragft_lint.recommend import with_value
+    from ragft_lint.decide.recommend import with_value
 
     changed = with_value(data, pointer, value)
     # A counterfactual changes one need and nothing else (a stand-in source may be added when

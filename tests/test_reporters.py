@@ -250,8 +250,8 @@ def test_sarif_paths_are_relative_to_the_github_workspace(
 
 @pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab"])
 def test_streaming_formats_write_each_file_as_it_is_checked(repo: Path, fmt: str) -> None:
-    from ragft_lint.engine import Engine
-    from ragft_lint.policy import PolicyPack, load_builtin_policies
+    from ragft_lint.core.engine import Engine
+    from ragft_lint.core.policy import PolicyPack, load_builtin_policies
 
     engine = Engine(PolicyPack(load_builtin_policies()))
     stream = io.StringIO()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from ragft_lint.resources import load_schema
+from ragft_lint.core.resources import load_schema
 
 
 def iter_properties(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

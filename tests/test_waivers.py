@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ragft_lint.engine import Engine
-from ragft_lint.manifest import read_manifest
-from ragft_lint.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.manifest import read_manifest
+from ragft_lint.core.policy import PolicyPack, load_builtin_policies
 from tests.conftest import check_json, make_manifest
 
 # fine-tune with daily data: exactly one finding, RFT501 (error), plus RFT101 for external data.

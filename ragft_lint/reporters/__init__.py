@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ragft_lint.engine import FileResult
-from ragft_lint.result import Summary
-from ragft_lint.rules import Rule
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.result import Summary
+from ragft_lint.core.rules import Rule
 
 # format name -> "module:Class"; keys are what --format accepts.
 REPORTER_BY_NAME = {

@@ -12,8 +12,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from ragft_lint.finding import Finding, Severity
-from ragft_lint.rules import Rule
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.rules import Rule
 
 # Where the rules are documented; every rule link in every report is built from this.
 PROJECT_URL = "https://github.com/ragft-lint/ragft-lint"

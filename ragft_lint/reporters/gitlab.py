@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, iter_fingerprinted, source_root
-from ragft_lint.result import Summary
 
 SEVERITY_BY_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor",
                         Severity.INFO: "info"}

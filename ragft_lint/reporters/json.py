@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
 from ragft_lint.reporters import Reporter
-from ragft_lint.result import Summary
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:

@@ -14,11 +14,11 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, rules_by_id, source_root
-from ragft_lint.result import Summary
 
 # Characters XML 1.0 cannot carry even escaped; a manifest's double-quoted YAML strings can
 # hold them, so they are written as visible escapes instead of breaking the report.

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (
     SEVERITY_ORDER,
@@ -22,7 +23,6 @@ from ragft_lint.reporters.common import (
     severity_sort_key,
     source_root,
 )
-from ragft_lint.result import Summary
 
 _MARK_BY_SEVERITY = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning",
                      Severity.INFO: "🔵 info"}

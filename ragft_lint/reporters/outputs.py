@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ragft_lint.errors import ConfigError
+from ragft_lint.core.errors import ConfigError
 from ragft_lint.reporters import REPORTER_BY_NAME, ReportContext, Reporter, reporter_class
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
+from ragft_lint.core.rules import Rule
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (
     PROJECT_URL,
@@ -25,8 +27,6 @@ from ragft_lint.reporters.common import (
     rule_url,
     source_root,
 )
-from ragft_lint.result import Summary
-from ragft_lint.rules import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "ragftLint/v1"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
 from ragft_lint.reporters import Reporter
-from ragft_lint.result import Summary
 
 _STYLE_BY_SEVERITY = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m",
                       Severity.INFO: "\033[36m"}

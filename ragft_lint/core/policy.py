@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.errors import ManifestError, PolicyError
-from ragft_lint.finding import Finding, Severity
-from ragft_lint.manifest import Manifest, read_manifest
-from ragft_lint.rules import Rule
+from ragft_lint.core.errors import ManifestError, PolicyError
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.manifest import Manifest, read_manifest
+from ragft_lint.core.rules import Rule
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
@@ -97,12 +97,12 @@ class PolicyPack:
         """
         matcher = self._matcher_by_id.get(policy.id)
         if matcher is None:
-            from ragft_lint import fastpath
+            from ragft_lint.core import fastpath
 
             condition = policy.condition(self.params)
             matcher = fastpath.matcher_for(condition)
             if matcher is None:
-                from ragft_lint.schema import compile_schema
+                from ragft_lint.core.schema import compile_schema
 
                 matcher = compile_schema(condition).is_valid
             self._matcher_by_id[policy.id] = matcher
@@ -162,7 +162,7 @@ def load_policy_dir(directory: Traversable | str) -> list[Policy]:
 def load_builtin_policies() -> list[Policy]:
     """The built-in pack: from its pre-compiled form when that matches the packaged policy
     files (no YAML read, no meta-schema validation), else from the files themselves."""
-    from ragft_lint import fastpath
+    from ragft_lint.core import fastpath
 
     entries = fastpath.builtin_policy_data()
     if entries is not None:
@@ -171,7 +171,7 @@ def load_builtin_policies() -> list[Policy]:
         folder = os.path.dirname(import_module("ragft_lint.policies").__file__ or "")
         return [_policy_from_data(entry, os.path.join(folder, entry["file"]))
                 for entry in entries]
-    from ragft_lint.resources import builtin_policy_dir
+    from ragft_lint.core.resources import builtin_policy_dir
 
     return load_policy_dir(builtin_policy_dir())
 
@@ -193,7 +193,7 @@ def load_policy(entry: Traversable | str) -> Policy:
         if isinstance(entry, str) or os.path.exists(path):
             manifest = read_manifest(path)
         else:  # inside a zip or other non-file resource
-            from ragft_lint.manifest import compose
+            from ragft_lint.core.manifest import compose
 
             data, values, keys = compose(entry.read_text(encoding="utf-8"))
             manifest = Manifest(path, data, values, keys)
@@ -217,7 +217,7 @@ def load_policy(entry: Traversable | str) -> Policy:
 
 
 def _validate_policy(manifest: Manifest) -> None:
-    from ragft_lint.schema import describe
+    from ragft_lint.core.schema import describe
 
     validator = _policy_validator()
     for error in validator.iter_errors(manifest.data):
@@ -231,8 +231,8 @@ _POLICY_VALIDATOR: list[Validator] = []
 
 def _policy_validator() -> Validator:
     if not _POLICY_VALIDATOR:
-        from ragft_lint.resources import load_schema
-        from ragft_lint.schema import compile_schema
+        from ragft_lint.core.resources import load_schema
+        from ragft_lint.core.schema import compile_schema
 
         _POLICY_VALIDATOR.append(compile_schema(load_schema(POLICY_SCHEMA)))
     return _POLICY_VALIDATOR[0]

@@ -30,12 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
-from ragft_lint.engine import FileResult
-from ragft_lint.errors import ConfigError
-from ragft_lint.finding import Finding
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.finding import Finding
+from ragft_lint.core.result import Summary
+from ragft_lint.core.rules import INVALID_YAML, UNREADABLE_FILE
 from ragft_lint.reporters import ReportContext, Reporter
-from ragft_lint.result import Summary
-from ragft_lint.rules import INVALID_YAML, UNREADABLE_FILE
 
 BASELINE_VERSION = 1
 NEVER_BASELINED = frozenset({UNREADABLE_FILE.id, INVALID_YAML.id})

@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ragft_lint.errors import ConfigError
-from ragft_lint.manifest import MANIFEST_NAMES
+from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.manifest import MANIFEST_NAMES
 
 # Folders that never hold a project's own manifest and can be huge.
 SKIPPED_DIRS = frozenset({

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ragft_lint.finding import Severity
+from ragft_lint.core.finding import Severity
 
 
 @dataclass(frozen=True)

@@ -6,25 +6,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ragft_lint.discovery import iter_targets
-from ragft_lint.engine import Engine, FileResult
-from ragft_lint.finding import Finding, Severity
+from ragft_lint.check.discovery import iter_targets
+from ragft_lint.check.session import Session
+from ragft_lint.core.engine import Engine, FileResult
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import Summary
+from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
-from ragft_lint.result import Summary
-from ragft_lint.rules import CORE_RULES, UNREADABLE_FILE
-from ragft_lint.session import Session
 
 
 def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter],
               threshold: Severity = Severity.ERROR, exclude: Sequence[str] = ()) -> Summary:
     """Check every manifest under `paths`, streaming each result to every reporter.
 
-    A large batch is checked by worker processes (ragft_lint.parallel), in the same order.
+    A large batch is checked by worker processes (ragft_lint.check.parallel), in the same order.
     """
     import gc
 
-    from ragft_lint.discovery import Target
-    from ragft_lint.parallel import default_jobs, map_in_order
+    from ragft_lint.check.discovery import Target
+    from ragft_lint.check.parallel import default_jobs, map_in_order
 
     def check_target(target: Target) -> FileResult:
         if target.refusal is None:
@@ -74,19 +74,19 @@ def check_command(session: Session, request: CheckRequest, out: TextIO, err: Tex
 
     settings, engine = session.settings, session.engine
     if request.show_config:
-        from ragft_lint.config import render
+        from ragft_lint.check.config import render
 
         out.write(render(settings, session.pack,
                          [(source.label, len(source.policies)) for source in session.sources]))
         return 0
     if request.write_baseline:
-        from ragft_lint.baseline import BaselineRecorder
+        from ragft_lint.check.baseline import BaselineRecorder
 
         recorder = BaselineRecorder(out, ReportContext(), request.write_baseline)
         run_check(request.paths, engine, [recorder], settings.fail_on, settings.exclude)
         return 0
     if request.baseline:
-        from ragft_lint.baseline import Baseline
+        from ragft_lint.check.baseline import Baseline
 
         engine.baseline = Baseline.load(request.baseline)
     context = ReportContext(

@@ -23,15 +23,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.errors import PolicyError
-from ragft_lint.policy import Policy, PolicyPack, load_builtin_policies, load_policy_dir
-from ragft_lint.rules import CORE_RULE_BY_ID
+from ragft_lint.core.errors import PolicyError
+from ragft_lint.core.policy import Policy, PolicyPack, load_builtin_policies, load_policy_dir
+from ragft_lint.core.rules import CORE_RULE_BY_ID
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
     from importlib.metadata import EntryPoint
 
-    from ragft_lint.config import Settings
+    from ragft_lint.check.config import Settings
 
 ENTRY_POINT_GROUP = "ragft_lint.policies"
 BUILTIN = "built-in pack"

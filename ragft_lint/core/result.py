@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ragft_lint.engine import FileResult
-from ragft_lint.finding import Severity
+from ragft_lint.core.engine import FileResult
+from ragft_lint.core.finding import Severity
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.errors import PolicyError, SetupError
-from ragft_lint.finding import Finding, Severity
-from ragft_lint.manifest import MANIFEST_NAMES, Manifest
+from ragft_lint.core.errors import PolicyError, SetupError
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.manifest import MANIFEST_NAMES, Manifest
 
 if TYPE_CHECKING:
-    from ragft_lint.engine import Engine
+    from ragft_lint.core.engine import Engine
 
 APPROACHES = ("rag", "fine-tune", "hybrid")
 NEUTRAL = "neutral"
@@ -120,7 +120,7 @@ def load_scoring(params: Mapping[str, Any]) -> Scoring:
     """The packaged weights, with `{$param: name}` thresholds taken from `params`."""
     from importlib.resources import files
 
-    from ragft_lint.manifest import compose
+    from ragft_lint.core.manifest import compose
 
     resource = files("ragft_lint.policies") / WEIGHTS_FILE[0] / WEIGHTS_FILE[1]
     where = "/".join(("policies", *WEIGHTS_FILE))
@@ -508,8 +508,8 @@ def read_for_recommend(path: str) -> Manifest:
     """Read the manifest at `path` (a folder means its llm-project.yaml); SetupError if bad."""
     import os
 
-    from ragft_lint.errors import ManifestError
-    from ragft_lint.manifest import read_manifest
+    from ragft_lint.core.errors import ManifestError
+    from ragft_lint.core.manifest import read_manifest
 
     if os.path.isdir(path):
         found = [os.path.join(path, n) for n in MANIFEST_NAMES
@@ -525,7 +525,7 @@ def read_for_recommend(path: str) -> Manifest:
 
 def _validate_needs(manifest: Manifest) -> None:
     """The manifest must match the schema; `approach` may be left out here."""
-    from ragft_lint.schema import validate_manifest
+    from ragft_lint.core.schema import validate_manifest
 
     data = manifest.data
     if isinstance(data, dict) and "approach" not in data:
@@ -542,7 +542,7 @@ def _validate_needs(manifest: Manifest) -> None:
 
 
 def _resolve(data: Mapping[str, Any], pointer: str) -> Any:
-    from ragft_lint.policy import resolve_pointer
+    from ragft_lint.core.policy import resolve_pointer
 
     return resolve_pointer(data, pointer)
 

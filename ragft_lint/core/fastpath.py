@@ -1,11 +1,11 @@
 """The compiled fast path, used only when it was generated from exactly the packaged data.
 
-`ragft_lint._generated` (written by `python -m ragft_lint._codegen`) holds the manifest schema
-and the built-in policy conditions compiled to plain Python, and the built-in policies as
-data. With it, checking a valid manifest needs neither jsonschema nor a YAML read of the
-policy files, which is most of what a run used to cost. It is an internal detail: callers
-ask `manifest_is_valid`, `builtin_policy_data` and `matcher_for`, and fall back to the
-generic path (jsonschema, policy files) whenever they answer None.
+`ragft_lint.core._generated` (written by `python -m ragft_lint.core._codegen`) holds the
+manifest schema and the built-in policy conditions compiled to plain Python, and the built-
+in policies as data. With it, checking a valid manifest needs neither jsonschema nor a YAML
+read of the policy files, which is most of what a run used to cost. It is an internal
+detail: callers ask `manifest_is_valid`, `builtin_policy_data` and `matcher_for`, and fall
+back to the generic path (jsonschema, policy files) whenever they answer None.
 
 Safety: the module records a checksum of the files it was generated from; it is used only
 when the packaged files have that checksum now, so an edited schema or policy that was not
@@ -46,7 +46,7 @@ def _load() -> ModuleType | None:
     if os.environ.get(DISABLE_ENV):
         return None
     try:
-        from ragft_lint import _generated
+        from ragft_lint.core import _generated
     except ImportError:  # pragma: no cover - the module is committed
         return None
     current = packaged_digest()

@@ -2,7 +2,7 @@
 
 jsonschema costs more to import than checking a thousand manifests, and a run only needs it
 to *explain* an invalid manifest (a valid one is recognised by the compiled schema in
-`ragft_lint._generated`). `ManifestExplainer.iter_errors` produces the manifest schema's
+`ragft_lint.core._generated`). `ManifestExplainer.iter_errors` produces the manifest schema's
 errors exactly as jsonschema's Draft202012Validator (with the `date` format checked) does:
 same keywords, same order (schema keywords in their written order, depth first), same
 instance paths and messages, as objects with the attributes `schema.describe` reads. It

@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from ragft_lint.errors import ConfigError
-from ragft_lint.policy import PolicyPack
-from ragft_lint.recommend import APPROACHES, Recommendation, Recommender
+from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.policy import PolicyPack
+from ragft_lint.decide.recommend import APPROACHES, Recommendation, Recommender
 
 DEFAULT_SCHEMA_REF = "llm-project.schema.json"
 SOURCE_KINDS = ("database", "document-store", "api", "web", "file-share", "other")
@@ -114,7 +114,7 @@ class InitOptions:
 
 def choices(key: str) -> tuple[str, ...]:
     """The values the manifest schema allows for a criterion or constraint."""
-    from ragft_lint.resources import load_schema
+    from ragft_lint.core.resources import load_schema
 
     properties = load_schema()["properties"]
     section = "constraints" if key == "compute_budget" else "criteria"
@@ -169,7 +169,7 @@ def run_init(options: InitOptions, recommender: Recommender) -> int:
         if missing:
             raise ConfigError("--non-interactive needs every answer; missing: "
                               + ", ".join(missing))
-    from ragft_lint.manifest import Manifest
+    from ragft_lint.core.manifest import Manifest
 
     rec = recommender.recommend(Manifest(output, answers.needs()))
     approach = (choose_approach(answers, rec, recommender) if options.interactive
@@ -283,7 +283,7 @@ def _show_recommendation(rec: Recommendation) -> None:
     for line in rec.explanation:
         if not line.startswith("The manifest"):  # nothing is declared yet; say nothing of it
             click.echo(_wrap(line, "  "))
-    from ragft_lint.recommend_format import counterfactual_sentence
+    from ragft_lint.decide.recommend_format import counterfactual_sentence
 
     for counterfactual in rec.counterfactuals:
         click.echo(_wrap(counterfactual_sentence(rec, counterfactual), "  "))
@@ -396,7 +396,7 @@ def _write_schema(path: str, force: bool) -> bool:
     """Save the packaged schema for editors; an existing file is kept unless --force."""
     import json
 
-    from ragft_lint.resources import load_schema
+    from ragft_lint.core.resources import load_schema
 
     text = json.dumps(load_schema(), indent=2) + "\n"
     if os.path.lexists(path) and not force:

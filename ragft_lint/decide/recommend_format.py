@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ragft_lint.recommend import (
+from ragft_lint.decide.recommend import (
     APPROACHES,
     NEUTRAL,
     Counterfactual,

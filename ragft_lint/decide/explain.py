@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ragft_lint.errors import ConfigError
-from ragft_lint.policy import Policy, PolicyPack
-from ragft_lint.rules import CORE_RULES, Rule
+from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.policy import Policy, PolicyPack
+from ragft_lint.core.rules import CORE_RULES, Rule
 
 TEXT_WIDTH = 96
 

@@ -23,7 +23,7 @@ import bisect
 import re
 from typing import Any
 
-from ragft_lint.errors import ManifestError
+from ragft_lint.core.errors import ManifestError
 
 _GLUED_HASH = re.compile(r"\S#")
 _FLOW_DASH = re.compile(r"[\[{,]\s*-")
@@ -61,7 +61,7 @@ def _scan(text: str, lines: list[str], *, check_hash: bool, check_dash: bool,
           check_indent: bool) -> None:
     from ruamel.yaml import events
 
-    from ragft_lint.manifest import make_parser
+    from ragft_lint.core.manifest import make_parser
 
     parser = make_parser(text)
     block_columns: list[int] = []  # columns of the open block collections

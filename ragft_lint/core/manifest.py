@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ragft_lint.conformance import check_conformance
-from ragft_lint.errors import ManifestError
-from ragft_lint.finding import Span
-from ragft_lint.rules import UNREADABLE_FILE
+from ragft_lint.core.conformance import check_conformance
+from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.finding import Span
+from ragft_lint.core.rules import UNREADABLE_FILE
 
 MANIFEST_NAMES = ("llm-project.yaml", "llm-project.yml")
 

@@ -13,15 +13,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ragft_lint.manifest import Manifest
-from ragft_lint.policy import (
+from ragft_lint.core.manifest import Manifest
+from ragft_lint.core.policy import (
     Policy,
     PolicyPack,
     load_builtin_policies,
     load_policy,
     load_policy_dir,
 )
-from ragft_lint.result import EXIT_CLEAN, EXIT_FINDINGS
+from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def collect_policies(paths: Sequence[str] = ()) -> list[Policy]:
 
 def iter_outcomes(policy: Policy) -> Iterator[ExampleOutcome]:
     """One outcome per example of `policy`, fail examples first."""
-    from ragft_lint.schema import describe, manifest_validator
+    from ragft_lint.core.schema import describe, manifest_validator
 
     pack = PolicyPack([policy])
     spans = _example_spans(policy)
@@ -130,8 +130,8 @@ def display_path(path: str) -> str:
 
 def _example_spans(policy: Policy) -> Manifest | None:
     """The policy file re-read for positions (Policy keeps only data); None if unreadable."""
-    from ragft_lint.errors import ManifestError
-    from ragft_lint.manifest import read_manifest
+    from ragft_lint.core.errors import ManifestError
+    from ragft_lint.core.manifest import read_manifest
 
     try:
         return read_manifest(policy.source)

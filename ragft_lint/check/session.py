@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ragft_lint.config import Overrides, Settings, resolve
-from ragft_lint.engine import Engine
-from ragft_lint.manifest import Limits
-from ragft_lint.packs import PolicySource, build_pack
-from ragft_lint.policy import PolicyPack
+from ragft_lint.check.config import Overrides, Settings, resolve
+from ragft_lint.check.packs import PolicySource, build_pack
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.manifest import Limits
+from ragft_lint.core.policy import PolicyPack
 
 
 @dataclass

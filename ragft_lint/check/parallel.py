@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import Any, TypeVar
 
-from ragft_lint.errors import ConfigError
+from ragft_lint.core.errors import ConfigError
 
 T = TypeVar("T")
 R = TypeVar("R")

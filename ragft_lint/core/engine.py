@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.errors import ManifestError
-from ragft_lint.finding import Finding, Severity
-from ragft_lint.manifest import Limits, Manifest, read_manifest
-from ragft_lint.policy import PolicyPack
-from ragft_lint.rules import (
+from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.manifest import Limits, Manifest, read_manifest
+from ragft_lint.core.policy import PolicyPack
+from ragft_lint.core.rules import (
     CORE_RULE_BY_ID,
     EXPIRED_WAIVER,
     INVALID_WAIVER,
@@ -26,10 +26,10 @@ from ragft_lint.rules import (
     UNUSED_WAIVER,
     Rule,
 )
-from ragft_lint.schema import validate_manifest
+from ragft_lint.core.schema import validate_manifest
 
 if TYPE_CHECKING:
-    from ragft_lint.baseline import Baseline
+    from ragft_lint.check.baseline import Baseline
 
 
 @dataclass(frozen=True)

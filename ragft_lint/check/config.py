@@ -22,12 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.errors import ConfigError
-from ragft_lint.finding import Severity
-from ragft_lint.rules import CORE_RULE_BY_ID
+from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.finding import Severity
+from ragft_lint.core.rules import CORE_RULE_BY_ID
 
 if TYPE_CHECKING:
-    from ragft_lint.policy import PolicyPack
+    from ragft_lint.core.policy import PolicyPack
 
 CONFIG_FILE = ".ragft-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -233,8 +233,8 @@ def _toml() -> Any:
 
 
 def _validate(config: ConfigFile) -> None:
-    from ragft_lint.resources import load_schema
-    from ragft_lint.schema import compile_schema, describe
+    from ragft_lint.core.resources import load_schema
+    from ragft_lint.core.schema import compile_schema, describe
 
     validator = compile_schema(load_schema(CONFIG_SCHEMA))
     errors = sorted(validator.iter_errors(config.data), key=lambda e: list(e.absolute_path))

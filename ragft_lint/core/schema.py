@@ -12,9 +12,9 @@ import difflib
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.finding import Finding, Severity
-from ragft_lint.manifest import Manifest, escape_pointer_token
-from ragft_lint.rules import SCHEMA_VIOLATION
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.manifest import Manifest, escape_pointer_token
+from ragft_lint.core.rules import SCHEMA_VIOLATION
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -36,7 +36,7 @@ _TYPE_NAMES = {
 @cache
 def manifest_validator() -> Validator:
     """The manifest schema's validator, built once per process."""
-    from ragft_lint.resources import MANIFEST_SCHEMA, load_schema
+    from ragft_lint.core.resources import MANIFEST_SCHEMA, load_schema
 
     return compile_schema(load_schema(MANIFEST_SCHEMA))
 
@@ -51,8 +51,8 @@ def compile_schema(schema: dict[str, Any]) -> Validator:
 def validate_manifest(manifest: Manifest) -> list[Finding]:
     """Schema findings for `manifest`, in file order; empty when it is valid."""
     # The compiled schema recognises a valid manifest without importing jsonschema; an
-    # invalid one is explained the way jsonschema would (ragft_lint.schema_errors).
-    from ragft_lint import fastpath
+    # invalid one is explained the way jsonschema would (ragft_lint.core.schema_errors).
+    from ragft_lint.core import fastpath
 
     compiled = fastpath.generated()
     if compiled is not None and compiled.manifest_is_valid(manifest.data):
@@ -184,7 +184,7 @@ def _explainer(compiled: Any) -> Any:
     """The explainer for the packaged schema, built once per process."""
     explainer = _EXPLAINER_BY_MODULE.get(compiled.SOURCE_DIGEST)
     if explainer is None:
-        from ragft_lint.schema_errors import ManifestExplainer
+        from ragft_lint.core.schema_errors import ManifestExplainer
 
         explainer = ManifestExplainer(compiled.manifest_schema())
         _EXPLAINER_BY_MODULE[compiled.SOURCE_DIGEST] = explainer

@@ -1,0 +1,1 @@
+"""Run the core over a tree: discovery, configuration, policy packs, workers, baseline."""

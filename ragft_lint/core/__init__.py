@@ -1,0 +1,1 @@
+"""Read and judge one manifest: positions, schema, policies, waivers. Imports no other layer."""

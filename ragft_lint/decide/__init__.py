@@ -1,0 +1,1 @@
+"""Choose an approach: recommend, explain, init."""

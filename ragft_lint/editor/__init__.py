@@ -1,0 +1,1 @@
+"""The editor layer: the language server and fixes."""

@@ -90,7 +90,8 @@ def test_unknown_rule_is_exit_2_with_the_closest_ids(query: str, suggested: str)
     assert result.exit_code == 2
     assert result.stdout == ""
     message = result.stderr.strip()
-    assert message.startswith(f"ragft-lint: error: unknown rule {query!r}; did you mean ")
+    assert message.startswith(f"ragft-lint: error: unknown rule {query!r} (did you mean ")
+    assert message.endswith("?); `ragft-lint rules` lists them all")
     assert suggested in message
 
 

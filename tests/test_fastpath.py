@@ -37,12 +37,15 @@ SETTINGS = settings(max_examples=400, deadline=None, derandomize=True,
 @contextlib.contextmanager
 def generic_path() -> Iterator[None]:
     """Run the block as if no generated module existed."""
-    saved = fastpath._state
-    fastpath._state = None
-    try:
-        yield
-    finally:
-        fastpath._state = saved
+    # The same switch a user has (RAGFT_LINT_NO_FASTPATH), read afresh on both sides.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(fastpath.DISABLE_ENV, "1")
+        fastpath.generated.cache_clear()
+        try:
+            yield
+        finally:
+            patch.undo()
+            fastpath.generated.cache_clear()
 
 
 # --- the module is fresh and used ------------------------------------------------------------
@@ -55,7 +58,7 @@ def test_generated_module_is_up_to_date() -> None:
 
 
 def test_fast_path_is_active_for_the_packaged_data() -> None:
-    fastpath.reset()
+    fastpath.generated.cache_clear()
     assert fastpath.packaged_digest() == _generated.SOURCE_DIGEST
     assert fastpath.generated() is _generated
 
@@ -69,7 +72,7 @@ def test_runtime_digest_matches_the_generator() -> None:
 
 def test_edited_data_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_generated, "SOURCE_DIGEST", "00000000-0")
-    fastpath.reset()
+    fastpath.generated.cache_clear()
     try:
         assert fastpath.generated() is None
         assert fastpath.manifest_is_valid(BASE_MANIFEST) is None
@@ -78,17 +81,17 @@ def test_edited_data_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) ->
         assert [p.id for p in policies] == [p["id"] for p in _generated.policy_data()]
     finally:
         monkeypatch.undo()
-        fastpath.reset()
+        fastpath.generated.cache_clear()
 
 
 def test_disable_variable_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fastpath.DISABLE_ENV, "1")
-    fastpath.reset()
+    fastpath.generated.cache_clear()
     try:
         assert fastpath.generated() is None
     finally:
         monkeypatch.delenv(fastpath.DISABLE_ENV)
-        fastpath.reset()
+        fastpath.generated.cache_clear()
 
 
 def test_builtin_policies_are_the_same_objects_either_way() -> None:

@@ -14,7 +14,6 @@ off. Command-line options override the file, key by key.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Severity
 from ragft_lint.core.rules import CORE_RULE_BY_ID
+from ragft_lint.core.text import did_you_mean
 
 if TYPE_CHECKING:
     from ragft_lint.core.policy import PolicyPack
@@ -110,7 +110,7 @@ class Settings:
             if name not in pack.defaults:
                 known = sorted(n.replace("_", "-") for n in pack.defaults)
                 raise self.error(f"params.{key}", "unknown policy parameter"
-                                 + _did_you_mean(key, known)
+                                 + did_you_mean(key, known, quote=False)
                                  + f"; known: {', '.join(known) or 'none'}")
             default = pack.defaults[name]
             if _kind(value) != _kind(default):
@@ -145,13 +145,13 @@ class Settings:
                                  "severity; only policy rules can be overridden")
             if rule not in pack.policy_by_id:
                 raise self.error(f"severity.{rule}", "unknown rule id"
-                                 + _did_you_mean(rule, list(pack.policy_by_id)))
+                                 + did_you_mean(rule, pack.policy_by_id, quote=False))
         return dict(self.severity)
 
     def _check_selector(self, key: str, selector: str, known: Sequence[str]) -> None:
         if not any(rule.startswith(selector) for rule in known):
             raise self.error(key, f"{selector!r} matches no rule id"
-                             + _did_you_mean(selector, list(known)))
+                             + did_you_mean(selector, known, quote=False))
 
 
 def _selected(rule: str, selectors: Iterable[str]) -> bool:
@@ -413,11 +413,6 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return "a string"
-
-
-def _did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _line_of(text: str, section: str, key: str) -> int | None:

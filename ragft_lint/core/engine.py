@@ -8,7 +8,6 @@ wrong with the file is a finding.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from ragft_lint.core.rules import (
     Rule,
 )
 from ragft_lint.core.schema import validate_manifest
+from ragft_lint.core.text import did_you_mean, show_value
 
 if TYPE_CHECKING:
     from ragft_lint.check.baseline import Baseline
@@ -151,6 +151,5 @@ def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) 
 def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:
     if rule_id in CORE_RULE_BY_ID:
         return f"rule {rule_id} cannot be waived: waivers apply to policy rules only"
-    close = difflib.get_close_matches(rule_id.upper(), list(pack.policy_by_id), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"waiver names unknown rule {rule_id!r}{hint}; it would waive nothing"
+    hint = did_you_mean(rule_id.upper(), pack.policy_by_id, quote=False)
+    return f"waiver names unknown rule {show_value(rule_id)}{hint}; it would waive nothing"

@@ -14,6 +14,7 @@ regenerated costs speed, never a wrong finding.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from types import ModuleType
@@ -21,28 +22,14 @@ from typing import Any
 
 Matcher = Callable[[Any], bool]
 
-_UNSET = object()
-_state: Any = _UNSET
-
 # Set to disable the fast path (used by the differential tests and the benchmark).
 DISABLE_ENV = "RAGFT_LINT_NO_FASTPATH"
 
 
+@functools.lru_cache(maxsize=1)
 def generated() -> ModuleType | None:
-    """The generated module when it matches the packaged data, else None (checked once)."""
-    global _state
-    if _state is _UNSET:
-        _state = _load()
-    return _state  # type: ignore[no-any-return]
-
-
-def reset() -> None:
-    """Forget the cached decision (tests switch the fast path on and off)."""
-    global _state
-    _state = _UNSET
-
-
-def _load() -> ModuleType | None:
+    """The generated module when it matches the packaged data, else None (checked once per
+    process; `generated.cache_clear()` asks again)."""
     if os.environ.get(DISABLE_ENV):
         return None
     try:

@@ -17,10 +17,21 @@ class Severity(str, enum.Enum):
     def rank(self) -> int:
         return _RANK_BY_SEVERITY[self]
 
+    # A total order over the rank, all four operators: as a str enum, Severity would
+    # otherwise compare alphabetically ("error" < "warning") and max() would be wrong.
+    # Against anything else (a plain "warning" too) they raise rather than fall back to
+    # comparing text.
+    def __lt__(self, other: object) -> bool:
+        return self.rank < _rank_of(other)
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= _rank_of(other)
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > _rank_of(other)
+
     def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Severity):
-            return NotImplemented
-        return self.rank >= other.rank
+        return self.rank >= _rank_of(other)
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -28,6 +39,12 @@ class Severity(str, enum.Enum):
 
 
 _RANK_BY_SEVERITY = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def _rank_of(other: object) -> int:
+    if not isinstance(other, Severity):
+        raise TypeError(f"a Severity cannot be compared with {type(other).__name__}")
+    return other.rank
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from typing import Any
 from ragft_lint.core.conformance import check_conformance
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Span
+from ragft_lint.core.pointer import escape_token as _escape
 from ragft_lint.core.rules import UNREADABLE_FILE
+from ragft_lint.core.text import show_value
 
 MANIFEST_NAMES = ("llm-project.yaml", "llm-project.yml")
 
@@ -67,11 +69,6 @@ class Manifest:
         a declared need points (`data_dynamics: daily` as a whole)."""
         key, value = self.span(pointer, key=True), self.span(pointer)
         return Span(key.line, key.column, value.end_line, value.end_column)
-
-
-def escape_pointer_token(token: str) -> str:
-    """RFC 6901 escaping of one reference token."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def read_manifest(path: str, limits: Limits = Limits()) -> Manifest:
@@ -244,6 +241,7 @@ def compose(text: str, limits: Limits = Limits()
             ) -> tuple[Any, Mapping[str, Span], Mapping[str, Span]]:
     """Compose one YAML document into (data, value spans by pointer, key spans by pointer)."""
     from ruamel.yaml import events
+    from ruamel.yaml.error import YAMLError
 
     scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
     mapping_start, sequence_start = events.MappingStartEvent, events.SequenceStartEvent
@@ -371,12 +369,14 @@ def compose(text: str, limits: Limits = Limits()
                 container.append(value)
             elif top[_KEY] is _NO_KEY:
                 if value.__class__ is not str:
-                    raise ManifestError(f"mapping key {_show(value)} is not a string; quote it",
-                                        line=marks[0].line + 1, column=marks[0].column + 1)
+                    raise ManifestError(f"mapping key {show_value(value)} is not a string; "
+                                        "quote it", line=marks[0].line + 1,
+                                        column=marks[0].column + 1)
                 if value in container:
                     first = key_marks[f"{top[_POINTER]}/{_escape(value)}"][0]
                     raise ManifestError(
-                        f"duplicate key {value!r} (first defined at line {first.line + 1})",
+                        f"duplicate key {show_value(value)} "
+                        f"(first defined at line {first.line + 1})",
                         line=marks[0].line + 1, column=marks[0].column + 1)
                 top[_KEY] = value
                 top[_KEY_MARKS] = marks
@@ -387,21 +387,13 @@ def compose(text: str, limits: Limits = Limits()
                 value_marks[pointer] = marks
                 key_marks[pointer] = top[_KEY_MARKS]
                 top[_KEY] = _NO_KEY
-    except ManifestError:
-        raise
-    except Exception as exc:  # the parser's own errors, whatever their class
+    except YAMLError as exc:  # the parser's errors; one of ours is an internal error (exit 2)
         raise _syntax_error(exc, text) from None
     if documents == 0:
         raise ManifestError("file holds no YAML document (it is empty or only comments); "
                             "expected a manifest mapping")
     check_conformance(text)
     return root, _SpanMap(value_marks), _SpanMap(key_marks)
-
-
-def _escape(token: str) -> str:
-    if "~" in token or "/" in token:
-        return escape_pointer_token(token)
-    return token
 
 
 def make_parser(text: str) -> Any:
@@ -415,27 +407,10 @@ def make_parser(text: str) -> Any:
     return CParser(text)
 
 
-def _span(start: Any, end: Any) -> Span:
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return "(a collection)"
-    return repr(value)
-
-
 def _resolve_scalar(event: Any) -> Any:
-    tag = event.ctag
+    # Untagged scalars are resolved inline in compose(); only explicit tags come here.
+    tag = str(event.ctag)
     value: str = event.value
-    if tag is None:
-        # implicit[0] is true only for a plain (unquoted) scalar without a tag.
-        return _resolve_plain(value, event) if event.implicit[0] else value
-    tag = str(tag)
     if tag == "!" or tag == _STR:
         return value
     if tag == _INT and _INT_RE.fullmatch(value):
@@ -503,7 +478,7 @@ def _check_collection_tag(event: Any, expected: str) -> None:
         raise _tag_error(str(event.ctag), event)
 
 
-def _syntax_error(exc: Exception, text: str) -> ManifestError:
+def _syntax_error(exc: Any, text: str) -> ManifestError:
     """Turn whatever the YAML parser raised into a one-line finding with a position."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
@@ -511,7 +486,7 @@ def _syntax_error(exc: Exception, text: str) -> ManifestError:
     if mark is not None:
         line, column = mark.line + 1, mark.column + 1
     elif isinstance(getattr(exc, "position", None), int):  # a ReaderError
-        line, column = _line_column(text, exc.position)  # type: ignore[attr-defined]
+        line, column = _line_column(text, exc.position)
     else:
         line, column = 1, 1
     if problem:

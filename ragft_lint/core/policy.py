@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from ragft_lint.core.errors import ManifestError, PolicyError
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
+from ragft_lint.core.pointer import join, unescape_token
 from ragft_lint.core.rules import Rule
+from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
@@ -54,11 +56,12 @@ class Policy:
         return result
 
     def format_message(self, manifest: Manifest, params: Mapping[str, Any]) -> str:
-        values = {name: _plain(value) for name, value in params.items()}
+        """The message with its placeholders filled from `params` and the manifest."""
+        values = {name: _bare(value) for name, value in params.items()}
         data = manifest.data if isinstance(manifest.data, dict) else {}
-        values["approach"] = _plain(data.get("approach"))
-        values["project"] = _plain(data.get("project"))
-        values["value"] = _plain(resolve_pointer(data, self.pointer))
+        values["approach"] = _bare(data.get("approach"))
+        values["project"] = _bare(data.get("project"))
+        values["value"] = _bare(resolve_pointer(data, self.pointer))
         return _format(self.message, values)
 
 
@@ -133,7 +136,7 @@ class PolicyPack:
 def resolve_pointer(data: Any, pointer: str) -> Any:
     """The value at an RFC 6901 pointer, or None where the path does not exist."""
     for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_token(token)
         if isinstance(data, dict):
             data = data.get(token)
         elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
@@ -314,13 +317,9 @@ def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tup
         if key in _SCHEMA_MAPS and isinstance(value, dict):
             for name, subschema in value.items():
                 yield from _iter_reference_problems(subschema, root,
-                                                    f"{pointer}/{key}/{_escape(name)}")
+                                                    join(f"{pointer}/{key}", name))
         elif key not in ("const", "enum", "default", "examples"):  # data, not schemas
-            yield from _iter_reference_problems(value, root, f"{pointer}/{_escape(key)}")
-
-
-def _escape(token: str) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+            yield from _iter_reference_problems(value, root, join(pointer, key))
 
 
 def _iter_param_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -359,12 +358,9 @@ def _collect_defaults(policies: Iterable[Policy]) -> dict[str, Any]:
     return defaults
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return str(value)
+def _bare(value: Any) -> str:
+    # Templates write their own quotes (`data_dynamics is '{value}'`).
+    return show_value(value, quote=False)
 
 
 def _format(template: str, values: Mapping[str, str]) -> str:

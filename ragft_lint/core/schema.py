@@ -8,13 +8,14 @@ the offending key (unknown keys) or value (everything else).
 
 from __future__ import annotations
 
-import difflib
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.manifest import Manifest, escape_pointer_token
+from ragft_lint.core.manifest import Manifest
+from ragft_lint.core.pointer import from_path, join
 from ragft_lint.core.rules import SCHEMA_VIOLATION
+from ragft_lint.core.text import did_you_mean, show_value
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -82,7 +83,7 @@ def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
     becomes its own entry so each gets its own line.
     """
     path = list(error.absolute_path)
-    pointer = "".join(f"/{escape_pointer_token(str(p))}" for p in path)
+    pointer = from_path(path)
     where = _dotted(path)
     keyword = str(error.validator)
     value: Any = error.instance
@@ -91,7 +92,7 @@ def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
     custom = schema.get("x-message")
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        return [(f"{pointer}/{escape_pointer_token(name)}",
+        return [(join(pointer, name),
                  _at(where, _unknown_key(name, allowed)), True)
                 for name in value if name not in allowed]
     if keyword == "required":
@@ -106,16 +107,16 @@ def _unknown_key(name: str, allowed: list[str]) -> str:
     if name == "<<":
         return ("merge keys (<<) are a YAML 1.1 extension ragft-lint does not read; "
                 "write the keys out")
-    return f"unknown key {name!r}{_did_you_mean(name, allowed)}"
+    return f"unknown key {show_value(name)}{did_you_mean(name, allowed)}"
 
 
 def _value_message(keyword: str, value: Any, spec: Any, error: ValidationError) -> str:
     if keyword == "enum":
         options = ", ".join(str(o) for o in spec)
-        hint = _did_you_mean(value, [str(o) for o in spec]) if isinstance(value, str) else ""
-        return f"{_show(value)} is not one of {options}{hint}"
+        hint = did_you_mean(value, [str(o) for o in spec]) if isinstance(value, str) else ""
+        return f"{show_value(value)} is not one of {options}{hint}"
     if keyword == "const":
-        return f"{_show(value)} is not supported; use {_show(spec)}"
+        return f"{show_value(value)} is not supported; use {show_value(spec)}"
     if keyword == "type":
         types = [spec] if isinstance(spec, str) else spec
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
@@ -129,9 +130,9 @@ def _value_message(keyword: str, value: Any, spec: Any, error: ValidationError) 
     if keyword == "minItems":
         return f"must have at least {spec} item{'s' if spec != 1 else ''}"
     if keyword == "minimum":
-        return f"{_show(value)} is less than the minimum {spec}"
+        return f"{show_value(value)} is less than the minimum {spec}"
     if keyword in ("format", "pattern") and spec in ("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
-        return f"{_show(value)} is not a valid date (YYYY-MM-DD)"
+        return f"{show_value(value)} is not a valid date (YYYY-MM-DD)"
     return error.message
 
 
@@ -146,24 +147,9 @@ def _dotted(path: list[Any]) -> str:
     return out
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return _kind(value)
-    return repr(value)
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return f"the boolean {_show(value)}"
+        return f"the boolean {show_value(value)}"
     if value is None:
         return "null"
     if isinstance(value, dict):
@@ -171,10 +157,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {show_value(value)}"
     if isinstance(value, int):
-        return f"the integer {value}"
-    return f"the number {value}"
+        return f"the integer {show_value(value)}"
+    return f"the number {show_value(value)}"
 
 
 _EXPLAINER_BY_MODULE: dict[str, Any] = {}

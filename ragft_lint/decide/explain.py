@@ -7,7 +7,6 @@ Schema turned into a sentence, so the explanation cannot drift from what is chec
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +16,7 @@ from typing import Any, TextIO
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.policy import Policy, PolicyPack
 from ragft_lint.core.rules import CORE_RULES, Rule
+from ragft_lint.core.text import close_matches, show_value, suggest
 
 TEXT_WIDTH = 96
 
@@ -60,14 +60,12 @@ def find_rule(pack: PolicyPack, query: str) -> RuleDoc:
             return _policy_doc(policy, pack.params) if policy else _core_doc(rule)
     candidates = {r.id: r.id for r in all_rules(pack)}
     candidates.update({r.name: r.id for r in all_rules(pack)})
-    close = difflib.get_close_matches(wanted.upper(), list(candidates), n=3, cutoff=0.5)
-    close += difflib.get_close_matches(wanted.lower(), list(candidates), n=3, cutoff=0.5)
+    # Ids and names both count, in either case; each suggestion is shown as its id.
+    close = [*close_matches(wanted.upper(), candidates, n=3, cutoff=0.5),
+             *close_matches(wanted.lower(), candidates, n=3, cutoff=0.5)]
     ids = list(dict.fromkeys(candidates[c] for c in close))[:3]
-    hint = ""
-    if ids:
-        hint = "; did you mean " + (f"{', '.join(ids[:-1])} or {ids[-1]}" if len(ids) > 1
-                                    else ids[0]) + "?"
-    raise ConfigError(f"unknown rule {query!r}{hint} (`ragft-lint rules` lists them all)")
+    raise ConfigError(f"unknown rule {show_value(query)}{suggest(ids, quote=False)}; "
+                      "`ragft-lint rules` lists them all")
 
 
 def _policy_doc(policy: Policy, params: Mapping[str, Any]) -> RuleDoc:
@@ -117,17 +115,9 @@ def _iter_clauses(schema: Any, path: str) -> Iterable[str]:
             yield f"{where} matches {json.dumps({keyword: value})}"
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}'"
-    return json.dumps(value)
-
-
 _KEYWORD_PHRASES: dict[str, Callable[[Any], str]] = {
-    "const": lambda v: f"is {_show(v)}",
-    "enum": lambda v: "is one of " + ", ".join(_show(x) for x in v),
+    "const": lambda v: f"is {show_value(v)}",
+    "enum": lambda v: "is one of " + ", ".join(show_value(x) for x in v),
     "minimum": lambda v: f"is at least {v}",
     "maximum": lambda v: f"is at most {v}",
     "exclusiveMinimum": lambda v: f"is more than {v}",
@@ -200,12 +190,6 @@ RULES_WRITER_BY_FORMAT: dict[str, Callable[[Iterable[Rule], TextIO], None]] = {
     "markdown": write_rules_markdown,
     "json": write_rules_json,
 }
-
-
-def rules_markdown(pack: PolicyPack) -> str:
-    out = io.StringIO()
-    write_rules_markdown(all_rules(pack), out)
-    return out.getvalue()
 
 
 def to_yaml(data: Any) -> str:

@@ -172,8 +172,8 @@ def run_init(options: InitOptions, recommender: Recommender) -> int:
     from ragft_lint.core.manifest import Manifest
 
     rec = recommender.recommend(Manifest(output, answers.needs()))
-    approach = (choose_approach(answers, rec, recommender) if options.interactive
-                else _approach_or_fail(answers, rec, recommender))
+    approach = (choose_approach(answers, rec) if options.interactive
+                else _approach_or_fail(answers, rec))
     if approach is None:
         click.echo("Nothing written.")
         return 1
@@ -256,8 +256,7 @@ def _ask_text(label: str, default: str | None) -> str:
         click.echo("Please type a name.")
 
 
-def choose_approach(answers: Answers, rec: Recommendation,
-                    recommender: Recommender) -> str | None:
+def choose_approach(answers: Answers, rec: Recommendation) -> str | None:
     """Show the recommendation, ask for the approach (the recommendation is the default)."""
     click.echo("")
     _show_recommendation(rec)
@@ -289,8 +288,7 @@ def _show_recommendation(rec: Recommendation) -> None:
         click.echo(_wrap(counterfactual_sentence(rec, counterfactual), "  "))
 
 
-def _approach_or_fail(answers: Answers, rec: Recommendation,
-                      recommender: Recommender) -> str:
+def _approach_or_fail(answers: Answers, rec: Recommendation) -> str:
     if rec.recommended is None:
         blocking = sorted({k for ks in rec.assessment.blocking().values() for k in ks})
         raise ConfigError("no approach passes check for these needs (they fail on "

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ragft_lint.core.errors import PolicyError, SetupError
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import MANIFEST_NAMES, Manifest
+from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
     from ragft_lint.core.engine import Engine
@@ -48,7 +49,7 @@ class WeightedValue:
     def describe(self, lower: int | None = None) -> str:
         """The value as a person reads it; bands read as ranges."""
         if self.below is None and lower is None:
-            return _show(self.value)
+            return _bare(self.value)
         if self.below is None:
             return f"at least {lower}"
         if not lower:
@@ -177,7 +178,7 @@ class CriterionScore:
 
     @property
     def shown(self) -> str:
-        return "not declared" if self.declared is None else _show(self.declared)
+        return "not declared" if self.declared is None else _bare(self.declared)
 
     @property
     def why(self) -> str:
@@ -399,8 +400,8 @@ class Recommender:
                 changed = with_value(data, weights.pointer, value)
                 recommended = self.assess(changed).recommended
                 if wanted(recommended):
-                    was = "not declared" if current is None else _show(current)
-                    becomes = (weights.describe(index) if weights.banded else _show(value))
+                    was = "not declared" if current is None else _bare(current)
+                    becomes = (weights.describe(index) if weights.banded else _bare(value))
                     yield Counterfactual(weights.key, weights.pointer, was, becomes, value,
                                          recommended)
                     break
@@ -562,7 +563,6 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
     return changed
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _bare(value: Any) -> str:
+    # Declared values read as the words a manifest uses (`daily`, `true`), unquoted.
+    return show_value(value, quote=False)

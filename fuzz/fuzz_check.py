@@ -21,10 +21,10 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports():
-    from ragft_lint.core.engine import Engine, FileResult
+    from ragft_lint.core.engine import Engine
     from ragft_lint.core.manifest import Limits
     from ragft_lint.core.policy import PolicyPack, load_builtin_policies
-    from ragft_lint.core.result import Summary
+    from ragft_lint.core.result import FileResult, Summary
     from ragft_lint.reporters import ReportContext, reporter_class
 
 ENGINE = Engine(PolicyPack(load_builtin_policies()), limits=Limits(max_bytes=64 << 10))

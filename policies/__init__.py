@@ -1,1 +1,5 @@
-"""Packaged data: the built-in policy pack, one rule per YAML file (read via importlib.resources)."""
+"""Packaged data: the built-in policy pack, one rule per YAML file.
+
+Read through importlib.resources, so it works from a wheel, an editable install and
+pre-commit's venv alike.
+"""

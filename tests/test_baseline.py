@@ -108,8 +108,8 @@ def test_baseline_file_is_reviewable_json_with_a_version(monorepo: Path) -> None
 def test_repeated_findings_are_counted(tmp_path: Path) -> None:
     # Two findings with one identity (file, rule, pointer): the baseline covers two, not three.
     from ragft_lint.check.baseline import Baseline, write_baseline
-    from ragft_lint.core.engine import FileResult
     from ragft_lint.core.finding import Finding, Severity
+    from ragft_lint.core.result import FileResult
 
     def result(count: int) -> FileResult:
         path = str(tmp_path / "llm-project.yaml")

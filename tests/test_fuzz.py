@@ -19,10 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ragft_lint.core.engine import Engine, FileResult
+from ragft_lint.core.engine import Engine
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.manifest import Limits, compose, decode
 from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.result import FileResult
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

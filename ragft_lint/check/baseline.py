@@ -30,10 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import INVALID_YAML, UNREADABLE_FILE
 from ragft_lint.reporters import ReportContext, Reporter
 

@@ -8,9 +8,9 @@ from typing import TextIO
 
 from ragft_lint.check.discovery import iter_targets
 from ragft_lint.check.session import Session
-from ragft_lint.core.engine import Engine, FileResult
+from ragft_lint.core.engine import Engine
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.parser import make_parser
 
 _GLUED_HASH = re.compile(r"\S#")
 _FLOW_DASH = re.compile(r"[\[{,]\s*-")
@@ -60,8 +61,6 @@ def _has_glued_hash(text: str) -> bool:
 def _scan(text: str, lines: list[str], *, check_hash: bool, check_dash: bool,
           check_indent: bool) -> None:
     from ruamel.yaml import events
-
-    from ragft_lint.core.manifest import make_parser
 
     parser = make_parser(text)
     block_columns: list[int] = []  # columns of the open block collections

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Limits, Manifest, read_manifest
 from ragft_lint.core.policy import PolicyPack
+from ragft_lint.core.result import FileResult, ResultFilter
 from ragft_lint.core.rules import (
     CORE_RULE_BY_ID,
     EXPIRED_WAIVER,
@@ -28,20 +29,6 @@ from ragft_lint.core.rules import (
 from ragft_lint.core.schema import validate_manifest
 from ragft_lint.core.text import did_you_mean, show_value
 
-if TYPE_CHECKING:
-    from ragft_lint.check.baseline import Baseline
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """Everything found in one manifest, in report order."""
-
-    path: str
-    findings: tuple[Finding, ...]
-    policies_run: bool
-    rules_run: tuple[str, ...] = ()  # ids of the rules evaluated (for per-rule test reports)
-    baselined: int = 0  # findings dropped because the baseline records them
-
 
 @dataclass
 class Engine:
@@ -52,7 +39,9 @@ class Engine:
     today: dt.date | None = None
     severity_by_rule: dict[str, Severity] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
-    baseline: Baseline | None = None
+    # Applied to each file's result after the checks: the baseline (check/baseline.py),
+    # which lives a layer up and so is known here only by what it does.
+    baseline: ResultFilter | None = None
 
     def check(self, path: str) -> FileResult:
         try:

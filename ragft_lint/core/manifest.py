@@ -23,6 +23,7 @@ from typing import Any
 from ragft_lint.core.conformance import check_conformance
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Span
+from ragft_lint.core.parser import make_parser
 from ragft_lint.core.pointer import escape_token as _escape
 from ragft_lint.core.rules import UNREADABLE_FILE
 from ragft_lint.core.text import show_value
@@ -394,17 +395,6 @@ def compose(text: str, limits: Limits = Limits()
                             "expected a manifest mapping")
     check_conformance(text)
     return root, _SpanMap(value_marks), _SpanMap(key_marks)
-
-
-def make_parser(text: str) -> Any:
-    """ruamel.yaml's C parser over `text` (its pure-Python parser where the C one is missing)."""
-    try:
-        from _ruamel_yaml import CParser
-    except ImportError:  # no C extension (e.g. PyPy): the pure parser yields the same events
-        from ruamel.yaml.loader import SafeLoader
-
-        return SafeLoader(text)
-    return CParser(text)
 
 
 def _resolve_scalar(event: Any) -> Any:

@@ -1,15 +1,34 @@
-"""Counts across all checked files, and the exit code they mean."""
+"""One file's result, the counts across all checked files, and the exit code they mean."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from ragft_lint.core.engine import FileResult
-from ragft_lint.core.finding import Severity
+from ragft_lint.core.finding import Finding, Severity
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2  # usage, configuration or internal error: the check did not run as asked
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything found in one manifest, in report order."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    policies_run: bool
+    rules_run: tuple[str, ...] = ()  # ids of the rules evaluated (for per-rule test reports)
+    baselined: int = 0  # findings dropped because the baseline records them
+
+
+class ResultFilter(Protocol):
+    """What the engine applies to each file's result after the checks (a baseline)."""
+
+    def apply(self, result: FileResult) -> FileResult:
+        """`result` with the findings this filter removes taken out (and counted)."""
+        ...
 
 
 @dataclass

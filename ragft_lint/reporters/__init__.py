@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ragft_lint.core.engine import FileResult
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import Rule
 
 # format name -> "module:Class"; keys are what --format accepts.

@@ -10,8 +10,8 @@ annotated: they are accepted exceptions and do not fail the run.
 
 from __future__ import annotations
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.result import FileResult
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, source_root
 

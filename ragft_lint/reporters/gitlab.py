@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, iter_fingerprinted, source_root
 

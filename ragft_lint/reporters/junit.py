@@ -14,9 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, rules_by_id, source_root
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (
     SEVERITY_ORDER,

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ragft_lint.core.engine import FileResult
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import Summary
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import Rule
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (

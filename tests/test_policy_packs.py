@@ -60,6 +60,22 @@ def test_pack_by_flag(project: Path, pack: Path) -> None:
             "'high', but it is 'medium'") in result.stdout
 
 
+def test_bibliography_beside_a_pack_is_not_taken_for_a_policy(project: Path, pack: Path) -> None:
+    # sources.yaml holds the works a pack's evidence cites; it is data, not a rule, so a
+    # pack folder that carries one still loads and runs exactly its policies.
+    (pack / "sources.yaml").write_text("sources:\n  - id: acme-handbook\n", encoding="utf-8")
+    assert found("--policies", str(pack)) == (1, ["ACME001"])
+
+
+def test_builtin_bibliography_ships_beside_the_policies_and_is_no_policy() -> None:
+    from ragft_lint.core.policy import load_policy_dir
+    from ragft_lint.core.resources import builtin_policy_dir
+
+    folder = builtin_policy_dir()
+    assert (folder / "sources.yaml").is_file()
+    assert all(policy.id.startswith("RFT") for policy in load_policy_dir(folder))
+
+
 def test_pack_by_configuration_relative_to_the_config_file(
         project: Path, pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / ".ragft-lint.toml").write_text('policy-paths = ["team-policies"]\n')

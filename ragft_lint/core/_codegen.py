@@ -356,7 +356,7 @@ def digest(contents: Iterable[tuple[str, bytes]]) -> str:
 
 def render(schema_dir: str, policy_dir: str) -> str:
     """The text of `_generated.py` for the data in these folders."""
-    from ragft_lint.core.policy import load_policy
+    from ragft_lint.core.policy import is_policy_file, load_policy
 
     files = source_files(schema_dir, policy_dir)
     contents = []
@@ -368,7 +368,9 @@ def render(schema_dir: str, policy_dir: str) -> str:
         manifest_schema = json.load(handle)
     _check_explainable(manifest_schema)
     compiler.function(manifest_schema, "manifest_is_valid")
-    policies = [load_policy(path) for label, path in files if label.startswith("policies/")]
+    # sources.yaml is in the digest (it ships beside the policies) but is not a policy.
+    policies = [load_policy(path) for label, path in files
+                if label.startswith("policies/") and is_policy_file(os.path.basename(path))]
     matcher_lines = []
     policy_entries = []
     for policy in policies:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '3e05003a-49773'
+SOURCE_DIGEST = '38902510-56606'
 
 _MISSING = object()
 _NUMBERS = (int, float)

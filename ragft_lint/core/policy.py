@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 POLICY_SCHEMA = "policy.schema.json"
 POLICY_SUFFIXES = (".yaml", ".yml")
+# The bibliography the policies' evidence cites lives beside them; it is data, not a policy.
+SOURCES_FILE = "sources.yaml"
 MESSAGE_FIELDS = ("approach", "value", "project")
 
 
@@ -148,8 +150,14 @@ def resolve_pointer(data: Any, pointer: str) -> Any:
 
 # --- loading --------------------------------------------------------------------------------
 
+def is_policy_file(name: str) -> bool:
+    """Whether a file directly in a policy folder is a policy: *.yaml or *.yml, except the
+    folder's bibliography (sources.yaml). Sub-folders (scoring/) are never read."""
+    return name.endswith(POLICY_SUFFIXES) and name != SOURCES_FILE
+
+
 def load_policy_dir(directory: Traversable | str) -> list[Policy]:
-    """Every policy file (*.yaml, *.yml) directly in `directory`, in name order."""
+    """Every policy file directly in `directory` (see `is_policy_file`), in name order."""
     if isinstance(directory, str):
         if not os.path.isdir(directory):
             raise PolicyError("policy folder does not exist or is not a folder", where=directory)
@@ -159,7 +167,7 @@ def load_policy_dir(directory: Traversable | str) -> list[Policy]:
     else:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     return [load_policy(entry) for entry in entries
-            if entry.name.endswith(POLICY_SUFFIXES) and entry.is_file()]
+            if is_policy_file(entry.name) and entry.is_file()]
 
 
 def load_builtin_policies() -> list[Policy]:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import make_manifest, run_cli, to_yaml
 
 # A fine-tune project that trips several policies at once.
-LEGACY = make_manifest(approach="fine-tune", criteria__labeled_examples=600)
+LEGACY = make_manifest(approach="fine-tune", criteria__labeled_examples=30)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_round_trip_reports_zero_then_exactly_the_new_finding(monorepo: Path) ->
     # One more violation: the clean service starts fine-tuning on daily data.
     docs = monorepo / "services" / "docs" / "llm-project.yaml"
     docs.write_text(to_yaml(make_manifest(approach="hybrid", criteria__behavior_adaptation="high",
-                                          criteria__labeled_examples=600)))
+                                          criteria__labeled_examples=30)))
     code, new = report("--baseline", "ragft-baseline.json")
     assert code == 1
     assert [(f["file"], f["rule"]) for f in new["findings"]] == [
@@ -138,7 +138,7 @@ def test_unreadable_files_are_never_baselined(monorepo: Path) -> None:
 
 def test_waived_findings_are_not_recorded(monorepo: Path) -> None:
     waived = make_manifest(approach="hybrid", criteria__behavior_adaptation="high",
-                           criteria__labeled_examples=600,
+                           criteria__labeled_examples=30,
                            waivers=[{"rule": "RFT401", "reason": "vendor",
                                      "expires": "2999-12-31"}])
     (monorepo / "services" / "docs" / "llm-project.yaml").write_text(to_yaml(waived))
@@ -193,7 +193,7 @@ def test_round_trip_with_the_installed_console_script(monorepo: Path) -> None:
     clean = run("--baseline", "b.json")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     (monorepo / "services" / "docs" / "llm-project.yaml").write_text(to_yaml(make_manifest(
-        approach="hybrid", criteria__behavior_adaptation="high", criteria__labeled_examples=600)))
+        approach="hybrid", criteria__behavior_adaptation="high", criteria__labeled_examples=30)))
     new = run("--baseline", "b.json")
     assert new.returncode == 1
     assert new.stdout.splitlines()[0].startswith("services/docs/llm-project.yaml:")

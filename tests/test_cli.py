@@ -26,7 +26,7 @@ def test_formats_match_reporters() -> None:
 
 
 def test_text_output_is_one_line_per_finding_then_summary(write_manifest) -> None:
-    path = write_manifest(make_manifest(approach="fine-tune"))
+    path = write_manifest(make_manifest(approach="fine-tune", criteria__labeled_examples=20))
     result = run_cli("check", str(path))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -46,7 +46,7 @@ def test_clean_manifest_exits_zero(write_manifest) -> None:
 
 
 def test_json_report_shape(write_manifest) -> None:
-    path = write_manifest(make_manifest(approach="hybrid"))
+    path = write_manifest(make_manifest(approach="hybrid", criteria__labeled_examples=20))
     code, report = check_json(path)
     assert code == 1
     assert set(report) == {"version", "findings", "summary"}

@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import make_manifest, run_cli, to_yaml
 
-# 600 labelled examples for a hybrid: RFT401 (error) at the default minimum of 1000;
-# RFT402 (warning) once the minimum is lowered below 600.
+# 30 labelled examples for a hybrid: RFT401 (error) at the default minimum of 50;
+# RFT402 (warning) once the minimum is lowered below 30.
 FEW_EXAMPLES = make_manifest(approach="hybrid", criteria__behavior_adaptation="high",
-                             criteria__labeled_examples=600)
+                             criteria__labeled_examples=30)
 
 
 @pytest.fixture
@@ -37,26 +37,26 @@ def test_default_run_fails_on_the_error(project: Path) -> None:
 
 
 def test_threshold_override_turns_the_error_into_a_warning_that_passes(project: Path) -> None:
-    (project / ".ragft-lint.toml").write_text("[params]\nmin-labeled-examples = 500\n")
+    (project / ".ragft-lint.toml").write_text("[params]\nmin-labeled-examples = 20\n")
     assert rules_found() == (0, [("RFT402", "warning")])
 
 
 def test_fail_on_warning_with_the_threshold_override_fails_again(project: Path) -> None:
     (project / ".ragft-lint.toml").write_text(
-        'fail-on = "warning"\n\n[params]\nmin-labeled-examples = 500\n')
+        'fail-on = "warning"\n\n[params]\nmin-labeled-examples = 20\n')
     assert rules_found() == (1, [("RFT402", "warning")])
 
 
 def test_command_line_overrides_the_configuration(project: Path) -> None:
     (project / ".ragft-lint.toml").write_text(
-        'fail-on = "warning"\n[params]\nmin-labeled-examples = 500\n')
+        'fail-on = "warning"\n[params]\nmin-labeled-examples = 20\n')
     assert rules_found("--fail-on", "error") == (0, [("RFT402", "warning")])
 
 
 def test_pyproject_table_is_read(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.ragft-lint]\nfail-on = "warning"\n\n'
-        "[tool.ragft-lint.params]\nmin-labeled-examples = 500\n")
+        "[tool.ragft-lint.params]\nmin-labeled-examples = 20\n")
     assert rules_found() == (1, [("RFT402", "warning")])
 
 
@@ -64,7 +64,7 @@ def test_pyproject_table_is_read(project: Path) -> None:
 
 def test_found_by_walking_up_from_a_subfolder(project: Path, monkeypatch: pytest.MonkeyPatch
                                                ) -> None:
-    (project / ".ragft-lint.toml").write_text("[params]\nmin-labeled-examples = 500\n")
+    (project / ".ragft-lint.toml").write_text("[params]\nmin-labeled-examples = 20\n")
     sub = project / "services" / "deep"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
@@ -94,7 +94,7 @@ def test_config_option_names_the_file(project: Path, tmp_path_factory: pytest.Te
                                       ) -> None:
     (project / ".ragft-lint.toml").write_text('fail-on = "info"\n')
     elsewhere = tmp_path_factory.mktemp("conf") / "strict.toml"
-    elsewhere.write_text("[params]\nmin-labeled-examples = 500\n")
+    elsewhere.write_text("[params]\nmin-labeled-examples = 20\n")
     assert rules_found("--config", str(elsewhere)) == (0, [("RFT402", "warning")])
 
 
@@ -174,7 +174,7 @@ def test_unknown_rule_on_command_line_names_the_option(project: Path) -> None:
 
 def test_select_by_prefix_runs_only_those_policy_rules(project: Path) -> None:
     (project / "llm-project.yaml").write_text(to_yaml(make_manifest(
-        approach="fine-tune", criteria__labeled_examples=600)))
+        approach="fine-tune", criteria__labeled_examples=30)))
     _, everything = rules_found()
     assert {"RFT101", "RFT401", "RFT501"} <= {rule for rule, _ in everything}
     (project / ".ragft-lint.toml").write_text('select = ["RFT4", "RFT5"]\n')
@@ -226,7 +226,7 @@ def test_exclude_globs_skip_folders_during_discovery(project: Path) -> None:
 def test_show_config_says_where_each_value_came_from(project: Path) -> None:
     config = project / ".ragft-lint.toml"
     config.write_text('fail-on = "warning"\nignore = ["RFT6"]\n[params]\n'
-                      "min-labeled-examples = 500\n")
+                      "min-labeled-examples = 20\n")
     result = run_cli("check", "--show-config", "--ignore", "RFT7")
     assert result.exit_code == 0
     out = result.stdout
@@ -234,8 +234,8 @@ def test_show_config_says_where_each_value_came_from(project: Path) -> None:
     assert f'fail-on = "warning"  # {config}' in out
     assert 'ignore = ["RFT7"]  # command line' in out
     assert "exclude = []  # default" in out
-    assert f"min-labeled-examples = 500  # {config}; used by RFT401, RFT402" in out
-    assert "recommended-labeled-examples = 10000  # default; used by RFT402" in out
+    assert f"min-labeled-examples = 20  # {config}; used by RFT401, RFT402" in out
+    assert "recommended-labeled-examples = 1000  # default; used by RFT402" in out
     assert "# rules run: 13 of 14 policy rules" in out
     # What it prints is itself a configuration file ragft-lint accepts.
     shown = project / "shown.toml"
@@ -266,5 +266,5 @@ def test_pyproject_mentioning_the_tool_elsewhere_is_not_a_configuration(
 
 def test_pyproject_table_in_dotted_spelling_is_found(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool]\nragft-lint.fail-on = "warning"\n'
-                                            'ragft-lint.params.min-labeled-examples = 500\n')
+                                            'ragft-lint.params.min-labeled-examples = 20\n')
     assert rules_found() == (1, [("RFT402", "warning")])

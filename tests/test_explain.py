@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from ragft_lint.core.policy import PolicyPack, load_builtin_policies
 from ragft_lint.core.resources import load_schema
-from ragft_lint.core.rules import CORE_RULES
+from ragft_lint.core.rules import CORE_RULES, criterion_label
 from tests.conftest import check_json, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,10 +37,19 @@ def test_explain_policy_rule_says_everything_and_its_examples_behave(
     assert text.startswith(f"{rule_id} {policy.rule.name}: {policy.rule.title}\n")
     assert f"Severity:  {policy.rule.severity.value}" in text
     criterion = policy.rule.criterion
-    assert f"Criterion: {'criterion ' + str(criterion) if criterion else 'no criterion'}" in text
+    assert f"Criterion: {criterion_label(criterion)}" in text
+    if criterion is not None:
+        assert f"Criterion: criterion {criterion}: " in text  # named, not only numbered
     assert " ".join(_section(text, "Why").split()) == " ".join(policy.rule.rationale.split())
-    assert " ".join(_section(text, "How to fix").split()) == " ".join(
-        policy.rule.remediation.split())
+    # The fix hint shows the configured values, never a raw {parameter} name.
+    fix = " ".join(_section(text, "How to fix").split())
+    assert fix == " ".join(PACK.rule(policy).remediation.split())
+    assert "{" not in fix and not any(name in fix for name in policy.params)
+    # Every source the policy cites is named with its title, year, address and claim.
+    evidence = " ".join(_section(text, "Evidence").split())
+    for item in policy.rule.evidence:
+        for part in (item.source.title, str(item.source.year), item.source.url, item.claim):
+            assert " ".join(part.split()) in evidence
     assert "approach is" in _section(text, "Triggered when")
     # The printed examples are real manifests: the failing one trips the rule, the passing
     # one does not.
@@ -57,11 +66,30 @@ def _dedent(block: str) -> str:
     return "\n".join(line[2:] for line in block.splitlines())
 
 
+def test_explain_rft401_names_its_sources_and_their_numbers() -> None:
+    """Issue 10's acceptance: the calibrated threshold and where it comes from."""
+    text = " ".join(run_cli("explain", "RFT401").stdout.split())
+    assert "Criterion: criterion 4: labelled data" in text
+    assert "criteria.labeled_examples is less than 50" in text
+    assert "Collect at least 50 good labelled examples" in text
+    assert ('OpenAI, "Supervised fine-tuning"' in text
+            and "https://platform.openai.com/docs/guides/supervised-fine-tuning" in text)
+    assert "minimum of 10 training examples" in text and "50 to 100" in text
+
+
+def test_explain_fix_hint_shows_the_configured_value(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / ".ragft-lint.toml").write_text("[params]\nmin-labeled-examples = 80\n")
+    monkeypatch.chdir(tmp_path)
+    text = " ".join(run_cli("explain", "RFT401").stdout.split())
+    assert "Collect at least 80 good labelled examples" in text
+    assert "less than 80" in text
+
+
 def test_trigger_reads_the_condition_with_its_parameters() -> None:
     text = run_cli("explain", "RFT402").stdout
     assert " ".join(_section(text, "Triggered when").split()) == (
         "approach is one of 'fine-tune', 'hybrid' and criteria.labeled_examples is at least "
-        "1000 and criteria.labeled_examples is less than 10000")
+        "50 and criteria.labeled_examples is less than 1000")
     text = run_cli("explain", "RFT701").stdout
     assert " ".join(_section(text, "Triggered when").split()) == (
         "approach is one of 'fine-tune', 'hybrid' and constraints.compute_budget is 'low'")

@@ -102,14 +102,14 @@ def test_builtin_policies_are_the_same_objects_either_way() -> None:
 
 
 def test_changed_parameters_use_jsonschema() -> None:
-    pack = PolicyPack(load_builtin_policies(), {"min_labeled_examples": 50})
+    pack = PolicyPack(load_builtin_policies(), {"min_labeled_examples": 60})
     policy = pack.policy_by_id["RFT401"]
     assert fastpath.matcher_for(policy.condition(pack.params)) is None
     data = copy.deepcopy(BASE_MANIFEST)
     data["approach"] = "fine-tune"
-    data["criteria"]["labeled_examples"] = 60
+    data["criteria"]["labeled_examples"] = 70
     assert not pack.matches(policy, data)
-    data["criteria"]["labeled_examples"] = 40
+    data["criteria"]["labeled_examples"] = 55
     assert pack.matches(policy, data)
 
 

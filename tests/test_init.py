@@ -42,7 +42,7 @@ def test_non_interactive_writes_a_commented_manifest_that_passes_check(tmp_path:
     assert text.splitlines()[0] == "# yaml-language-server: $schema=llm-project.schema.json"
     assert "# rag, fine-tune or hybrid; recommended for these needs: rag (fit 100/100)." in text
     assert "  # 4. How many good labelled training examples do you have?" in text
-    assert "  #    fine-tuning needs at least 1000 (10000 recommended)" in text
+    assert "  #    fine-tuning needs at least 50 (1000 recommended)" in text
     data = _passes_check(manifest)
     assert data["approach"] == "rag"
     assert data["criteria"]["external_data"]["sources"] == [
@@ -120,7 +120,7 @@ def test_non_interactive_names_every_missing_answer(tmp_path: Path) -> None:
 def test_non_interactive_refuses_an_approach_that_fails_check(tmp_path: Path) -> None:
     result = _init(tmp_path, *RAG_FLAGS, "--approach", "fine-tune")
     assert result.exit_code == 2
-    assert ("--approach fine-tune fails RFT101, RFT301, RFT401, RFT501, RFT601 for these "
+    assert ("--approach fine-tune fails RFT101, RFT301, RFT501, RFT601 for these "
             "needs; the recommendation is rag") in result.stderr
     assert not (tmp_path / "llm-project.yaml").exists()
 

@@ -25,7 +25,7 @@ EXPECTED = [
     ("rag/fail", "fine-tune", ["The manifest declares rag, which is unfit (RFT201)"]),
     ("fine-tune/fail", "rag", ["The manifest declares fine-tune, which is unfit",
                                "data_dynamics is daily"]),
-    ("hybrid/fail", "rag", ["hybrid is unfit: labeled_examples is 300",
+    ("hybrid/fail", "rag", ["hybrid is unfit: labeled_examples is 30",
                             "The manifest waives RFT401"]),
 ]
 
@@ -80,10 +80,10 @@ def test_counterfactual_names_the_single_change_that_flips_it() -> None:
     assert report["declared"] == "hybrid"
     assert report["recommended"] == "rag"
     assert [(c["criterion"], c["to"], c["recommended"]) for c in report["counterfactuals"]] == [
-        ("labeled_examples", "at least 10000", "hybrid")]
+        ("labeled_examples", "at least 1000", "hybrid")]
     text = run_cli("recommend", str(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml")).stdout
-    assert ("hybrid would be the recommendation if labeled_examples were at least 10000 "
-            "(it is 300).") in text
+    assert ("hybrid would be the recommendation if labeled_examples were at least 1000 "
+            "(it is 30).") in text
 
 
 def test_json_has_recommended_scores_and_one_entry_per_criterion() -> None:
@@ -112,7 +112,7 @@ def test_markdown_is_a_section_with_two_tables() -> None:
 
 def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:
     path = write_manifest(make_manifest(criteria__behavior_adaptation="high",
-                                        criteria__labeled_examples=500))
+                                        criteria__labeled_examples=20))
     report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
     assert report["recommended"] is None
     assert report["blocking_criteria"]["rag"] == ["behavior_adaptation"]
@@ -215,7 +215,7 @@ def test_declared_approach_accepted_by_a_waiver_is_not_called_unfit(write_manife
     assert report["recommended"] == "rag"
     explanation = " ".join(report["explanation"])
     assert "hybrid is unfit" not in explanation
-    assert "hybrid fails on the needs alone: labeled_examples is 300" in explanation
+    assert "hybrid fails on the needs alone: labeled_examples is 30" in explanation
     assert "passes check only because the manifest waives its errors (RFT401)" in explanation
 
 

@@ -213,7 +213,7 @@ def test_sarif_content_github_reads(repo: Path) -> None:
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "manifests/bad/llm-project.yaml"
     assert location["region"] == {"startLine": 13, "startColumn": 3, "endLine": 13,
-                                  "endColumn": 24}
+                                  "endColumn": 23}
     assert by_rule["RFT004"]["level"] == "note"
     waived = by_rule["RFT102"]
     assert waived["suppressions"] == [{"kind": "inSource", "justification": (
@@ -279,7 +279,7 @@ def test_junit_reads_as_a_test_report(repo: Path, tmp_path: Path) -> None:
     failed = sorted(rule for rule, case in bad.items() if not case.is_passed)
     assert failed == ["RFT101", "RFT302", "RFT401", "RFT501", "RFT601"]
     failure = next(r for r in bad["RFT401"].result if isinstance(r, Failure))
-    assert "labeled_examples is 600" in (failure.message or "")
+    assert "labeled_examples is 30" in (failure.message or "")
     assert "manifests/bad/llm-project.yaml:13:3" in (failure.text or "")
     assert bad["RFT401"].classname == "manifests/bad/llm-project.yaml"
     waived = {case.name.split()[0]: case for case in suites["manifests/waived/llm-project.yaml"]}
@@ -380,7 +380,7 @@ def test_github_annotations_place_findings(repo: Path) -> None:
     command, props, message = by_title["RFT401"]
     assert command == "error"
     assert props == {"file": "manifests/bad/llm-project.yaml", "line": "13", "col": "3",
-                     "endLine": "13", "endColumn": "24", "title": "RFT401"}
+                     "endLine": "13", "endColumn": "23", "title": "RFT401"}
     assert message.startswith("approach 'fine-tune' trains on labelled examples")
     assert "\nHow to fix: " in message
     assert by_title["RFT302"][0] == "warning"

@@ -90,7 +90,7 @@ def check_command(session: Session, request: CheckRequest, out: TextIO, err: Tex
 
         engine.baseline = Baseline.load(request.baseline)
     context = ReportContext(
-        rules=[*CORE_RULES, *(p.rule for p in session.pack.policies)], tool_version=__version__,
+        rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
         color=request.color, show_fixes=request.show_fixes)
     specs = [parse_output(text) for text in request.outputs]
     with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:

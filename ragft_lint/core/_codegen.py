@@ -368,8 +368,10 @@ def render(schema_dir: str, policy_dir: str) -> str:
         manifest_schema = json.load(handle)
     _check_explainable(manifest_schema)
     compiler.function(manifest_schema, "manifest_is_valid")
-    # sources.yaml is in the digest (it ships beside the policies) but is not a policy.
-    policies = [load_policy(path) for label, path in files
+    from ragft_lint.core.evidence import SOURCES_FILE, read_sources_file
+
+    sources = read_sources_file(os.path.join(policy_dir, SOURCES_FILE))
+    policies = [load_policy(path, sources) for label, path in files
                 if label.startswith("policies/") and is_policy_file(os.path.basename(path))]
     matcher_lines = []
     policy_entries = []
@@ -382,6 +384,8 @@ def render(schema_dir: str, policy_dir: str) -> str:
             "id": policy.rule.id, "name": policy.rule.name, "title": policy.rule.title,
             "severity": policy.rule.severity.value, "criterion": policy.rule.criterion,
             "rationale": policy.rule.rationale, "remediation": policy.rule.remediation,
+            "evidence": [{"source": e.source.id, "claim": e.claim, "strength": e.strength}
+                         for e in policy.rule.evidence],
             "pointer": policy.pointer, "when": policy.when, "message": policy.message,
             "params": policy.params, "examples_fail": policy.examples_fail,
             "examples_pass": policy.examples_pass,
@@ -403,6 +407,12 @@ def render(schema_dir: str, policy_dir: str) -> str:
         '    """schemas/llm-project.schema.json, for explaining an invalid manifest."""',
         "    return " + pprint.pformat(manifest_schema, width=96, sort_dicts=False)
         .replace("\n", "\n           "),
+        "",
+        "",
+        "def source_data():",
+        '    """policies/sources.yaml as data (Source fields), built afresh on each call."""',
+        "    return " + pprint.pformat([vars(s) for s in sources.values()], width=96,
+                                      sort_dicts=False).replace("\n", "\n           "),
         "",
         "",
         "def policy_data():",

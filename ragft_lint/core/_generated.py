@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '38902510-56606'
+SOURCE_DIGEST = '7f07e418-64973'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -470,7 +470,7 @@ def _when_RFT401(d):
 def _s27(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 1000))))):
+        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 50))))):
             return False
         pass
     return True
@@ -495,7 +495,7 @@ def _when_RFT402(d):
 def _s29(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1000) and not (v >= 10000))))):
+        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 50) and not (v >= 1000))))):
             return False
         pass
     return True
@@ -639,8 +639,8 @@ MATCHER_BY_CONDITION = {
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'hybrid'}, 'criteria': {'properties': {'behavior_adaptation': {'enum': ['none', 'low']}}}}}": _when_RFT203,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'none'}}}}}": _when_RFT301,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'low'}}}}}": _when_RFT302,
-    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': 1000}}}}}": _when_RFT401,
-    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'minimum': 1000, 'exclusiveMaximum': 10000}}}}}": _when_RFT402,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': 50}}}}}": _when_RFT401,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'minimum': 50, 'exclusiveMaximum': 1000}}}}}": _when_RFT402,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'enum': ['weekly', 'daily', 'realtime']}}}}}": _when_RFT501,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'const': 'monthly'}}}}}": _when_RFT502,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'interpretability': {'const': 'high'}}}}}": _when_RFT601,
@@ -918,6 +918,96 @@ def manifest_schema():
                                         'type': 'object'}}}
 
 
+def source_data():
+    """policies/sources.yaml as data (Source fields), built afresh on each call."""
+    return [{'id': 'hotz-2023',
+             'title': 'RAG vs Finetuning — Which Is the Best Tool to Boost Your LLM Application?',
+             'author': 'Heiko Hotz',
+             'year': 2023,
+             'url': 'https://towardsdatascience.com/rag-vs-finetuning-which-is-the-best-tool-to-boost-your-llm-application-94654b1eaba7'},
+            {'id': 'openai-sft-guide',
+             'title': 'Supervised fine-tuning',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/supervised-fine-tuning'},
+            {'id': 'openai-devday-2023',
+             'title': 'A Survey of Techniques for Maximizing LLM Performance',
+             'author': 'OpenAI (John Allard, Colin Jarvis; DevDay 2023 talk)',
+             'year': 2023,
+             'url': 'https://www.youtube.com/watch?v=ahnGLM-RC1Y'},
+            {'id': 'balaguer-2024',
+             'title': 'RAG vs Fine-tuning: Pipelines, Tradeoffs, and a Case Study on Agriculture',
+             'author': 'Angels Balaguer et al. (Microsoft)',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2401.08406'},
+            {'id': 'ovadia-2024',
+             'title': 'Fine-Tuning or Retrieval? Comparing Knowledge Injection in LLMs',
+             'author': 'Oded Ovadia, Menachem Brief, Moshik Mishaeli, Oren Elisha (Microsoft)',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2312.05934'},
+            {'id': 'openai-fine-tuning-guide-2023',
+             'title': 'Fine-tuning (guide for the gpt-3.5-turbo fine-tuning API)',
+             'author': 'OpenAI',
+             'year': 2023,
+             'url': 'https://platform.openai.com/docs/guides/fine-tuning'},
+            {'id': 'openai-ft-best-practices',
+             'title': 'Fine-tuning best practices',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/fine-tuning-best-practices'},
+            {'id': 'openai-latency-guide',
+             'title': 'Latency optimization',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/latency-optimization'},
+            {'id': 'azure-ft-considerations',
+             'title': 'When to use Azure OpenAI fine-tuning',
+             'author': 'Microsoft',
+             'year': 2023,
+             'url': 'https://learn.microsoft.com/azure/ai-services/openai/concepts/fine-tuning-considerations'},
+            {'id': 'azure-ft-howto',
+             'title': 'Customize a model with fine-tuning (Azure OpenAI)',
+             'author': 'Microsoft',
+             'year': 2024,
+             'url': 'https://learn.microsoft.com/azure/ai-services/openai/how-to/fine-tuning'},
+            {'id': 'anthropic-contextual-retrieval-2024',
+             'title': 'Introducing Contextual Retrieval',
+             'author': 'Anthropic',
+             'year': 2024,
+             'url': 'https://www.anthropic.com/news/contextual-retrieval'},
+            {'id': 'lewis-2020',
+             'title': 'Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks',
+             'author': 'Patrick Lewis et al. (Facebook AI Research)',
+             'year': 2020,
+             'url': 'https://arxiv.org/abs/2005.11401'},
+            {'id': 'gao-2023',
+             'title': 'Retrieval-Augmented Generation for Large Language Models: A Survey',
+             'author': 'Yunfan Gao et al.',
+             'year': 2023,
+             'url': 'https://arxiv.org/abs/2312.10997'},
+            {'id': 'zhou-2023-lima',
+             'title': 'LIMA: Less Is More for Alignment',
+             'author': 'Chunting Zhou et al. (Meta AI)',
+             'year': 2023,
+             'url': 'https://arxiv.org/abs/2305.11206'},
+            {'id': 'gekhman-2024',
+             'title': 'Does Fine-Tuning LLMs on New Knowledge Encourage Hallucinations?',
+             'author': 'Zorik Gekhman et al.',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2405.05904'},
+            {'id': 'li-2024-self-route',
+             'title': 'Retrieval Augmented Generation or Long-Context LLMs? A Comprehensive Study and '
+                      'Hybrid Approach',
+             'author': 'Zhuowan Li, Cheng Li, Mingyang Zhang, Qiaozhu Mei, Michael Bendersky',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2407.16833'},
+            {'id': 'lazer-2023',
+             'title': 'Fine-tuning GPT3.5-turbo based on 140k slack messages',
+             'author': 'Ross Lazer',
+             'year': 2023,
+             'url': 'https://rosslazer.com/posts/fine-tuning/'}]
+
+
 def policy_data():
     """The built-in policy files as data (Policy fields; `file` is the name in
     policies/), built afresh on each call so no caller can change another's."""
@@ -933,6 +1023,16 @@ def policy_data():
              'remediation': "Switch approach to 'rag' (or 'hybrid' if the model must also change its "
                             'behaviour), or, if the risk is accepted, add a waiver for RFT101 with a '
                             'reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 1 of the framework: when answers must draw on databases, '
+                                    'documents or APIs, retrieval is the fit, because a fine-tuned model '
+                                    'has no way to look those sources up when it answers.',
+                           'strength': 'strong'},
+                          {'source': 'ovadia-2024',
+                           'claim': 'Measured on knowledge-intensive tasks: retrieval gave models '
+                                    'knowledge better than unsupervised fine-tuning did, both for facts '
+                                    'seen in pre-training and for entirely new ones.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -985,6 +1085,16 @@ def policy_data():
                             "true with sources), or switch approach to 'fine-tune' if the need is really "
                             'a change of behaviour; or, if the risk is accepted, add a waiver for RFT102 '
                             'with a reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Retrieval earns its place by giving the model access to external '
+                                    'knowledge; where no external source is needed, the framework points '
+                                    'away from RAG.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'The optimisation path starts from prompt engineering and adds '
+                                    'retrieval when the model lacks the knowledge it needs, not as a '
+                                    'default.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['rag', 'hybrid']},
@@ -1042,6 +1152,19 @@ def policy_data():
              'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune', or, "
                             'if the risk is accepted, add a waiver for RFT201 with a reason and an expiry '
                             'date.',
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is presented as unsuited to teaching a model a new format, '
+                                    'style or language; changing how the model acts is what fine-tuning '
+                                    'is for.',
+                           'strength': 'strong'},
+                          {'source': 'hotz-2023',
+                           'claim': "Criterion 2: retrieval does not change the model's behaviour, "
+                                    'writing style or domain terminology; fine-tuning adapts them.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-sft-guide',
+                           'claim': 'Fine-tuning is recommended for setting style, tone and format and '
+                                    'for behaviour that is easier to show than to describe in a prompt.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1093,6 +1216,14 @@ def policy_data():
              'remediation': "Consider approach 'hybrid', or lower behavior_adaptation if prompting is "
                             'enough; or, if the risk is accepted, add a waiver for RFT202 with a reason '
                             'and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 2: a change of style or terminology favours fine-tuning; '
+                                    "retrieval leaves the model's way of writing as it is.",
+                           'strength': 'moderate'},
+                          {'source': 'openai-sft-guide',
+                           'claim': 'Prompting can shape style to a point; fine-tuning is recommended '
+                                    'when style, tone or format must be held consistently.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1145,6 +1276,16 @@ def policy_data():
              'remediation': "Switch approach to 'rag', or declare the behaviour change that justifies "
                             'fine-tuning; or, if the risk is accepted, add a waiver for RFT203 with a '
                             'reason and an expiry date.',
+             'evidence': [{'source': 'openai-sft-guide',
+                           'claim': 'Try prompt engineering before fine-tuning: it has a much faster '
+                                    'feedback loop than building datasets and running training jobs, and '
+                                    'many tasks then need no fine-tuning.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'The hybrid is for use cases that need both external knowledge and a '
+                                    'change of behaviour; without the second, the training half has no '
+                                    'purpose.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'hybrid'},
@@ -1209,6 +1350,15 @@ def policy_data():
              'remediation': "Switch approach to 'rag' or 'hybrid' so answers are grounded in retrieved "
                             'documents, or, if the risk is accepted, add a waiver for RFT301 with a '
                             'reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 3: retrieval grounds each answer in retrieved evidence and '
+                                    'is less prone to hallucination; a fine-tuned model can still make '
+                                    'answers up, above all on inputs unlike its training data.',
+                           'strength': 'moderate'},
+                          {'source': 'ovadia-2024',
+                           'claim': 'Measured: fine-tuning struggled to teach a model new facts, while '
+                                    'retrieval supplied them reliably.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1256,6 +1406,10 @@ def policy_data():
                           'does neither.',
              'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
                             'waiver for RFT302 with a reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 3: retrieved evidence lowers hallucination and lets '
+                                    'answers be checked; fine-tuning alone offers neither.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1298,25 +1452,36 @@ def policy_data():
              'title': 'Too few labelled examples to fine-tune',
              'severity': 'error',
              'criterion': 4,
-             'rationale': 'Criterion 4: fine-tuning needs plenty of good labelled data. With too few '
-                          'examples it gives marginal gains at best and overfits at worst.',
-             'remediation': 'Collect at least min_labeled_examples good labelled examples before '
+             'rationale': 'Criterion 4: fine-tuning learns from labelled examples. Below the minimum (by '
+                          "default 50, where OpenAI's guide says clear improvements usually start) it "
+                          'gives marginal gains at best and overfits at worst.',
+             'remediation': 'Collect at least {min_labeled_examples} good labelled examples before '
                             "fine-tuning, or switch approach to 'rag'; or, if the risk is accepted, add a "
                             'waiver for RFT401 with a reason and an expiry date.',
+             'evidence': [{'source': 'openai-sft-guide',
+                           'claim': "OpenAI's guide sets a hard minimum of 10 training examples and says "
+                                    'clear improvements are usually seen from 50 to 100 well-crafted '
+                                    'examples; below 50 the vendor does not expect fine-tuning to pay '
+                                    'off.',
+                           'strength': 'strong'},
+                          {'source': 'hotz-2023',
+                           'claim': 'Criterion 4: fine-tuning needs enough labelled data; with too little '
+                                    'it gives marginal gains or overfits.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
                                      'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': {'$param': 'min_labeled_examples'}}}}}},
              'message': "approach '{approach}' trains on labelled examples, but labeled_examples is "
                         '{value} (fewer than {min_labeled_examples})',
-             'params': {'min_labeled_examples': 1000},
+             'params': {'min_labeled_examples': 50},
              'examples_fail': [{'schema_version': 1,
                                 'project': 'example',
                                 'approach': 'fine-tune',
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 200,
+                                             'labeled_examples': 20,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
@@ -1327,7 +1492,7 @@ def policy_data():
                                                                             'kind': 'document-store'}]},
                                              'behavior_adaptation': 'high',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 999,
+                                             'labeled_examples': 49,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}],
              'examples_pass': [{'schema_version': 1,
@@ -1356,7 +1521,7 @@ def policy_data():
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 1000,
+                                             'labeled_examples': 50,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}]},
             {'file': 'RFT402-few-labeled-examples.yaml',
@@ -1366,11 +1531,22 @@ def policy_data():
              'severity': 'warning',
              'criterion': 4,
              'rationale': 'Criterion 4: between the minimum and the recommended amount of labelled data, '
-                          'fine-tuning works but its gains are uncertain and it is prone to overfitting; '
-                          'plan for evaluation and more data.',
-             'remediation': 'Grow the labelled set to recommended_labeled_examples, or consider approach '
-                            "'rag'; or, if the risk is accepted, add a waiver for RFT402 with a reason "
-                            'and an expiry date.',
+                          "fine-tuning can work but its gains are uncertain; OpenAI's guide advises "
+                          'measuring the gain from the first examples and growing the set where the model '
+                          'still falls short.',
+             'remediation': 'Evaluate the gain from the examples you have and grow the labelled set '
+                            "towards {recommended_labeled_examples}, or consider approach 'rag'; or, if "
+                            'the risk is accepted, add a waiver for RFT402 with a reason and an expiry '
+                            'date.',
+             'evidence': [{'source': 'openai-sft-guide',
+                           'claim': 'The guide advises starting from about 50 well-crafted examples, '
+                                    'checking the gain, and growing the data set where the model still '
+                                    'falls short: quality keeps improving with more good examples.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'Criterion 4: the more good labelled data, the more reliable '
+                                    'fine-tuning is; a modest set calls for caution.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
@@ -1378,34 +1554,14 @@ def policy_data():
                                                                                       'exclusiveMaximum': {'$param': 'recommended_labeled_examples'}}}}}},
              'message': "approach '{approach}' trains on labelled examples, but labeled_examples is "
                         '{value} (fewer than the {recommended_labeled_examples} recommended)',
-             'params': {'min_labeled_examples': 1000, 'recommended_labeled_examples': 10000},
+             'params': {'min_labeled_examples': 50, 'recommended_labeled_examples': 1000},
              'examples_fail': [{'schema_version': 1,
                                 'project': 'example',
                                 'approach': 'fine-tune',
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 1000,
-                                             'data_dynamics': 'static',
-                                             'interpretability': 'low'}},
-                               {'schema_version': 1,
-                                'project': 'example',
-                                'approach': 'hybrid',
-                                'criteria': {'external_data': {'required': True,
-                                                               'sources': [{'name': 'product-docs',
-                                                                            'kind': 'document-store'}]},
-                                             'behavior_adaptation': 'high',
-                                             'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 9999,
-                                             'data_dynamics': 'static',
-                                             'interpretability': 'low'}}],
-             'examples_pass': [{'schema_version': 1,
-                                'project': 'example',
-                                'approach': 'fine-tune',
-                                'criteria': {'external_data': {'required': False},
-                                             'behavior_adaptation': 'low',
-                                             'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 10000,
+                                             'labeled_examples': 50,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
@@ -1418,6 +1574,26 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 999,
                                              'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'examples_pass': [{'schema_version': 1,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 1000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 1,
+                                'project': 'example',
+                                'approach': 'hybrid',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 49,
+                                             'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
                                 'project': 'example',
@@ -1427,7 +1603,7 @@ def policy_data():
                                                                             'kind': 'document-store'}]},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 5000,
+                                             'labeled_examples': 500,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}]},
             {'file': 'RFT501-frozen-weights-fast-changing-data.yaml',
@@ -1442,6 +1618,15 @@ def policy_data():
              'remediation': "Switch approach to 'rag' or 'hybrid' so current data is retrieved at answer "
                             'time, or, if the risk is accepted, add a waiver for RFT501 with a reason and '
                             'an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 5: a fine-tuned model is a snapshot of its training data '
+                                    'and would need retraining whenever the data changes; retrieval reads '
+                                    'the current data at answer time.',
+                           'strength': 'strong'},
+                          {'source': 'ovadia-2024',
+                           'claim': 'Measured: fine-tuning was a poor way to teach a model new facts, so '
+                                    'frequent retraining is not a dependable way to keep it current.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1510,6 +1695,10 @@ def policy_data():
              'remediation': "Consider approach 'rag' or 'hybrid', or plan and budget monthly retraining; "
                             'or, if the risk is accepted, add a waiver for RFT502 with a reason and an '
                             'expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 5: the more often data changes, the more a fine-tuned '
+                                    'model falls behind between retrainings.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1558,6 +1747,10 @@ def policy_data():
              'remediation': "Switch approach to 'rag' or 'hybrid' and surface the retrieved sources with "
                             'each answer, or, if the risk is accepted, add a waiver for RFT601 with a '
                             'reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 6: retrieval can show the documents an answer was built '
+                                    'from; knowledge in fine-tuned weights cannot be traced to a source.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1604,6 +1797,10 @@ def policy_data():
                           'retrieval provides the citations that fine-tuned weights cannot.',
              'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
                             'waiver for RFT602 with a reason and an expiry date.',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'Criterion 6: a need for traceability favours retrieval, which can '
+                                    'cite what it used.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1652,6 +1849,14 @@ def policy_data():
              'remediation': 'Raise the compute budget, use a parameter-efficient method (e.g. LoRA) and '
                             "say so in a waiver, or switch approach to 'rag'; or, if the risk is "
                             'accepted, add a waiver for RFT701 with a reason and an expiry date.',
+             'evidence': [{'source': 'balaguer-2024',
+                           'claim': 'Fine-tuning costs more up front (training compute and data '
+                                    'preparation) than retrieval, whose cost comes mostly per query.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'Compute resources weigh beside the six criteria: fine-tuning needs '
+                                    'compute for each training run.',
+                           'strength': 'weak'}],
              'pointer': '/constraints/compute_budget',
              'when': {'required': ['approach', 'constraints'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import ManifestError, PolicyError
+from ragft_lint.core.evidence import SOURCES_FILE, Evidence, Source
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
 from ragft_lint.core.pointer import join, unescape_token
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 POLICY_SCHEMA = "policy.schema.json"
 POLICY_SUFFIXES = (".yaml", ".yml")
-# The bibliography the policies' evidence cites lives beside them; it is data, not a policy.
-SOURCES_FILE = "sources.yaml"
 MESSAGE_FIELDS = ("approach", "value", "project")
 
 
@@ -66,6 +65,17 @@ class Policy:
         values["value"] = _bare(resolve_pointer(data, self.pointer))
         return _format(self.message, values)
 
+    def rule_with(self, params: Mapping[str, Any]) -> Rule:
+        """The rule as a run with `params` shows it: the remediation's {name} fields hold
+        the configured values, so a fix hint never shows a raw parameter name."""
+        values = {name: _bare(params.get(name, value)) for name, value in self.params.items()}
+        remediation = _format(self.rule.remediation, values)
+        if remediation == self.rule.remediation:
+            return self.rule
+        from dataclasses import replace
+
+        return replace(self.rule, remediation=remediation)
+
 
 class PolicyPack:
     """The policies of one run, with their effective parameters."""
@@ -88,6 +98,19 @@ class PolicyPack:
             self.params[name] = value
         self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
         self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
+        self._rule_by_id: dict[str, Rule] = {}
+
+    def rule(self, policy: Policy) -> Rule:
+        """`policy`'s rule with this pack's parameters filled into its remediation."""
+        rule = self._rule_by_id.get(policy.id)
+        if rule is None:
+            rule = self._rule_by_id[policy.id] = policy.rule_with(self.params)
+        return rule
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules of the pack, in id order, as this run shows them."""
+        return [self.rule(policy) for policy in self.policies]
 
     def matches(self, policy: Policy, data: Any) -> bool:
         """Whether `policy` fires on `data`; its condition is compiled on first use."""
@@ -125,7 +148,7 @@ class PolicyPack:
             if policy.id in skip or not matcher(data):
                 continue
             span = manifest.entry_span(policy.pointer)
-            rule = policy.rule
+            rule = self.rule(policy)
             yield Finding(
                 file=manifest.path, line=span.line, column=span.column, rule=rule.id,
                 severity=rule.severity, message=policy.format_message(manifest, self.params),
@@ -156,8 +179,13 @@ def is_policy_file(name: str) -> bool:
     return name.endswith(POLICY_SUFFIXES) and name != SOURCES_FILE
 
 
-def load_policy_dir(directory: Traversable | str) -> list[Policy]:
-    """Every policy file directly in `directory` (see `is_policy_file`), in name order."""
+def load_policy_dir(directory: Traversable | str,
+                    sources: Mapping[str, Source] | None = None) -> list[Policy]:
+    """Every policy file directly in `directory`, in name order.
+
+    Their evidence may cite the built-in sources and those of the folder's own sources.yaml
+    (or exactly `sources`, when given).
+    """
     if isinstance(directory, str):
         if not os.path.isdir(directory):
             raise PolicyError("policy folder does not exist or is not a folder", where=directory)
@@ -166,8 +194,17 @@ def load_policy_dir(directory: Traversable | str) -> list[Policy]:
         entries: list[Any] = sorted(Path(directory).iterdir(), key=lambda p: p.name)
     else:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    return [load_policy(entry) for entry in entries
+    if sources is None:
+        sources = citable_sources(directory)
+    return [load_policy(entry, sources) for entry in entries
             if is_policy_file(entry.name) and entry.is_file()]
+
+
+def citable_sources(folder: Traversable | str) -> dict[str, Source]:
+    """What policies in `folder` may cite: the built-in sources and the folder's own."""
+    from ragft_lint.core.evidence import builtin_sources, folder_sources, merge_sources
+
+    return merge_sources(builtin_sources(), folder_sources(folder), str(folder))
 
 
 def load_builtin_policies() -> list[Policy]:
@@ -188,18 +225,33 @@ def load_builtin_policies() -> list[Policy]:
 
 
 def _policy_from_data(entry: dict[str, Any], source: str) -> Policy:
+    from ragft_lint.core.evidence import builtin_sources, resolve_evidence
+
     rule = Rule(id=entry["id"], name=entry["name"], title=entry["title"],
                 severity=Severity(entry["severity"]), criterion=entry["criterion"],
-                rationale=entry["rationale"], remediation=entry["remediation"])
+                rationale=entry["rationale"], remediation=entry["remediation"],
+                evidence=resolve_evidence(entry["evidence"], builtin_sources()))
     return Policy(rule=rule, pointer=entry["pointer"], when=entry["when"],
                   message=entry["message"], params=entry["params"],
                   examples_fail=entry["examples_fail"], examples_pass=entry["examples_pass"],
                   source=source)
 
 
-def load_policy(entry: Traversable | str) -> Policy:
-    """Read and validate one policy file; PolicyError names the file and line of a problem."""
+def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None = None
+                ) -> Policy:
+    """Read and validate one policy file; PolicyError names the file and line of a problem.
+
+    Its evidence may cite `sources`; by default the built-in sources and those of the
+    sources.yaml beside the file.
+    """
     path = str(entry)
+    if sources is None:
+        if os.path.exists(path):
+            sources = citable_sources(os.path.dirname(os.path.abspath(path)))
+        else:  # a resource inside a zip: no folder to look beside
+            from ragft_lint.core.evidence import builtin_sources
+
+            sources = dict(builtin_sources())
     try:
         if isinstance(entry, str) or os.path.exists(path):
             manifest = read_manifest(path)
@@ -216,6 +268,7 @@ def load_policy(entry: Traversable | str) -> Policy:
         id=data["id"], name=data["name"], title=data["title"],
         severity=Severity(data["severity"]), criterion=data.get("criterion"),
         rationale=data["rationale"].strip(), remediation=data["remediation"].strip(),
+        evidence=_evidence(manifest, sources),
     )
     params = dict(data.get("params", {}))
     policy = Policy(rule=rule, pointer=data["pointer"], when=data["when"],
@@ -225,6 +278,26 @@ def load_policy(entry: Traversable | str) -> Policy:
     _check_references(policy, manifest)
     _check_condition(policy, manifest)
     return policy
+
+
+def _evidence(manifest: Manifest, sources: Mapping[str, Source]) -> tuple[Evidence, ...]:
+    """The policy's evidence with each cited id resolved; an unknown id is a PolicyError at
+    its line, with the closest known id as a hint."""
+    import difflib
+
+    from ragft_lint.core.evidence import resolve_evidence
+
+    entries = manifest.data["evidence"]
+    for index, entry in enumerate(entries):
+        if entry["source"] not in sources:
+            close = difflib.get_close_matches(entry["source"], list(sources), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            line = manifest.span(f"/evidence/{index}/source").line
+            raise PolicyError(
+                f"invalid policy: evidence cites unknown source {entry['source']!r}{hint}; "
+                f"list it in {SOURCES_FILE} (the built-in one or one beside the policy)",
+                where=f"{manifest.path}:{line}")
+    return resolve_evidence(entries, sources)
 
 
 def _validate_policy(manifest: Manifest) -> None:
@@ -275,6 +348,24 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
                 f"invalid policy: message uses {{{name}}}; it may use "
                 + ", ".join(f"{{{n}}}" for n in sorted(allowed)),
                 where=f"{policy.source}:{manifest.span('/message').line}")
+    # The remediation is shown without a manifest (explain, SARIF rule help): params only.
+    for _, used, spec, conversion in _checked_fields(policy.rule.remediation, policy.source,
+                                                       manifest.span("/remediation").line):
+        if used is not None and (spec or conversion or used not in known):
+            raise PolicyError(
+                f"invalid policy: remediation uses {{{used}{spec and ':' + spec}}}; it may use "
+                "only the params by name: "
+                + (", ".join(f"{{{n}}}" for n in sorted(known)) or "none declared"),
+                where=f"{policy.source}:{manifest.span('/remediation').line}")
+
+
+def _checked_fields(text: str, source: str, line: int
+                    ) -> list[tuple[str, str | None, str | None, str | None]]:
+    try:
+        return list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise PolicyError(f"invalid policy: remediation: {exc} (write literal braces as "
+                          "{{ and }})", where=f"{source}:{line}") from None
 
 
 def _check_condition(policy: Policy, manifest: Manifest) -> None:

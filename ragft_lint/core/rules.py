@@ -9,7 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ragft_lint.core.evidence import Evidence
 from ragft_lint.core.finding import Severity
+
+# The six decision criteria by number, as reports name them ("criterion 5: data dynamics").
+CRITERION_NAME_BY_NUMBER = {
+    1: "external data",
+    2: "behaviour adaptation",
+    3: "hallucination tolerance",
+    4: "labelled data",
+    5: "data dynamics",
+    6: "interpretability",
+}
+
+
+def criterion_label(criterion: int | None) -> str:
+    """`criterion 5: data dynamics`, or `no criterion` for the other trade-offs."""
+    if criterion is None:
+        return "no criterion"
+    name = CRITERION_NAME_BY_NUMBER.get(criterion)
+    return f"criterion {criterion}: {name}" if name else f"criterion {criterion}"
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,9 @@ class Rule:
     criterion: int | None = None
     rationale: str = ""
     remediation: str = ""
+    # The published sources the rule rests on; empty for the core rules, which judge the
+    # file, not the needs it declares.
+    evidence: tuple[Evidence, ...] = ()
 
 
 UNREADABLE_FILE = Rule(

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.policy import Policy, PolicyPack
-from ragft_lint.core.rules import CORE_RULES, Rule
+from ragft_lint.core.rules import CORE_RULES, Rule, criterion_label
 from ragft_lint.core.text import close_matches, show_value, suggest
 
 TEXT_WIDTH = 96
@@ -48,7 +48,7 @@ class RuleDoc:
 
 def all_rules(pack: PolicyPack) -> list[Rule]:
     """Core rules, then the pack's policy rules, each in id order."""
-    return [*CORE_RULES, *(p.rule for p in pack.policies)]
+    return [*CORE_RULES, *pack.rules]
 
 
 def find_rule(pack: PolicyPack, query: str) -> RuleDoc:
@@ -69,7 +69,7 @@ def find_rule(pack: PolicyPack, query: str) -> RuleDoc:
 
 
 def _policy_doc(policy: Policy, params: Mapping[str, Any]) -> RuleDoc:
-    return RuleDoc(policy.rule, describe_condition(policy.condition(params)),
+    return RuleDoc(policy.rule_with(params), describe_condition(policy.condition(params)),
                    policy.examples_fail[0] if policy.examples_fail else None,
                    policy.examples_pass[0] if policy.examples_pass else None,
                    source=f"policy {policy.source.rsplit('/', 1)[-1]}")
@@ -138,7 +138,7 @@ def _join(path: str, name: str) -> str:
 def write_explanation(doc: RuleDoc, stream: TextIO) -> None:
     """What `explain RULE` prints."""
     rule = doc.rule
-    criterion = f"criterion {rule.criterion}" if rule.criterion is not None else "no criterion"
+    criterion = criterion_label(rule.criterion)
     stream.write(f"{rule.id} {rule.name}: {rule.title}\n")
     stream.write(f"  Severity:  {rule.severity.value}\n")
     stream.write(f"  Criterion: {criterion}\n")
@@ -146,6 +146,13 @@ def write_explanation(doc: RuleDoc, stream: TextIO) -> None:
     stream.write(f"Why:\n{_paragraph(rule.rationale)}\n\n")
     stream.write(f"Triggered when:\n{_paragraph(doc.trigger)}\n\n")
     stream.write(f"How to fix:\n{_paragraph(rule.remediation)}\n")
+    if rule.evidence:
+        stream.write("\nEvidence:\n")
+        for evidence in rule.evidence:
+            source = evidence.source
+            stream.write(_paragraph(f'{source.author}, "{source.title}", {source.year} '
+                                    f"({evidence.strength} evidence)", "  - ", "    ") + "\n")
+            stream.write(f"    {source.url}\n{_paragraph(evidence.claim, '    ')}\n")
     for label, example in (("Failing example", doc.example_fail),
                            ("Passing example", doc.example_pass)):
         if example is not None:
@@ -170,17 +177,21 @@ def write_rules_markdown(rules: Iterable[Rule], stream: TextIO) -> None:
     Each row carries an anchor (`#rft501`): the rule links of the SARIF, markdown and other
     reports point at it, and table rows get none of their own.
     """
-    stream.write("| ID | Name | Criterion | Severity | Title |\n|---|---|---|---|---|\n")
+    stream.write("| ID | Name | Criterion | Severity | Title | Sources |\n"
+                 "|---|---|---|---|---|---|\n")
     for rule in rules:
         title = rule.title.replace("|", "\\|")
+        sources = ", ".join(f"[{e.source.id}]({e.source.url}) ({e.strength})"
+                            for e in rule.evidence) or "-"
         stream.write(f'| <a id="{rule.id.lower()}"></a>{rule.id} | `{rule.name}` | '
                      f"{_criterion(rule)} | "
-                     f"{rule.severity.value} | {title} |\n")
+                     f"{rule.severity.value} | {title} | {sources} |\n")
 
 
 def write_rules_json(rules: Iterable[Rule], stream: TextIO) -> None:
     json.dump([{"id": r.id, "name": r.name, "criterion": r.criterion,
-                "severity": r.severity.value, "title": r.title} for r in rules],
+                "severity": r.severity.value, "title": r.title,
+                "evidence": [e.to_dict() for e in r.evidence]} for r in rules],
               stream, indent=2)
     stream.write("\n")
 
@@ -212,8 +223,9 @@ def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
 
 
-def _paragraph(text: str) -> str:
+def _paragraph(text: str, indent: str = "  ", subsequent: str | None = None) -> str:
     import textwrap
 
-    return textwrap.fill(" ".join(text.split()), width=TEXT_WIDTH, initial_indent="  ",
-                         subsequent_indent="  ", break_on_hyphens=False)
+    return textwrap.fill(" ".join(text.split()), width=TEXT_WIDTH, initial_indent=indent,
+                         subsequent_indent=indent if subsequent is None else subsequent,
+                         break_on_hyphens=False)

@@ -43,21 +43,37 @@ def rule_to_sarif(rule: Rule) -> dict[str, Any]:
         properties["tags"].append(f"criterion-{rule.criterion}")
     full = rule.rationale or rule.title
     fix = rule.remediation or "See the rule's documentation."
+    evidence_text, evidence_markdown = _evidence_help(rule)
+    if rule.evidence:
+        properties["evidence"] = [e.to_dict() for e in rule.evidence]
     return {
         "id": rule.id,
         "name": _pascal(rule.name),
         "shortDescription": {"text": _sentence(rule.title)},
-        "fullDescription": {"text": _sentence(full)},
+        "fullDescription": {"text": _sentence(full) + evidence_text},
         "help": {
-            "text": f"{_sentence(full)} How to fix: {_sentence(fix)}",
+            "text": f"{_sentence(full)} How to fix: {_sentence(fix)}{evidence_text}",
             "markdown": (f"**{rule.id} {rule.name}**: {_sentence(rule.title)}\n\n"
                          f"{_sentence(full)}\n\n**How to fix:** {_sentence(fix)}\n\n"
-                         f"[Rule reference]({rule_url(rule.id)})"),
+                         f"{evidence_markdown}[Rule reference]({rule_url(rule.id)})"),
         },
         "helpUri": rule_url(rule.id),
         "defaultConfiguration": {"level": LEVEL_BY_SEVERITY[rule.severity]},
         "properties": properties,
     }
+
+
+def _evidence_help(rule: Rule) -> tuple[str, str]:
+    """The rule's sources for its help: ` Evidence: ...` as text, a list in markdown."""
+    if not rule.evidence:
+        return "", ""
+    text = " Evidence: " + " ".join(
+        f"{e.source.author} ({e.source.year}), {e.source.title}, {e.source.url} "
+        f"[{e.strength}]: {_sentence(e.claim)}" for e in rule.evidence)
+    items = "".join(f"- [{e.source.title}]({e.source.url}), {e.source.author}, "
+                    f"{e.source.year} ({e.strength}): {_sentence(e.claim)}\n"
+                    for e in rule.evidence)
+    return text, f"**Evidence:**\n\n{items}\n"
 
 
 class SarifReporter(Reporter):

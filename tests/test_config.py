@@ -126,7 +126,7 @@ BAD_CONFIGS = [
     ('[params]\nmin_labeled_examples = 5\n', ":2: params: 'min_labeled_examples' is not "
                                              "kebab-case; write 'min-labeled-examples'"),
     ('[params]\nmin-labeled-examples = "lots"\n', ":2: params.min-labeled-examples: expected "
-                                                  "a number (the default is 1000), got 'lots'"),
+                                                  "a number (the default is 50), got 'lots'"),
     ('[params]\nmin-labeled-examples = [1]\n', ":2: params.min-labeled-examples: expected a "
                                                "number or a string"),
     ("exclude = [1]\n", ":1: exclude[0]: expected a string, got the integer 1"),

@@ -45,6 +45,9 @@ def test_explain_policy_rule_says_everything_and_its_examples_behave(
     fix = " ".join(_section(text, "How to fix").split())
     assert fix == " ".join(PACK.rule(policy).remediation.split())
     assert "{" not in fix and not any(name in fix for name in policy.params)
+    # The waiver that would accept the finding, ready to paste, generated from the rule id.
+    waiver = _dedent(_section(text, "To accept the risk instead, add to the manifest"))
+    assert YAML(typ="safe", pure=True).load(waiver)["waivers"][0]["rule"] == rule_id
     # Every source the policy cites is named with its title, year, address and claim.
     evidence = " ".join(_section(text, "Evidence").split())
     for item in policy.rule.evidence:
@@ -74,7 +77,7 @@ def test_explain_rft401_names_its_sources_and_their_numbers() -> None:
     assert "Collect at least 50 good labelled examples" in text
     assert ('OpenAI, "Supervised fine-tuning"' in text
             and "https://platform.openai.com/docs/guides/supervised-fine-tuning" in text)
-    assert "minimum of 10 training examples" in text and "50 to 100" in text
+    assert "at least 10 examples" in text and "50 to 100" in text
 
 
 def test_explain_fix_hint_shows_the_configured_value(tmp_path: Path, monkeypatch) -> None:

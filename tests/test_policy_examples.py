@@ -79,7 +79,7 @@ def test_test_policies_fails_when_a_pass_example_is_altered(altered_pack: Path) 
     result = run_cli("test-policies", str(altered_pack))
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].endswith(" ..F..")
-    assert (f"FAILED {policy}:80: ACME001 examples.pass[0]: expected ACME001 not to fire on "
+    assert (f"FAILED {policy}:79: ACME001 examples.pass[0]: expected ACME001 not to fire on "
             "this pass example; it did: project 'storefront-search' is customer-facing"
             ) in result.stdout
     assert result.stdout.endswith("\n4 passed, 1 failed\n")
@@ -94,7 +94,7 @@ def test_test_policies_fails_when_a_fail_example_is_altered(altered_pack: Path) 
                                    "customer_facing: true", 1))
     result = run_cli("test-policies", str(altered_pack))
     assert result.exit_code == 1
-    assert (f"FAILED {policy}:51: ACME001 examples.fail[0]: expected ACME001 to fire on this "
+    assert (f"FAILED {policy}:50: ACME001 examples.fail[0]: expected ACME001 to fire on this "
             "fail example; it did not") in result.stdout
     assert result.stdout.endswith("\n4 passed, 1 failed\n")
 

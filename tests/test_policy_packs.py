@@ -63,7 +63,9 @@ def test_pack_by_flag(project: Path, pack: Path) -> None:
 def test_bibliography_beside_a_pack_is_not_taken_for_a_policy(project: Path, pack: Path) -> None:
     # sources.yaml holds the works a pack's evidence cites; it is data, not a rule, so a
     # pack folder that carries one still loads and runs exactly its policies.
-    (pack / "sources.yaml").write_text("sources:\n  - id: acme-handbook\n", encoding="utf-8")
+    (pack / "sources.yaml").write_text(
+        "sources:\n  - id: acme-handbook\n    title: Acme AI handbook\n    author: Acme\n"
+        "    year: 2026\n    url: https://wiki.acme.example/handbook\n", encoding="utf-8")
     assert found("--policies", str(pack)) == (1, ["ACME001"])
 
 
@@ -320,15 +322,15 @@ MALFORMED = [
      "id: 'acme-1' does not match '^[A-Z][A-Z0-9]*[0-9]$'"),
     ("bad-severity", _replace("severity: error", "severity: fatal"), 10,
      "severity: 'fatal' is not one of error, warning, info"),
-    ("no-fail-examples", _replace("  fail:\n", "  fail: []\n  extra:\n"), 51,
+    ("no-fail-examples", _replace("  fail:\n", "  fail: []\n  extra:\n"), 50,
      "examples: unknown key 'extra'"),
     ("no-evidence", re.sub(r"(?ms)^evidence:.*?(?=^examples:)", "", BASE), 5,
      "invalid policy: missing required key 'evidence'"),
-    ("empty-evidence", re.sub(r"(?ms)^evidence:.*?(?=^examples:)", "evidence: []\n", BASE), 43,
+    ("empty-evidence", re.sub(r"(?ms)^evidence:.*?(?=^examples:)", "evidence: []\n", BASE), 42,
      "evidence: must have at least 1 item"),
-    ("unknown-source", _replace("source: hotz-2023", "source: hotz-2022"), 44,
+    ("unknown-source", _replace("source: hotz-2023", "source: hotz-2022"), 43,
      "evidence cites unknown source 'hotz-2022' (did you mean 'hotz-2023'?)"),
-    ("bad-strength", _replace("strength: strong", "strength: certain"), 45,
+    ("bad-strength", _replace("strength: strong", "strength: certain"), 44,
      "strength: 'certain' is not one of strong, moderate, weak"),
     ("python-tag", _replace("severity: error", "severity: !!python/object/apply:os.system [id]"),
      10, "tag !!python/object/apply:os.system is not allowed"),

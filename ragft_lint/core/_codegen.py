@@ -368,7 +368,8 @@ def render(schema_dir: str, policy_dir: str) -> str:
         manifest_schema = json.load(handle)
     _check_explainable(manifest_schema)
     compiler.function(manifest_schema, "manifest_is_valid")
-    from ragft_lint.core.evidence import SOURCES_FILE, read_sources_file
+    from ragft_lint.core.bibliography import read_sources_file
+    from ragft_lint.core.evidence import SOURCES_FILE
 
     sources = read_sources_file(os.path.join(policy_dir, SOURCES_FILE))
     policies = [load_policy(path, sources) for label, path in files

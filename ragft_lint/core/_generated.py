@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '7f07e418-64973'
+SOURCE_DIGEST = '75e62405-65711'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -1021,18 +1021,27 @@ def policy_data():
                           'must read them at answer time. Fine-tuned weights only hold what was in the '
                           'training set; they cannot look anything up, so the use case needs retrieval.',
              'remediation': "Switch approach to 'rag' (or 'hybrid' if the model must also change its "
-                            'behaviour), or, if the risk is accepted, add a waiver for RFT101 with a '
-                            'reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 1 of the framework: when answers must draw on databases, '
-                                    'documents or APIs, retrieval is the fit, because a fine-tuned model '
-                                    'has no way to look those sources up when it answers.',
+                            'behaviour).',
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Retrieval brings data from external sources into the prompt at '
+                                    'answer time; to give a model knowledge from outside its domain, '
+                                    "Microsoft's guidance is to start with retrieval, not fine-tuning.",
                            'strength': 'strong'},
                           {'source': 'ovadia-2024',
-                           'claim': 'Measured on knowledge-intensive tasks: retrieval gave models '
-                                    'knowledge better than unsupervised fine-tuning did, both for facts '
-                                    'seen in pre-training and for entirely new ones.',
-                           'strength': 'strong'}],
+                           'claim': 'Measured on knowledge-intensive tasks: retrieval consistently beat '
+                                    'unsupervised fine-tuning at giving a model knowledge, both facts '
+                                    'seen in pre-training and new ones.',
+                           'strength': 'strong'},
+                          {'source': 'lewis-2020',
+                           'claim': "Knowledge held in a model's parameters cannot be looked up, updated "
+                                    'in place or traced; a retrieval-augmented model reads an external '
+                                    'index instead.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'Retrieval looks external information up when the question is asked; '
+                                    'fine-tuning only adjusts the weights to a training set (from the '
+                                    "article's definitions; its body was not read).",
+                           'strength': 'weak'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1083,18 +1092,15 @@ def policy_data():
                           'parts.',
              'remediation': 'Declare the external sources the application reads (external_data.required: '
                             "true with sources), or switch approach to 'fine-tune' if the need is really "
-                            'a change of behaviour; or, if the risk is accepted, add a waiver for RFT102 '
-                            'with a reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Retrieval earns its place by giving the model access to external '
-                                    'knowledge; where no external source is needed, the framework points '
-                                    'away from RAG.',
+                            'a change of behaviour.',
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval optimises what the model needs to know, not how it acts; '
+                                    'with no knowledge to bring in, it has no job to do.',
                            'strength': 'moderate'},
-                          {'source': 'openai-devday-2023',
-                           'claim': 'The optimisation path starts from prompt engineering and adds '
-                                    'retrieval when the model lacks the knowledge it needs, not as a '
-                                    'default.',
-                           'strength': 'moderate'}],
+                          {'source': 'hotz-2023',
+                           'claim': 'The retriever fetches snippets from a corpus; without a corpus it '
+                                    "adds nothing (from the article's definitions).",
+                           'strength': 'weak'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['rag', 'hybrid']},
@@ -1149,22 +1155,20 @@ def policy_data():
              'rationale': 'Criterion 2: retrieval changes what the model knows at answer time, not how it '
                           'behaves. A large change of writing style, tone, format or domain terminology '
                           'has to be trained into the weights.',
-             'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune', or, "
-                            'if the risk is accepted, add a waiver for RFT201 with a reason and an expiry '
-                            'date.',
+             'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune'.",
              'evidence': [{'source': 'openai-devday-2023',
-                           'claim': 'Retrieval is presented as unsuited to teaching a model a new format, '
-                                    'style or language; changing how the model acts is what fine-tuning '
-                                    'is for.',
-                           'strength': 'strong'},
-                          {'source': 'hotz-2023',
-                           'claim': "Criterion 2: retrieval does not change the model's behaviour, "
-                                    'writing style or domain terminology; fine-tuning adapts them.',
+                           'claim': 'Retrieval is presented as not good for teaching a model a new '
+                                    'format, style or language; how the model acts is what fine-tuning is '
+                                    'for.',
                            'strength': 'moderate'},
-                          {'source': 'openai-sft-guide',
-                           'claim': 'Fine-tuning is recommended for setting style, tone and format and '
-                                    'for behaviour that is easier to show than to describe in a prompt.',
-                           'strength': 'moderate'}],
+                          {'source': 'openai-fine-tuning-guide-2023',
+                           'claim': 'Setting style, tone, format and other qualitative aspects of the '
+                                    "output is listed first among fine-tuning's common use cases.",
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'Steering output to a specific style, tone or format is named as a '
+                                    'good reason to fine- tune.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1214,16 +1218,17 @@ def policy_data():
              'rationale': 'Criterion 2: prompts and retrieved examples can nudge style a little, but a '
                           'consistent medium change of tone or terminology usually needs fine-tuning.',
              'remediation': "Consider approach 'hybrid', or lower behavior_adaptation if prompting is "
-                            'enough; or, if the risk is accepted, add a waiver for RFT202 with a reason '
-                            'and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 2: a change of style or terminology favours fine-tuning; '
-                                    "retrieval leaves the model's way of writing as it is.",
+                            'enough.',
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is not the tool for a new format or style; fine-tuning is '
+                                    'the tool for how the model acts.',
                            'strength': 'moderate'},
-                          {'source': 'openai-sft-guide',
-                           'claim': 'Prompting can shape style to a point; fine-tuning is recommended '
-                                    'when style, tone or format must be held consistently.',
-                           'strength': 'moderate'}],
+                          {'source': 'openai-fine-tuning-guide-2023',
+                           'claim': 'Style, tone and format are common use cases for fine-tuning.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'A consistent style, tone or format is a good reason to fine-tune.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1274,17 +1279,15 @@ def policy_data():
                           'hybrid that needs little or no such change pays for training and retraining '
                           'without a reason on record.',
              'remediation': "Switch approach to 'rag', or declare the behaviour change that justifies "
-                            'fine-tuning; or, if the risk is accepted, add a waiver for RFT203 with a '
-                            'reason and an expiry date.',
-             'evidence': [{'source': 'openai-sft-guide',
-                           'claim': 'Try prompt engineering before fine-tuning: it has a much faster '
-                                    'feedback loop than building datasets and running training jobs, and '
-                                    'many tasks then need no fine-tuning.',
-                           'strength': 'moderate'},
-                          {'source': 'hotz-2023',
-                           'claim': 'The hybrid is for use cases that need both external knowledge and a '
-                                    'change of behaviour; without the second, the training half has no '
-                                    'purpose.',
+                            'fine-tuning.',
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Fine-tuning is an advanced step for a clear gap that prompting and '
+                                    'retrieval did not close; without such a use case a team is not ready '
+                                    'for it.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Fine-tuning addresses how the model acts; where nothing about its '
+                                    'behaviour must change, retrieval alone serves the knowledge need.',
                            'strength': 'moderate'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
@@ -1348,17 +1351,20 @@ def policy_data():
                           'falsehoods fluently. When no hallucination is acceptable, answers must be '
                           'grounded in retrieved evidence that can be checked.',
              'remediation': "Switch approach to 'rag' or 'hybrid' so answers are grounded in retrieved "
-                            'documents, or, if the risk is accepted, add a waiver for RFT301 with a '
-                            'reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 3: retrieval grounds each answer in retrieved evidence and '
-                                    'is less prone to hallucination; a fine-tuned model can still make '
-                                    'answers up, above all on inputs unlike its training data.',
+                            'documents.',
+             'evidence': [{'source': 'gekhman-2024',
+                           'claim': 'In a controlled study, fine-tuning examples that carry new facts '
+                                    "were learned slowly and, as they were learned, raised the model's "
+                                    'tendency to hallucinate linearly.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval reduces hallucination by controlling the content the model '
+                                    'answers from.',
                            'strength': 'moderate'},
-                          {'source': 'ovadia-2024',
-                           'claim': 'Measured: fine-tuning struggled to teach a model new facts, while '
-                                    'retrieval supplied them reliably.',
-                           'strength': 'strong'}],
+                          {'source': 'lewis-2020',
+                           'claim': 'A retrieval-augmented model generated more factual text than a '
+                                    'parametric-only one.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1404,11 +1410,18 @@ def policy_data():
              'rationale': 'Criterion 3: with little tolerance for hallucination, retrieved evidence '
                           'lowers the rate of made-up answers and lets them be checked; fine-tuning alone '
                           'does neither.',
-             'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT302 with a reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 3: retrieved evidence lowers hallucination and lets '
-                                    'answers be checked; fine-tuning alone offers neither.',
+             'remediation': "Consider approach 'hybrid' or 'rag'.",
+             'evidence': [{'source': 'gekhman-2024',
+                           'claim': 'Teaching new facts by fine-tuning raises the tendency to hallucinate '
+                                    'as they are learned.',
+                           'strength': 'strong'},
+                          {'source': 'openai-ft-best-practices',
+                           'claim': 'Training answers that lack the information they rely on teach the '
+                                    'model to make information up.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval lowers hallucination by controlling what the model answers '
+                                    'from.',
                            'strength': 'moderate'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
@@ -1453,21 +1466,22 @@ def policy_data():
              'severity': 'error',
              'criterion': 4,
              'rationale': 'Criterion 4: fine-tuning learns from labelled examples. Below the minimum (by '
-                          "default 50, where OpenAI's guide says clear improvements usually start) it "
-                          'gives marginal gains at best and overfits at worst.',
+                          "default 50: OpenAI's and Azure's guides both start from 50 well-crafted "
+                          "examples, OpenAI sees gains from 50-100, and 10, the platforms' hard minimum, "
+                          'does not noticeably change the model) it gives marginal gains at best and '
+                          'overfits at worst.',
              'remediation': 'Collect at least {min_labeled_examples} good labelled examples before '
-                            "fine-tuning, or switch approach to 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT401 with a reason and an expiry date.',
+                            "fine-tuning, or switch approach to 'rag'.",
              'evidence': [{'source': 'openai-sft-guide',
-                           'claim': "OpenAI's guide sets a hard minimum of 10 training examples and says "
-                                    'clear improvements are usually seen from 50 to 100 well-crafted '
-                                    'examples; below 50 the vendor does not expect fine-tuning to pay '
-                                    'off.',
+                           'claim': "OpenAI's guide: a job needs at least 10 examples; improvements are "
+                                    'seen from 50 to 100; start with 50 well-crafted demonstrations and '
+                                    'evaluate before adding more.',
                            'strength': 'strong'},
-                          {'source': 'hotz-2023',
-                           'claim': 'Criterion 4: fine-tuning needs enough labelled data; with too little '
-                                    'it gives marginal gains or overfits.',
-                           'strength': 'moderate'}],
+                          {'source': 'azure-ft-howto',
+                           'claim': "Azure's guide: a job will not start below 10 examples, but so few do "
+                                    "not noticeably change the model's answers; start with 50 "
+                                    'well-crafted examples.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
@@ -1535,18 +1549,25 @@ def policy_data():
                           'measuring the gain from the first examples and growing the set where the model '
                           'still falls short.',
              'remediation': 'Evaluate the gain from the examples you have and grow the labelled set '
-                            "towards {recommended_labeled_examples}, or consider approach 'rag'; or, if "
-                            'the risk is accepted, add a waiver for RFT402 with a reason and an expiry '
-                            'date.',
-             'evidence': [{'source': 'openai-sft-guide',
-                           'claim': 'The guide advises starting from about 50 well-crafted examples, '
-                                    'checking the gain, and growing the data set where the model still '
-                                    'falls short: quality keeps improving with more good examples.',
+                            "towards {recommended_labeled_examples}, or consider approach 'rag'.",
+             'evidence': [{'source': 'azure-ft-howto',
+                           'claim': 'Best practice is hundreds, if not thousands, of examples; doubling '
+                                    'the data set can raise quality linearly, provided the examples are '
+                                    'good.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'The data table asks for thousands of high-quality, curated examples '
+                                    'to fine-tune GPT-3.5-Turbo.',
                            'strength': 'moderate'},
-                          {'source': 'hotz-2023',
-                           'claim': 'Criterion 4: the more good labelled data, the more reliable '
-                                    'fine-tuning is; a modest set calls for caution.',
-                           'strength': 'moderate'}],
+                          {'source': 'zhou-2023-lima',
+                           'claim': '1,000 carefully curated examples were enough to align a '
+                                    "65B-parameter model's style and format: around a thousand good "
+                                    'examples is a level that works.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-sft-guide',
+                           'claim': 'The right number of examples varies greatly with the use case; '
+                                    'measure the gain from the first 50 and add data where it helps.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
@@ -1616,16 +1637,18 @@ def policy_data():
                           'data changes weekly or faster, the model is out of date between retrainings; '
                           'retrieval reads the current data at answer time.',
              'remediation': "Switch approach to 'rag' or 'hybrid' so current data is retrieved at answer "
-                            'time, or, if the risk is accepted, add a waiver for RFT501 with a reason and '
-                            'an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 5: a fine-tuned model is a snapshot of its training data '
-                                    'and would need retraining whenever the data changes; retrieval reads '
-                                    'the current data at answer time.',
-                           'strength': 'strong'},
-                          {'source': 'ovadia-2024',
-                           'claim': 'Measured: fine-tuning was a poor way to teach a model new facts, so '
-                                    'frequent retraining is not a dependable way to keep it current.',
+                            'time.',
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': "Updating the world knowledge held in a model's parameters is an open "
+                                    'research problem; a retrieval index can simply be updated.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': 'Models alone carry outdated knowledge; retrieval allows continuous '
+                                    'knowledge updates.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is the tool for introducing new information; fine-tuning '
+                                    'emphasises what the base model already knows.',
                            'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
@@ -1692,12 +1715,14 @@ def policy_data():
              'rationale': 'Criterion 5: data that changes monthly leaves a fine-tuned model up to a month '
                           'out of date and calls for a retraining pipeline; retrieval stays current '
                           'without one.',
-             'remediation': "Consider approach 'rag' or 'hybrid', or plan and budget monthly retraining; "
-                            'or, if the risk is accepted, add a waiver for RFT502 with a reason and an '
-                            'expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 5: the more often data changes, the more a fine-tuned '
-                                    'model falls behind between retrainings.',
+             'remediation': "Consider approach 'rag' or 'hybrid', or plan and budget monthly retraining.",
+             'evidence': [{'source': 'gao-2023',
+                           'claim': 'Retrieval keeps knowledge current continuously; weights fall behind '
+                                    'data that changes between trainings.',
+                           'strength': 'moderate'},
+                          {'source': 'lewis-2020',
+                           'claim': 'Knowledge in parameters cannot be updated in place, so a fine-tuned '
+                                    'model needs retraining whenever the data moves.',
                            'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
@@ -1745,12 +1770,16 @@ def policy_data():
                           'in fine-tuned weights cannot be traced to a source. A high need for '
                           'traceability requires retrieval.',
              'remediation': "Switch approach to 'rag' or 'hybrid' and surface the retrieved sources with "
-                            'each answer, or, if the risk is accepted, add a waiver for RFT601 with a '
-                            'reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 6: retrieval can show the documents an answer was built '
-                                    'from; knowledge in fine-tuned weights cannot be traced to a source.',
-                           'strength': 'strong'}],
+                            'each answer.',
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': 'Giving the provenance of what a model says from its parametric '
+                                    'knowledge is an open research problem; retrieved passages are the '
+                                    'provenance.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': "A model's reasoning on its own is opaque and untraceable; retrieval "
+                                    'adds external knowledge that can be traced.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1795,11 +1824,13 @@ def policy_data():
              'criterion': 6,
              'rationale': 'Criterion 6: when answers should often be traceable to their sources, '
                           'retrieval provides the citations that fine-tuned weights cannot.',
-             'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT602 with a reason and an expiry date.',
-             'evidence': [{'source': 'hotz-2023',
-                           'claim': 'Criterion 6: a need for traceability favours retrieval, which can '
-                                    'cite what it used.',
+             'remediation': "Consider approach 'hybrid' or 'rag'.",
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': 'Answers from parametric knowledge come without provenance; retrieval '
+                                    'supplies it.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': 'Retrieval makes answers traceable to the knowledge they used.',
                            'strength': 'moderate'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
@@ -1847,16 +1878,15 @@ def policy_data():
                           'GPU time for every training and retraining run, while RAG mostly costs '
                           'indexing and serving.',
              'remediation': 'Raise the compute budget, use a parameter-efficient method (e.g. LoRA) and '
-                            "say so in a waiver, or switch approach to 'rag'; or, if the risk is "
-                            'accepted, add a waiver for RFT701 with a reason and an expiry date.',
-             'evidence': [{'source': 'balaguer-2024',
-                           'claim': 'Fine-tuning costs more up front (training compute and data '
-                                    'preparation) than retrieval, whose cost comes mostly per query.',
+                            "say so in a waiver, or switch approach to 'rag'.",
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Fine-tuning costs more up front than prompting or retrieval, and the '
+                                    'custom model must then be hosted and paid for.',
                            'strength': 'moderate'},
-                          {'source': 'hotz-2023',
-                           'claim': 'Compute resources weigh beside the six criteria: fine-tuning needs '
-                                    'compute for each training run.',
-                           'strength': 'weak'}],
+                          {'source': 'azure-ft-howto',
+                           'claim': 'Parameter-efficient training (LoRA) makes fine-tuning faster and '
+                                    'more affordable: a way to fit a small budget.',
+                           'strength': 'moderate'}],
              'pointer': '/constraints/compute_budget',
              'when': {'required': ['approach', 'constraints'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},

@@ -21,7 +21,7 @@ from ragft_lint.core.evidence import SOURCES_FILE, Evidence, Source
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
 from ragft_lint.core.pointer import join, unescape_token
-from ragft_lint.core.rules import Rule
+from ragft_lint.core.rules import Rule, waiver_hint
 from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ class PolicyPack:
         self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
         self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
         self._rule_by_id: dict[str, Rule] = {}
+        self._hint_by_id: dict[str, str] = {}
 
     def rule(self, policy: Policy) -> Rule:
         """`policy`'s rule with this pack's parameters filled into its remediation."""
@@ -106,6 +107,13 @@ class PolicyPack:
         if rule is None:
             rule = self._rule_by_id[policy.id] = policy.rule_with(self.params)
         return rule
+
+    def _fix_hint(self, rule: Rule) -> str:
+        # A policy finding can always be waived: its hint says how, with the rule's id.
+        hint = self._hint_by_id.get(rule.id)
+        if hint is None:
+            hint = self._hint_by_id[rule.id] = f"{rule.remediation} {waiver_hint(rule.id)}"
+        return hint
 
     @property
     def rules(self) -> list[Rule]:
@@ -154,7 +162,7 @@ class PolicyPack:
                 severity=rule.severity, message=policy.format_message(manifest, self.params),
                 pointer=policy.pointer, criterion=rule.criterion,
                 end_line=span.end_line, end_column=span.end_column,
-                remediation=rule.remediation,
+                remediation=self._fix_hint(rule),
             )
 
 
@@ -202,7 +210,7 @@ def load_policy_dir(directory: Traversable | str,
 
 def citable_sources(folder: Traversable | str) -> dict[str, Source]:
     """What policies in `folder` may cite: the built-in sources and the folder's own."""
-    from ragft_lint.core.evidence import builtin_sources, folder_sources, merge_sources
+    from ragft_lint.core.bibliography import builtin_sources, folder_sources, merge_sources
 
     return merge_sources(builtin_sources(), folder_sources(folder), str(folder))
 
@@ -225,7 +233,8 @@ def load_builtin_policies() -> list[Policy]:
 
 
 def _policy_from_data(entry: dict[str, Any], source: str) -> Policy:
-    from ragft_lint.core.evidence import builtin_sources, resolve_evidence
+    from ragft_lint.core.bibliography import builtin_sources
+    from ragft_lint.core.evidence import resolve_evidence
 
     rule = Rule(id=entry["id"], name=entry["name"], title=entry["title"],
                 severity=Severity(entry["severity"]), criterion=entry["criterion"],
@@ -249,7 +258,7 @@ def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None =
         if os.path.exists(path):
             sources = citable_sources(os.path.dirname(os.path.abspath(path)))
         else:  # a resource inside a zip: no folder to look beside
-            from ragft_lint.core.evidence import builtin_sources
+            from ragft_lint.core.bibliography import builtin_sources
 
             sources = dict(builtin_sources())
     try:

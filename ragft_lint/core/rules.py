@@ -8,9 +8,12 @@ not policy files, because no manifest condition can express them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ragft_lint.core.evidence import Evidence
 from ragft_lint.core.finding import Severity
+
+if TYPE_CHECKING:
+    from ragft_lint.core.evidence import Evidence
 
 # The six decision criteria by number, as reports name them ("criterion 5: data dynamics").
 CRITERION_NAME_BY_NUMBER = {
@@ -29,6 +32,22 @@ def criterion_label(criterion: int | None) -> str:
         return "no criterion"
     name = CRITERION_NAME_BY_NUMBER.get(criterion)
     return f"criterion {criterion}: {name}" if name else f"criterion {criterion}"
+
+
+WAIVER_REASON = "why the risk is accepted"
+
+
+def waiver_yaml(rule_id: str) -> str:
+    """The waiver entry that accepts a policy rule's findings, as block YAML to paste under a
+    manifest's `waivers:` (the date is a placeholder: a waiver must expire)."""
+    return (f"waivers:\n  - rule: {rule_id}\n    reason: {WAIVER_REASON}\n"
+            "    expires: YYYY-MM-DD\n")
+
+
+def waiver_hint(rule_id: str) -> str:
+    """One sentence, for one-line formats, that says how to accept a policy rule's findings."""
+    return (f"To accept the risk instead, add to the manifest's waivers: "
+            f"- {{rule: {rule_id}, reason: {WAIVER_REASON}, expires: YYYY-MM-DD}}")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.policy import Policy, PolicyPack
-from ragft_lint.core.rules import CORE_RULES, Rule, criterion_label
+from ragft_lint.core.rules import CORE_RULES, Rule, criterion_label, waiver_yaml
 from ragft_lint.core.text import close_matches, show_value, suggest
 
 TEXT_WIDTH = 96
@@ -146,6 +146,9 @@ def write_explanation(doc: RuleDoc, stream: TextIO) -> None:
     stream.write(f"Why:\n{_paragraph(rule.rationale)}\n\n")
     stream.write(f"Triggered when:\n{_paragraph(doc.trigger)}\n\n")
     stream.write(f"How to fix:\n{_paragraph(rule.remediation)}\n")
+    if doc.example_fail is not None:  # a policy rule: its findings can be waived
+        stream.write(f"\nTo accept the risk instead, add to the manifest:\n"
+                     f"{_indent(waiver_yaml(rule.id).rstrip())}\n")
     if rule.evidence:
         stream.write("\nEvidence:\n")
         for evidence in rule.evidence:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
-from ragft_lint.core.rules import Rule
+from ragft_lint.core.rules import CORE_RULE_BY_ID, Rule, waiver_hint, waiver_yaml
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (
     PROJECT_URL,
@@ -44,6 +44,11 @@ def rule_to_sarif(rule: Rule) -> dict[str, Any]:
     full = rule.rationale or rule.title
     fix = rule.remediation or "See the rule's documentation."
     evidence_text, evidence_markdown = _evidence_help(rule)
+    waiver_text = waiver_markdown = ""
+    if rule.id not in CORE_RULE_BY_ID:  # policy findings can be waived: say how
+        waiver_text = " " + _sentence(waiver_hint(rule.id))
+        waiver_markdown = ("To accept the risk instead, add to the manifest:\n\n```yaml\n"
+                           f"{waiver_yaml(rule.id)}```\n\n")
     if rule.evidence:
         properties["evidence"] = [e.to_dict() for e in rule.evidence]
     return {
@@ -52,10 +57,11 @@ def rule_to_sarif(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _sentence(rule.title)},
         "fullDescription": {"text": _sentence(full) + evidence_text},
         "help": {
-            "text": f"{_sentence(full)} How to fix: {_sentence(fix)}{evidence_text}",
+            "text": f"{_sentence(full)} How to fix: {_sentence(fix)}{waiver_text}{evidence_text}",
             "markdown": (f"**{rule.id} {rule.name}**: {_sentence(rule.title)}\n\n"
                          f"{_sentence(full)}\n\n**How to fix:** {_sentence(fix)}\n\n"
-                         f"{evidence_markdown}[Rule reference]({rule_url(rule.id)})"),
+                         f"{waiver_markdown}{evidence_markdown}"
+                         f"[Rule reference]({rule_url(rule.id)})"),
         },
         "helpUri": rule_url(rule.id),
         "defaultConfiguration": {"level": LEVEL_BY_SEVERITY[rule.severity]},

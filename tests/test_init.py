@@ -40,7 +40,7 @@ def test_non_interactive_writes_a_commented_manifest_that_passes_check(tmp_path:
     manifest = tmp_path / "llm-project.yaml"
     text = manifest.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=llm-project.schema.json"
-    assert "# rag, fine-tune or hybrid; recommended for these needs: rag (fit 100/100)." in text
+    assert "# rag, fine-tune or hybrid; recommended for these needs: rag (fit 97/100)." in text
     assert "  # 4. How many good labelled training examples do you have?" in text
     assert "  #    fine-tuning needs at least 50 (1000 recommended)" in text
     data = _passes_check(manifest)
@@ -162,7 +162,7 @@ def test_interactive_asks_in_plain_words_and_defaults_to_the_recommendation(
     assert "1/6 Must answers draw on data outside the model" in out
     assert "Why it matters: when answers depend on databases, documents or APIs" in out
     assert "6/6 How much must each answer be traceable to its sources?" in out
-    assert "Recommended approach: hybrid (fit 95/100)" in out
+    assert "Recommended approach: hybrid (fit 94/100)" in out
     assert "rag is unfit: behavior_adaptation is high" in out
     assert "Approach (rag, fine-tune, hybrid) [hybrid]:" in out
     data = _passes_check(tmp_path / "llm-project.yaml")
@@ -276,7 +276,7 @@ def test_init_in_a_real_terminal(tmp_path: Path) -> None:
     for prompt, answer in steps:
         child.expect(prompt)
         child.sendline(answer)
-    child.expect(r"Recommended approach: rag \(fit 100/100\)")
+    child.expect(r"Recommended approach: rag \(fit 97/100\)")
     child.expect(r"Approach \(rag, fine-tune, hybrid\) \[rag\]: ")
     child.sendline("")
     child.expect("Wrote llm-project.yaml and llm-project.schema.json")

@@ -1,4 +1,5 @@
-"""`ragft-lint recommend`: the README's examples, the three formats, bad input."""
+"""`ragft-lint recommend`: the README's examples, the three formats, weighted ranking,
+margins and close calls, cited weights, bad input."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ from pathlib import Path
 import pytest
 
 from ragft_lint.core.resources import load_schema
-from ragft_lint.decide.recommend import APPROACHES, load_scoring
+from ragft_lint.decide.recommend import load_scoring
 from tests.conftest import check_json, make_manifest, run_cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _params() -> dict[str, object]:
+    from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+
+    return dict(PolicyPack(load_builtin_policies()).params)
+
+
+PARAMS = _params()
+MIN_LABELS, ENOUGH_LABELS = PARAMS["min_labeled_examples"], PARAMS["recommended_labeled_examples"]
 
 # (example, recommended approach, words the explanation must say about why)
 EXPECTED = [
@@ -19,9 +30,13 @@ EXPECTED = [
                          "fine-tune is unfit", "RFT501"]),
     ("fine-tune/pass", "fine-tune", ["declared approach, fine-tune, is the recommendation",
                                      "rag is unfit: behavior_adaptation is high", "RFT201",
-                                     "hybrid passes, but with more warnings", "RFT102"]),
+                                     "hybrid passes, with more weighted evidence against it",
+                                     "fine-tune leads hybrid by 6 points",
+                                     "Decided by: external_data (4 points"]),
     ("hybrid/pass", "hybrid", ["rag is unfit: behavior_adaptation is high",
-                               "fine-tune is unfit: external_data is true"]),
+                               "fine-tune is unfit: external_data is true",
+                               "hybrid is the only approach with no error; decided by the "
+                               "criteria that rule the others out: behavior_adaptation (rag)"]),
     ("rag/fail", "fine-tune", ["The manifest declares rag, which is unfit (RFT201)"]),
     ("fine-tune/fail", "rag", ["The manifest declares fine-tune, which is unfit",
                                "data_dynamics is daily"]),
@@ -42,7 +57,7 @@ def test_readme_examples_get_the_expected_approach(example: str, expected: str,
     for phrase in phrases:
         assert phrase in explanation
     text = run_cli("recommend", str(path)).stdout
-    assert f"Recommended: {expected}\n" in text
+    assert f"Recommended: {expected} (" in text
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -63,14 +78,14 @@ def test_recommended_approach_written_into_the_file_passes_check(
     assert not [f for f in report["findings"] if f["severity"] == "error"]
 
 
-def test_text_scorecard_has_a_row_per_criterion_and_a_score_per_approach() -> None:
+def test_text_scorecard_has_a_row_per_criterion_and_a_penalty_per_approach() -> None:
     text = run_cli("recommend", str(EXAMPLES / "hybrid" / "pass")).stdout
     rows = [line.split() for line in text.splitlines()]
-    assert ["1", "external_data", "true", "RAG", "strong"] in rows
-    assert ["2", "behavior_adaptation", "high", "fine-tune", "strong"] in rows
-    assert ["-", "compute_budget", "high", "neutral", "-"] in rows
-    assert "hybrid      95  fits  <- recommended  (declared)" in text
-    assert "fine-tune   43  unfit (RFT101, RFT301, RFT501, RFT601)" in text
+    assert ["1", "external_data", "true", "RAG,", "hybrid", "strong", "hotz-2023"] in rows
+    assert ["-", "compute_budget", "high", "neutral", "weak", "hotz-2023"] in rows
+    assert ["hybrid", "4", "94", "fits", "<-", "recommended", "(declared)"] in rows
+    assert ["fine-tune", "38", "39", "unfit", "(RFT101,", "RFT301,", "RFT501,", "RFT601)"] in rows
+    assert "Recommended: hybrid (the only approach with no error)\n" in text
 
 
 def test_counterfactual_names_the_single_change_that_flips_it() -> None:
@@ -80,39 +95,49 @@ def test_counterfactual_names_the_single_change_that_flips_it() -> None:
     assert report["declared"] == "hybrid"
     assert report["recommended"] == "rag"
     assert [(c["criterion"], c["to"], c["recommended"]) for c in report["counterfactuals"]] == [
-        ("labeled_examples", "at least 1000", "hybrid")]
+        ("labeled_examples", f"at least {ENOUGH_LABELS}", "hybrid")]
     text = run_cli("recommend", str(EXAMPLES / "hybrid" / "fail" / "llm-project.yaml")).stdout
-    assert ("hybrid would be the recommendation if labeled_examples were at least 1000 "
-            "(it is 30).") in text
+    assert (f"hybrid would be the recommendation if labeled_examples were at least "
+            f"{ENOUGH_LABELS} (it is 30).") in text
 
 
-def test_json_has_recommended_scores_and_one_entry_per_criterion() -> None:
+def test_json_has_recommended_penalties_and_one_entry_per_criterion() -> None:
     report = json.loads(run_cli("recommend", str(EXAMPLES / "rag" / "pass"),
                                 "--format", "json").stdout)
-    assert report["recommended"] in APPROACHES
-    assert set(report["scores"]) == set(APPROACHES)
+    assert report["recommended"] == "rag"
+    # A schema_version 1 manifest cannot declare prompting, so it is not offered.
+    assert set(report["scores"]) == set(report["penalties"]) == {"rag", "fine-tune", "hybrid"}
     assert all(0 <= s <= 100 for s in report["scores"].values())
     keys = [c["key"] for c in report["criteria"]]
-    assert keys == ["external_data", "behavior_adaptation", "hallucination_tolerance",
-                    "labeled_examples", "data_dynamics", "interpretability", "compute_budget"]
+    assert keys[:6] == ["external_data", "behavior_adaptation", "hallucination_tolerance",
+                        "labeled_examples", "data_dynamics", "interpretability"]
     first = report["criteria"][0]
-    assert (first["value"], first["favours"], first["strength_word"]) == (True, "rag", "strong")
+    assert (first["value"], first["favours"], first["strength_word"]) == (
+        True, ["rag", "hybrid"], "strong")
     assert first["rules"] == {"fine-tune": ["RFT101"]}
+    # level 3 (cannot meet the need) x factor 3 (strong evidence)
+    assert first["cost"]["fine-tune"] == 3 and first["penalty"]["fine-tune"] == 9
+    assert [e["source"] for e in first["evidence"]] == ["hotz-2023"]
+    assert "hotz-2023" in report["sources"]
 
 
-def test_markdown_is_a_section_with_two_tables() -> None:
+def test_markdown_is_a_section_with_two_tables_and_the_sources() -> None:
     text = run_cli("recommend", str(EXAMPLES / "fine-tune" / "pass"),
                    "--format", "markdown").stdout
     assert text.startswith(
         "### ragft-lint recommendation for `discharge-summary-writer`: **fine-tune**\n")
-    assert "| 2 | `behavior_adaptation` | high | fine-tune | strong |" in text
-    assert "| **fine-tune** (declared) | 100 | fits |" in text
-    assert "| rag | 71 | unfit (RFT201) |" in text
+    assert "margin 6 over hybrid; a close call is at most 2" in text
+    assert ("| 2 | `behavior_adaptation` | high | fine-tune, hybrid | strong | "
+            "hotz-2023, openai-devday-2023 |") in text
+    assert "| **fine-tune** (declared) | 2 | 97 | fits |" in text
+    assert "| rag | 15 | 76 | unfit (RFT201) |" in text
+    assert "**Sources**" in text
+    assert "- `hotz-2023`: " in text
 
 
 def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:
     path = write_manifest(make_manifest(criteria__behavior_adaptation="high",
-                                        criteria__labeled_examples=20))
+                                        criteria__labeled_examples=MIN_LABELS - 1))
     report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
     assert report["recommended"] is None
     assert report["blocking_criteria"]["rag"] == ["behavior_adaptation"]
@@ -166,13 +191,13 @@ def test_missing_file_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_weights_cover_every_value_the_schema_allows() -> None:
-    scoring = load_scoring({"min_labeled_examples": 1000, "recommended_labeled_examples": 10000})
+    scoring = load_scoring(PARAMS)
     properties = load_schema()["properties"]
     for weights in scoring.criteria:
         section = "constraints" if weights.key == "compute_budget" else "criteria"
         spec = properties[section]["properties"][weights.key]
         if weights.banded:
-            assert [v.below for v in weights.values] == [1000, 10000, None]
+            assert [v.below for v in weights.values] == [MIN_LABELS, ENOUGH_LABELS, None]
         elif "enum" in spec:
             assert [v.value for v in weights.values] == spec["enum"], weights.key
         else:

@@ -24,6 +24,7 @@ from ragft_lint.core.manifest import Manifest
 from ragft_lint.core.policy import PolicyPack, load_builtin_policies
 from ragft_lint.decide.recommend import APPROACHES, UNFIT, Recommendation, Recommender
 
+POLICY_IDS = frozenset(p.id for p in load_builtin_policies())
 DATA_DYNAMICS = ("static", "yearly", "quarterly", "monthly", "weekly", "daily", "realtime")
 LEVELS = ("none", "low", "medium", "high")
 LABELS = (0, 999, 1000, 9999, 10000, 50000)
@@ -81,9 +82,10 @@ def assert_consistent(data: dict[str, Any], oracle: Oracle, recommender: Recomme
     (the search costs ~30 more assessments of the needs, which the full enumeration keeps
     to the sampled test).
     """
-    counts = {a: oracle.severities(data, a) for a in APPROACHES}
-    passing = [a for a in APPROACHES if counts[a][0] == 0]
-    for declared in APPROACHES:
+    approaches = recommender.approaches_for(data)
+    counts = {a: oracle.severities(data, a) for a in approaches}
+    passing = [a for a in approaches if counts[a][0] == 0]
+    for declared in approaches:
         manifest = Manifest("m", {**data, "approach": declared})
         rec = (recommender.recommend(manifest) if counterfactuals
                else _without_counterfactuals(recommender, manifest))
@@ -97,20 +99,24 @@ def assert_consistent(data: dict[str, Any], oracle: Oracle, recommender: Recomme
             # Nothing passes: say so, and name for every approach the criteria that fail it.
             assert recommended is None, data
             blocking = rec.assessment.blocking()
-            assert all(blocking[a] for a in APPROACHES), (data, blocking)
+            assert all(blocking[a] for a in approaches), (data, blocking)
             assert "No approach passes" in rec.explanation[0]
             assert not counterfactuals or rec.counterfactuals, data
             for counterfactual in rec.counterfactuals:
                 changed = _apply(data, counterfactual.pointer, counterfactual.value)
-                assert any(oracle.severities(changed, a)[0] == 0 for a in APPROACHES)
+                assert any(oracle.severities(changed, a)[0] == 0 for a in approaches)
             continue
         # The recommended approach, written into the manifest, passes check ...
         assert recommended in passing, (data, recommended, counts)
-        # ... with the fewest warnings of any passing approach, then the best fit score.
-        fewest = min(counts[a][1] for a in passing)
-        assert counts[recommended][1] == fewest, (data, recommended, counts)
-        tied = [a for a in passing if counts[a][1] == fewest]
-        assert rec.assessment.scores[recommended] == max(rec.assessment.scores[a] for a in tied)
+        # ... with the lowest weighted penalty of any passing approach (warnings are not
+        # counted); an exact tie goes to the simpler, and is reported as a close call.
+        penalties = rec.assessment.penalties
+        lowest = min(penalties[a] for a in passing)
+        assert penalties[recommended] == lowest, (data, recommended, penalties)
+        tied = [a for a in passing if penalties[a] == lowest]
+        assert recommended == min(tied, key=APPROACHES.index), (data, tied)
+        if len(tied) > 1:
+            assert rec.assessment.margin == 0 and rec.assessment.close_call
         # Every counterfactual is one changed need after which the declared approach is the
         # recommendation, and so passes check.
         if declared != recommended:
@@ -135,9 +141,9 @@ def assert_weights_match_policies(data: dict[str, Any], recommender: Recommender
     policy fires on that criterion, and at least 2 wherever a warning does."""
     assessment = recommender.assess(data)
     for row in assessment.rows:
-        for approach in APPROACHES:
+        for approach in assessment.approaches:
             findings = [f for f in assessment.verdicts[approach].findings
-                        if f.pointer == row.weights.pointer]
+                        if f.pointer == row.weights.pointer and f.rule in POLICY_IDS]
             has_error = any(f.severity == Severity.ERROR for f in findings)
             has_warning = any(f.severity == Severity.WARNING for f in findings)
             assert (row.cost[approach] == 3) == has_error, (row.key, row.shown, approach)

@@ -18,7 +18,7 @@ import click
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.policy import PolicyPack
-from ragft_lint.decide.recommend import APPROACHES, Recommendation, Recommender
+from ragft_lint.decide.recommend import Recommendation, Recommender
 
 DEFAULT_SCHEMA_REF = "llm-project.schema.json"
 SOURCE_KINDS = ("database", "document-store", "api", "web", "file-share", "other")
@@ -265,7 +265,8 @@ def choose_approach(answers: Answers, rec: Recommendation) -> str | None:
         return None
     default = answers.approach or rec.recommended or rec.assessment.ranking[0]
     while True:
-        approach: str = click.prompt("Approach", default=default, type=click.Choice(APPROACHES))
+        approach: str = click.prompt("Approach", default=default,
+                                     type=click.Choice(rec.assessment.approaches))
         errors = rec.assessment.verdicts[approach].errors
         if not errors or rec.recommended is None:
             return approach

@@ -1,22 +1,31 @@
-"""Recommend an approach (rag, fine-tune or hybrid) from a manifest's declared needs.
+"""Recommend an approach (prompting, rag, fine-tune or hybrid) from a manifest's needs.
 
-The policy pack is the judge: each of the three approaches is written into the manifest in
-memory and checked by the same `Engine` as `ragft-lint check`, so the recommendation can
-never be an approach that `check` would reject while another passes. The scoring weights
-(`policies/scoring/weights.yaml`) only rank approaches that the policies leave equal and
-explain, criterion by criterion, which way each declared need pulls.
+Two sources of judgement, each with one job:
 
-Order of preference, documented in the weights file: no error, then fewest warnings, then
-highest fit score, then the simpler approach (rag, fine-tune, hybrid).
+- **The policies say what is unfit.** Each approach is written into the manifest in memory
+  and checked by the same `Engine` as `ragft-lint check`; an approach with an error is
+  never recommended, so the recommendation, written into the manifest, passes `check`.
+- **The weights rank what is fit.** `policies/scoring/weights.yaml` gives, for every value
+  of every criterion, a mismatch level per approach and the published evidence behind it.
+  An approach's *penalty* is the sum of level x strength factor over the declared needs,
+  plus its build cost; the approach with no error and the lowest penalty is recommended.
+  Warnings are never counted: a warning-level mismatch weighs what its evidence weighs.
+
+The margin between the first two approaches is shown, and a margin no larger than the
+weights file's `close_call.max_margin` is flagged as a close call. Needs declared
+`unknown` are completed with every value the weights distinguish, and the recommendation
+says how it depends on them.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import PolicyError, SetupError
@@ -27,29 +36,57 @@ from ragft_lint.core.text import show_value
 if TYPE_CHECKING:
     from ragft_lint.core.engine import Engine
 
-APPROACHES = ("rag", "fine-tune", "hybrid")
-NEUTRAL = "neutral"
-STRENGTH_WORDS = ("none", "weak", "moderate", "strong")
+# Simplest first. This is also the documented order that settles an exact tie of penalties
+# (`simplicity_order` in weights.yaml must list the same approaches).
+APPROACHES = ("prompting", "rag", "fine-tune", "hybrid")
+V1_APPROACHES = ("rag", "fine-tune", "hybrid")  # schema_version 1 cannot declare prompting
+UNKNOWN = "unknown"
+STRENGTHS = ("weak", "moderate", "strong")
 WEIGHTS_FILE = ("scoring", "weights.yaml")
+WEIGHTS_SCHEMA = "weights.schema.json"
 UNFIT, FITS_WITH_WARNINGS, FITS = "unfit", "fits with warnings", "fits"
 WAIVED = "accepted by waiver"  # the declared approach fails on the needs, but check passes
+NEUTRAL = "neutral"
+BUILD_COST = "build_cost"  # the name of the approach's own cost among the deciding criteria
+# Completions of the unknown needs evaluated one by one; above it, each unknown is varied
+# alone with the other unknowns left unknown (and the output says so).
+MAX_COMPLETIONS = 4096
 
 
 # --- scoring weights ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class WeightedValue:
-    """One declared value (or, for counts, one band of values) and its cost per approach."""
+class Evidence:
+    """What one source says in support of a weight, and how strongly."""
 
-    value: Any  # the value itself, or the lowest value of a band
+    source: str
+    claim: str
+    strength: str  # weak | moderate | strong
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One value (a band of counts, or one member of a list) and its level per approach.
+
+    Levels: 0 the approach serves the need, 1 a mild mismatch no policy reports, 2 the
+    approach is weaker (a warning policy), 3 it cannot meet the need (an error policy).
+    """
+
+    value: Any  # the value itself, the lowest count of a band, or a list member
     cost: Mapping[str, int]
     why: str
-    below: int | None = None  # bands only: the band holds values < below
+    evidence: tuple[Evidence, ...]
+    below: int | None = None  # bands only: the band holds counts < below
+
+    @cached_property
+    def strength(self) -> str:
+        """The strongest evidence behind the weight: it sets the weight's factor."""
+        return max((e.strength for e in self.evidence), key=STRENGTHS.index)
 
     def describe(self, lower: int | None = None) -> str:
         """The value as a person reads it; bands read as ranges."""
         if self.below is None and lower is None:
-            return _bare(self.value)
+            return show(self.value)
         if self.below is None:
             return f"at least {lower}"
         if not lower:
@@ -59,36 +96,62 @@ class WeightedValue:
 
 @dataclass(frozen=True)
 class CriterionWeights:
-    """The weights of one criterion: its values (or bands) in order from low to high."""
+    """The weights of one criterion: its values (or bands, or list members) in order."""
 
     key: str
     criterion: int | None
     pointer: str
-    values: tuple[WeightedValue, ...]
-    banded: bool = False
+    values: tuple[Weight, ...]
+    kind: str = "values"  # values | bands | members
     optional: bool = False
 
-    def index_of(self, value: Any) -> int | None:
-        """Which value or band `value` falls in; None if it is absent or unknown."""
-        if value is None:
-            return None
-        if self.banded:
+    @property
+    def banded(self) -> bool:
+        return self.kind == "bands"
+
+    def matched(self, value: Any) -> tuple[int, ...]:
+        """Indexes of the weights that `value` selects; () if it is absent or unknown."""
+        if value is None or value == UNKNOWN:
+            return ()
+        if self.kind == "members":
+            if not isinstance(value, list):
+                return ()
+            return tuple(i for i, w in enumerate(self.values) if w.value in value)
+        if self.kind == "bands":
             if isinstance(value, bool) or not isinstance(value, int):
-                return None
+                return ()
             for index, band in enumerate(self.values):
                 if band.below is None or value < band.below:
-                    return index
-            return None
+                    return (index,)
+            return ()
         for index, weighted in enumerate(self.values):
             if weighted.value == value and type(weighted.value) is type(value):
-                return index
-        return None
+                return (index,)
+        return ()
+
+    def index_of(self, value: Any) -> int | None:
+        """Which value or band `value` falls in (the first, for lists); None if none."""
+        found = self.matched(value)
+        return found[0] if found else None
 
     def describe(self, index: int) -> str:
         weighted = self.values[index]
         if not self.banded:
             return weighted.describe()
         return weighted.describe(self.values[index].value)
+
+    def candidates(self) -> tuple[Any, ...]:
+        """The values the weights tell apart: what an `unknown` is completed with.
+
+        Each value; for counts, the lowest count of each band (every count in a band weighs
+        the same, and the band edges are the policies' thresholds); for lists, every subset
+        of the weighted members.
+        """
+        if self.kind == "members":
+            members = [w.value for w in self.values]
+            return tuple([m for m, keep in zip(members, mask, strict=True) if keep]
+                         for mask in itertools.product((False, True), repeat=len(members)))
+        return tuple(w.value for w in self.values)
 
     def nearest_value(self, index: int, current: Any) -> Any:
         """The value of band/value `index` closest to `current` (for counterfactuals)."""
@@ -99,22 +162,41 @@ class CriterionWeights:
             return weighted.below - 1
         return weighted.value
 
-    @property
-    def largest_cost(self) -> int:
-        return max(c for v in self.values for c in v.cost.values())
+    def largest_penalty(self, factor: Mapping[str, int]) -> int:
+        if self.kind == "members":
+            return max(sum(w.cost[a] * factor[w.strength] for w in self.values)
+                       for a in APPROACHES)
+        return max(w.cost[a] * factor[w.strength] for w in self.values for a in APPROACHES)
 
 
 @dataclass(frozen=True)
 class Scoring:
-    """The scoring weights: a cost per declared value and approach, plus a cost per approach."""
+    """The scoring weights: levels per declared value, build costs, factors, the margin rule."""
 
-    approach_cost: Mapping[str, int]
+    approach_cost: Mapping[str, Weight]  # the approach's own build-and-run cost
     criteria: tuple[CriterionWeights, ...]
+    factor: Mapping[str, int]  # strength -> factor
+    close_call_margin: int
+    simplicity_order: tuple[str, ...] = APPROACHES
 
-    @property
+    def build_penalty(self, approach: str) -> int:
+        weight = self.approach_cost[approach]
+        return weight.cost[approach] * self.factor[weight.strength]
+
+    @cached_property
     def largest_total(self) -> int:
-        """The largest total cost any manifest can give any approach: the score's scale."""
-        return max(self.approach_cost.values()) + sum(c.largest_cost for c in self.criteria)
+        """The largest penalty any manifest can give any approach: the fit score's scale."""
+        return (max(self.build_penalty(a) for a in APPROACHES)
+                + sum(c.largest_penalty(self.factor) for c in self.criteria))
+
+    def iter_weights(self) -> Iterator[tuple[str, Weight]]:
+        """Every weight with a name saying where it is (for tests and the sources list)."""
+        for approach, weight in self.approach_cost.items():
+            yield f"approach_cost/{approach}", weight
+        for criterion in self.criteria:
+            for weight in criterion.values:
+                yield f"{criterion.key}/{criterion.describe(criterion.values.index(weight))}", \
+                    weight
 
 
 def load_scoring(params: Mapping[str, Any]) -> Scoring:
@@ -129,34 +211,62 @@ def load_scoring(params: Mapping[str, Any]) -> Scoring:
     return parse_scoring(data, params, where)
 
 
+def validate_weights(data: Any, where: str) -> None:
+    """The weights file against `schemas/weights.schema.json`; PolicyError names the place."""
+    from jsonschema import Draft202012Validator
+
+    from ragft_lint.core.resources import load_schema
+
+    validator = Draft202012Validator(load_schema(WEIGHTS_SCHEMA))
+    error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.path))), None)
+    if error is not None:
+        place = "/".join(str(p) for p in error.absolute_path)
+        raise PolicyError(f"invalid scoring weights at /{place}: {error.message}", where=where)
+
+
 def parse_scoring(data: Any, params: Mapping[str, Any], where: str) -> Scoring:
     """Build `Scoring` from the weights file's data; PolicyError says what is wrong."""
+    validate_weights(data, where)
     try:
-        approach_cost = {a: int(data["approach_cost"][a]) for a in APPROACHES}
+        factor = {s: int(data["strength_factor"][s]) for s in STRENGTHS}
+        approach_cost = {a: _weight(data["approach_cost"][a], dict.fromkeys(APPROACHES, 0)
+                                    | {a: int(data["approach_cost"][a]["cost"])})
+                         for a in APPROACHES}
         criteria = tuple(_parse_criterion(item, params) for item in data["criteria"])
+        order = tuple(data["simplicity_order"])
     except (KeyError, TypeError, ValueError) as exc:
         raise PolicyError(f"invalid scoring weights: {type(exc).__name__}: {exc}",
                           where=where) from None
-    return Scoring(approach_cost, criteria)
+    if sorted(order) != sorted(APPROACHES):
+        raise PolicyError(f"simplicity_order must list {', '.join(APPROACHES)} once each",
+                          where=where)
+    return Scoring(approach_cost, criteria, factor, int(data["close_call"]["max_margin"]),
+                   order)
+
+
+def _weight(entry: Mapping[str, Any], cost: Mapping[str, int], value: Any = None,
+            below: int | None = None) -> Weight:
+    evidence = tuple(Evidence(str(e["source"]), str(e["claim"]), str(e["strength"]))
+                     for e in entry["evidence"])
+    return Weight(value, cost, str(entry["why"]), evidence, below)
 
 
 def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> CriterionWeights:
-    banded = "bands" in item
-    values: list[WeightedValue] = []
+    kind = next(k for k in ("bands", "members", "values") if k in item)
+    values: list[Weight] = []
     lower = 0
-    for entry in item["bands"] if banded else item["values"]:
+    for entry in item[kind]:
         cost = {a: int(entry["cost"][a]) for a in APPROACHES}
-        if banded:
+        if kind == "bands":
             below = entry.get("below")
             if isinstance(below, dict):
                 below = params[below["$param"]]
-            values.append(WeightedValue(lower, cost, str(entry["why"]),
-                                        None if below is None else int(below)))
+            values.append(_weight(entry, cost, lower, None if below is None else int(below)))
             lower = int(below) if below is not None else lower
         else:
-            values.append(WeightedValue(entry["value"], cost, str(entry["why"])))
+            values.append(_weight(entry, cost, entry["value"]))
     return CriterionWeights(key=str(item["key"]), criterion=item.get("criterion"),
-                            pointer=str(item["pointer"]), values=tuple(values), banded=banded,
+                            pointer=str(item["pointer"]), values=tuple(values), kind=kind,
                             optional=bool(item.get("optional", False)))
 
 
@@ -164,12 +274,13 @@ def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> Crit
 
 @dataclass(frozen=True)
 class CriterionScore:
-    """One row of the scorecard: a declared need and which way it pulls."""
+    """One row of the scorecard: a declared need, its weights and which way it pulls."""
 
     weights: CriterionWeights
-    declared: Any  # None: not declared (optional criteria only)
-    index: int | None  # which value or band of `weights`; None when not declared
-    cost: Mapping[str, int]
+    declared: Any  # None: not declared (optional criteria only); "unknown": not known yet
+    matched: tuple[int, ...]  # which values/bands/members of `weights` the value selects
+    cost: Mapping[str, int]  # level per approach (summed over list members)
+    penalty: Mapping[str, int]  # level x strength factor per approach
     rules_by_approach: Mapping[str, tuple[str, ...]]  # policy findings at this criterion
 
     @property
@@ -177,47 +288,65 @@ class CriterionScore:
         return self.weights.key
 
     @property
+    def index(self) -> int | None:
+        return self.matched[0] if self.matched else None
+
+    @property
+    def unknown(self) -> bool:
+        return bool(self.declared == UNKNOWN)
+
+    @property
     def shown(self) -> str:
-        return "not declared" if self.declared is None else _bare(self.declared)
+        return "not declared" if self.declared is None else show(self.declared)
 
     @property
-    def why(self) -> str:
-        if self.index is None:
-            return "not declared, so it weighs for no approach"
-        return self.weights.values[self.index].why
+    def selected(self) -> tuple[Weight, ...]:
+        return tuple(self.weights.values[i] for i in self.matched)
 
     @property
-    def favours(self) -> str:
-        """'rag', 'fine-tune' or 'neutral': whichever pure approach the need costs less."""
-        difference = self.cost["fine-tune"] - self.cost["rag"]
-        if difference > 0:
-            return "rag"
-        if difference < 0:
-            return "fine-tune"
-        return NEUTRAL
-
-    @property
-    def strength(self) -> int:
-        return min(abs(self.cost["fine-tune"] - self.cost["rag"]), len(STRENGTH_WORDS) - 1)
+    def evidence(self) -> tuple[Evidence, ...]:
+        return tuple(e for w in self.selected for e in w.evidence)
 
     @property
     def strength_word(self) -> str:
-        return STRENGTH_WORDS[self.strength]
+        """The strength of the evidence behind the row ('-' when it weighs nothing)."""
+        if not self.selected:
+            return "-"
+        return max((w.strength for w in self.selected), key=STRENGTHS.index)
+
+    @property
+    def why(self) -> str:
+        if self.unknown:
+            return "not known yet: weighs for no approach; the recommendation is worked out " \
+                   "for each value it may take"
+        if not self.selected:
+            if self.weights.kind == "members" and isinstance(self.declared, list):
+                return "none of the listed goals is weighed"
+            return "not declared, so it weighs for no approach"
+        return "; ".join(w.why for w in self.selected)
+
+    def favours(self, approaches: Sequence[str]) -> tuple[str, ...]:
+        """The approaches this need costs least, or () when it costs them all the same."""
+        costs = [self.penalty[a] for a in approaches]
+        if min(costs) == max(costs):
+            return ()
+        return tuple(a for a in approaches if self.penalty[a] == min(costs))
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """How one approach fares: the policies' findings and the fit score."""
+    """How one approach fares: the policies' findings, its penalty and fit score."""
 
     approach: str
+    penalty: int
     score: int
     findings: tuple[Finding, ...]
 
-    @property
+    @cached_property
     def errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == Severity.ERROR)
 
-    @property
+    @cached_property
     def warnings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == Severity.WARNING)
 
@@ -228,33 +357,87 @@ class Verdict:
             return UNFIT
         return FITS_WITH_WARNINGS if self.warnings else FITS
 
-    @property
-    def rank_key(self) -> tuple[int, int, int, int]:
-        """Sort key, best first: errors, then warnings, then score, then simplicity."""
-        return (len(self.errors), len(self.warnings), -self.score,
-                APPROACHES.index(self.approach))
-
 
 @dataclass(frozen=True)
 class Assessment:
-    """The three approaches judged against one set of needs."""
+    """The approaches judged against one set of needs."""
 
     rows: tuple[CriterionScore, ...]
-    verdicts: Mapping[str, Verdict]  # in APPROACHES order
+    verdicts: Mapping[str, Verdict]  # the approaches considered, simplest first
+    scoring: Scoring
 
     @property
+    def approaches(self) -> tuple[str, ...]:
+        return tuple(self.verdicts)
+
+    def rank_key(self, approach: str) -> tuple[bool, int, int]:
+        """Best first: no error, then the lowest penalty, then the documented simplicity
+        order (an exact tie; the output calls it a close call and names the rule)."""
+        verdict = self.verdicts[approach]
+        return (bool(verdict.errors), verdict.penalty,
+                self.scoring.simplicity_order.index(approach))
+
+    @cached_property
     def ranking(self) -> tuple[str, ...]:
-        return tuple(v.approach for v in sorted(self.verdicts.values(), key=lambda v: v.rank_key))
+        return tuple(sorted(self.verdicts, key=self.rank_key))
 
     @property
     def recommended(self) -> str | None:
-        """The best approach with no error; None when every approach has one."""
+        """The fit approach with the lowest penalty; None when every approach has an error."""
         best = self.ranking[0]
         return None if self.verdicts[best].errors else best
+
+    @cached_property
+    def fit(self) -> tuple[str, ...]:
+        """The approaches with no error, best first."""
+        return tuple(a for a in self.ranking if not self.verdicts[a].errors)
+
+    @property
+    def runner_up(self) -> str | None:
+        fit = self.fit
+        return fit[1] if len(fit) > 1 else None
+
+    @property
+    def margin(self) -> int | None:
+        """Penalty points between the first two fit approaches; None with fewer than two."""
+        fit = self.fit
+        if len(fit) < 2:
+            return None
+        return self.verdicts[fit[1]].penalty - self.verdicts[fit[0]].penalty
+
+    @property
+    def close_call(self) -> bool:
+        margin = self.margin
+        return margin is not None and margin <= self.scoring.close_call_margin
 
     @property
     def scores(self) -> dict[str, int]:
         return {a: v.score for a, v in self.verdicts.items()}
+
+    @property
+    def penalties(self) -> dict[str, int]:
+        return {a: v.penalty for a, v in self.verdicts.items()}
+
+    def deciding(self) -> tuple[tuple[str, int], ...]:
+        """The criteria that put the recommendation ahead of the runner-up, with the points
+        each contributes to the margin, largest first (the build cost counts as
+        `build_cost`). Empty when fewer than two approaches are fit: then `excluding` says
+        what decided."""
+        best, second = self.recommended, self.runner_up
+        if best is None or second is None:
+            return ()
+        parts = [(r.key, r.penalty[second] - r.penalty[best]) for r in self.rows]
+        parts.append((BUILD_COST, self.scoring.build_penalty(second)
+                      - self.scoring.build_penalty(best)))
+        return tuple(sorted(((k, p) for k, p in parts if p > 0), key=lambda kp: -kp[1]))
+
+    def excluding(self) -> dict[str, tuple[str, ...]]:
+        """For each criterion whose errors rule approaches out, the approaches it rules out."""
+        out: dict[str, list[str]] = {}
+        for approach, keys in self.blocking().items():
+            for key in keys:
+                out.setdefault(key, []).append(approach)
+        return {k: tuple(v) for k, v in out.items()}
 
     def blocking(self) -> dict[str, tuple[str, ...]]:
         """Criterion keys whose errors rule out each approach."""
@@ -284,6 +467,26 @@ class Counterfactual:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """The recommendation for one completion of the unknown needs."""
+
+    values: Mapping[str, Any]  # criterion key -> the value tried
+    recommended: str | None
+
+
+@dataclass(frozen=True)
+class Dependence:
+    """How the recommendation depends on the needs declared `unknown`."""
+
+    keys: tuple[str, ...]  # the unknown criteria, in scorecard order
+    outcomes: tuple[Outcome, ...]
+    exhaustive: bool  # every completion tried, or each unknown varied alone
+    relevant: tuple[str, ...]  # the unknowns the recommendation depends on
+    sentence: str
+    robust: str | None = None  # the approach with no error whatever the unknowns are
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """What `ragft-lint recommend` reports for one manifest."""
 
@@ -295,10 +498,13 @@ class Recommendation:
     waived: tuple[str, ...] = ()  # rule ids the manifest waives
     explanation: tuple[str, ...] = field(default=())
     declared_passes: bool = False  # `check` on the manifest as written reports no error
+    sensitivity: tuple[Counterfactual, ...] = ()  # per criterion, the nearest change of it
+    dependence: Dependence | None = None  # None when no need is unknown
+    chosen: str | None = ""  # "" means: the assessment's own recommendation
 
     @property
     def recommended(self) -> str | None:
-        return self.assessment.recommended
+        return self.assessment.recommended if self.chosen == "" else self.chosen
 
     def fit_of(self, approach: str) -> str:
         """The approach's verdict; the declared approach is never called unfit when `check`
@@ -307,6 +513,13 @@ class Recommendation:
         if approach == self.declared and verdict.errors and self.declared_passes:
             return WAIVED
         return verdict.fit
+
+    def cited_sources(self) -> tuple[str, ...]:
+        """Source ids behind the rows and build costs shown, in first-cited order."""
+        ids = [e.source for row in self.assessment.rows for e in row.evidence]
+        ids += [e.source for a in self.assessment.approaches
+                for e in self.assessment.scoring.approach_cost[a].evidence]
+        return tuple(dict.fromkeys(ids))
 
 
 # --- the recommender ------------------------------------------------------------------------
@@ -322,6 +535,7 @@ class Recommender:
         self.engine = engine
         self.scoring = scoring or load_scoring(engine.pack.params)
         self._assessment_by_key: dict[str, Assessment] = {}
+        self._decision_by_key: dict[str, tuple[str | None, Dependence | None]] = {}
 
     def assess(self, data: Mapping[str, Any]) -> Assessment:
         """Judge the needs in `data` (a schema-valid manifest, `approach` ignored)."""
@@ -333,24 +547,31 @@ class Recommender:
             self._assessment_by_key[key] = found
         return found
 
+    def approaches_for(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        """The approaches the manifest's schema version can declare."""
+        return V1_APPROACHES if data.get("schema_version", 1) == 1 else APPROACHES
+
     def _assess(self, needs: dict[str, Any]) -> Assessment:
-        findings_by_approach = {a: self.check(needs, a) for a in APPROACHES}
+        approaches = self.approaches_for(needs)
+        findings_by_approach = {a: self.check(needs, a) for a in approaches}
+        factor = self.scoring.factor
         rows = []
         for weights in self.scoring.criteria:
-            declared = _resolve(needs, weights.pointer)
-            index = weights.index_of(declared)
-            cost = (dict.fromkeys(APPROACHES, 0) if index is None
-                    else dict(weights.values[index].cost))
+            declared = resolve(needs, weights.pointer)
+            matched = weights.matched(declared)
+            cost = {a: sum(weights.values[i].cost[a] for i in matched) for a in APPROACHES}
+            penalty = {a: sum(weights.values[i].cost[a] * factor[weights.values[i].strength]
+                              for i in matched) for a in APPROACHES}
             rules = {a: tuple(f.rule for f in findings_by_approach[a]
-                              if f.pointer == weights.pointer) for a in APPROACHES}
-            rows.append(CriterionScore(weights, declared, index, cost, rules))
+                              if f.pointer == weights.pointer) for a in approaches}
+            rows.append(CriterionScore(weights, declared, matched, cost, penalty, rules))
         largest = self.scoring.largest_total or 1
         verdicts = {}
-        for approach in APPROACHES:
-            total = self.scoring.approach_cost[approach] + sum(r.cost[approach] for r in rows)
-            score = round(100 * (1 - total / largest))
-            verdicts[approach] = Verdict(approach, score, findings_by_approach[approach])
-        return Assessment(tuple(rows), verdicts)
+        for approach in approaches:
+            total = self.scoring.build_penalty(approach) + sum(r.penalty[approach] for r in rows)
+            score = max(0, round(100 * (1 - total / largest)))
+            verdicts[approach] = Verdict(approach, total, score, findings_by_approach[approach])
+        return Assessment(tuple(rows), verdicts, self.scoring)
 
     def check(self, needs: Mapping[str, Any], approach: str) -> tuple[Finding, ...]:
         """What `check` reports for `needs` with `approach` written in, waivers left out."""
@@ -361,34 +582,119 @@ class Recommender:
                              + "; ".join(f.message for f in result.findings[:1]))
         return tuple(f for f in result.findings if not f.waived)
 
-    def recommend(self, manifest: Manifest) -> Recommendation:
-        """The full recommendation for a read manifest, with counterfactuals and explanation."""
+    # -- unknown needs -----------------------------------------------------------------------
+
+    def unknown_criteria(self, data: Mapping[str, Any]) -> tuple[CriterionWeights, ...]:
+        return tuple(w for w in self.scoring.criteria if resolve(data, w.pointer) == UNKNOWN)
+
+    def decide(self, data: Mapping[str, Any]) -> tuple[str | None, Dependence | None]:
+        """The recommendation for `data`, unknown needs included, and how it depends on them.
+
+        With no unknown, the assessment's recommendation. Otherwise every completion of the
+        unknowns is assessed: if all give the same approach, and it has no error as declared,
+        that is the recommendation; else the approach with no error in any completion (and
+        none as declared) with the lowest worst-case penalty; else the assessment of the
+        needs as declared, where an unknown weighs nothing and fires no policy.
+        """
+        key = json.dumps({k: v for k, v in data.items() if k not in ("approach", "waivers")},
+                         sort_keys=True, default=str)
+        found = self._decision_by_key.get(key)
+        if found is None:
+            found = self._decide(data)
+            self._decision_by_key[key] = found
+        return found
+
+    def _decide(self, data: Mapping[str, Any]) -> tuple[str | None, Dependence | None]:
+        as_declared = self.assess(data)
+        unknowns = self.unknown_criteria(data)
+        if not unknowns:
+            return as_declared.recommended, None
+        keys = tuple(w.key for w in unknowns)
+        combinations = 1
+        for weights in unknowns:
+            combinations *= len(weights.candidates())
+        exhaustive = combinations <= MAX_COMPLETIONS
+        outcomes: list[Outcome] = []
+        assessments: list[Assessment] = []
+        for values in self._completions(unknowns, exhaustive):
+            completed = dict(data)
+            for weights in unknowns:
+                if weights.key in values:
+                    completed = with_value(completed, weights.pointer, values[weights.key])
+            assessment = self.assess(completed)
+            assessments.append(assessment)
+            outcomes.append(Outcome(values, assessment.recommended))
+        results = {o.recommended for o in outcomes}
+        candidates = as_declared.fit
+        robust_ranked = sorted(
+            (a for a in candidates if all(not s.verdicts[a].errors for s in assessments)),
+            key=lambda a: (max(s.verdicts[a].penalty for s in assessments),
+                           self.scoring.simplicity_order.index(a)))
+        robust = robust_ranked[0] if robust_ranked else None
+        if len(results) == 1 and next(iter(results)) in candidates:
+            chosen: str | None = next(iter(results))
+        elif robust is not None:
+            chosen = robust
+        else:
+            chosen = as_declared.recommended
+        relevant = _relevant(keys, outcomes) if exhaustive else tuple(
+            k for k in keys if len({o.recommended for o in outcomes if k in o.values}) > 1)
+        sentence = dependence_sentence(unknowns, outcomes, relevant, exhaustive, chosen,
+                                       robust)
+        return chosen, Dependence(keys, tuple(outcomes), exhaustive, relevant, sentence,
+                                  robust)
+
+    def _completions(self, unknowns: Sequence[CriterionWeights],
+                     exhaustive: bool) -> Iterator[dict[str, Any]]:
+        if exhaustive:
+            for combination in itertools.product(*(w.candidates() for w in unknowns)):
+                yield {w.key: v for w, v in zip(unknowns, combination, strict=True)}
+            return
+        for weights in unknowns:
+            for value in weights.candidates():
+                yield {weights.key: value}
+
+    # -- the report --------------------------------------------------------------------------
+
+    def recommend(self, manifest: Manifest, sensitivity: bool = True) -> Recommendation:
+        """The full recommendation for a read manifest, with counterfactuals and explanation.
+
+        `sensitivity=False` leaves out the per-criterion search for the nearest change that
+        would change the recommendation (a dozen more assessments per criterion).
+        """
         data = manifest.data
         _validate_needs(manifest)
         assessment = self.assess(data)
+        chosen, dependence = self.decide(data)
         declared = data.get("approach") if isinstance(data.get("approach"), str) else None
         counterfactuals: tuple[Counterfactual, ...] = ()
-        recommended = assessment.recommended
-        if recommended is None:
+        if chosen is None:
             counterfactuals = tuple(self.counterfactuals(data, lambda r: r is not None))
-        elif declared is not None and declared != recommended:
+        elif declared is not None and declared != chosen and declared in assessment.verdicts:
             counterfactuals = tuple(self.counterfactuals(data, lambda r: r == declared))
+        nearest: tuple[Counterfactual, ...] = ()
+        if sensitivity and chosen is not None:
+            nearest = tuple(self.counterfactuals(data, lambda r: r != chosen))
         waived = tuple(w.get("rule", "") for w in data.get("waivers") or ()
                        if isinstance(w, dict))
         declared_passes = False
-        if declared in APPROACHES:
+        if declared in assessment.verdicts:
             as_written = self.engine.check_manifest(manifest)
             declared_passes = as_written.policies_run and not any(
                 f.severity == Severity.ERROR and not f.waived for f in as_written.findings)
         rec = Recommendation(manifest.path, data.get("project"), declared, assessment,
-                             counterfactuals, waived, declared_passes=declared_passes)
-        return replace(rec, explanation=explain(rec))
+                             counterfactuals, waived, declared_passes=declared_passes,
+                             sensitivity=nearest, dependence=dependence, chosen=chosen)
+        return _with_explanation(rec)
 
     def counterfactuals(self, data: Mapping[str, Any],
                         wanted: Callable[[str | None], bool]) -> Iterator[Counterfactual]:
-        """For each criterion, the nearest single change after which `wanted(recommended)`."""
+        """For each declared criterion, the nearest single change after which
+        `wanted(recommended)`; unknown needs are left unknown (their dependence says more)."""
         for weights in self.scoring.criteria:
-            current = _resolve(data, weights.pointer)
+            current = resolve(data, weights.pointer)
+            if current == UNKNOWN or weights.kind == "members":
+                continue
             here = weights.index_of(current)
             order = list(range(len(weights.values)))
             if here is not None:
@@ -398,25 +704,146 @@ class Recommender:
                     continue
                 value = weights.nearest_value(index, current)
                 changed = with_value(data, weights.pointer, value)
-                recommended = self.assess(changed).recommended
+                recommended, _ = self.decide(changed)
                 if wanted(recommended):
-                    was = "not declared" if current is None else _bare(current)
-                    becomes = (weights.describe(index) if weights.banded else _bare(value))
+                    was = "not declared" if current is None else show(current)
+                    becomes = (weights.describe(index) if weights.banded else show(value))
                     yield Counterfactual(weights.key, weights.pointer, was, becomes, value,
                                          recommended)
                     break
 
 
+def _relevant(keys: Sequence[str], outcomes: Sequence[Outcome]) -> tuple[str, ...]:
+    """The unknowns on which the recommendation depends: changing one of them alone, the
+    others held, changes the recommendation in some completion."""
+    by_values = {tuple(json.dumps(o.values[k], default=str) for k in keys): o.recommended
+                 for o in outcomes}
+    relevant = []
+    for position, key in enumerate(keys):
+        groups: dict[tuple[str, ...], set[str | None]] = {}
+        for values, recommended in by_values.items():
+            rest = values[:position] + values[position + 1:]
+            groups.setdefault(rest, set()).add(recommended)
+        if any(len(g) > 1 for g in groups.values()):
+            relevant.append(key)
+    return tuple(relevant)
+
+
+# --- how the answer depends on unknown needs -------------------------------------------------
+
+def dependence_sentence(unknowns: Sequence[CriterionWeights], outcomes: Sequence[Outcome],
+                        relevant: Sequence[str], exhaustive: bool, chosen: str | None,
+                        robust: str | None) -> str:
+    """'rag whatever labeled_examples is'; 'fine-tune if labeled_examples >= 50, else rag'."""
+    keys = [w.key for w in unknowns]
+    results = list(dict.fromkeys(o.recommended for o in outcomes))
+    if len(results) == 1:
+        return f"{_name(results[0])} whatever {_and(keys)} {_is(keys)}"
+    irrelevant = [k for k in keys if k not in relevant]
+    tail = f", whatever {_and(irrelevant)} {_is(irrelevant)}" if irrelevant else ""
+    if len(relevant) == 1:
+        weights = next(w for w in unknowns if w.key == relevant[0])
+        body = _one_unknown(weights, outcomes)
+    else:
+        body = "; ".join(
+            f"{_name(o.recommended)} if " + " and ".join(
+                f"{k} is {_value_phrase(next(w for w in unknowns if w.key == k), o.values[k])}"
+                for k in relevant)
+            for o in _distinct(outcomes, relevant))
+    sentence = body + tail
+    if not exhaustive:
+        sentence += (f" (each unknown tried alone, the others left unknown: more than "
+                     f"{MAX_COMPLETIONS} combinations)")
+    if robust is not None and chosen == robust:
+        sentence += f"; until it is known, {robust} is the choice with no error whatever it is"
+    return sentence
+
+
+def _one_unknown(weights: CriterionWeights, outcomes: Sequence[Outcome]) -> str:
+    """The outcome for each value of one unknown, runs of values with one outcome merged."""
+    by_value: dict[str, str | None] = {}
+    for outcome in outcomes:
+        if weights.key in outcome.values:
+            by_value.setdefault(json.dumps(outcome.values[weights.key], default=str),
+                                outcome.recommended)
+    ordered = [(json.loads(v), r) for v, r in by_value.items()]
+    if weights.banded:
+        ordered.sort(key=lambda vr: vr[0])
+        runs: list[tuple[int, str | None]] = []  # (lowest count of the run, outcome)
+        for value, recommended in ordered:
+            if not runs or runs[-1][1] != recommended:
+                runs.append((value, recommended))
+        if len(runs) == 2:
+            return (f"{_name(runs[1][1])} if {weights.key} >= {runs[1][0]}, "
+                    f"else {_name(runs[0][1])}")
+        parts = []
+        for i, (low, recommended) in enumerate(runs):
+            high = runs[i + 1][0] if i + 1 < len(runs) else None
+            if i == 0:
+                parts.append(f"{_name(recommended)} if {weights.key} < {high}")
+            elif high is None:
+                parts.append(f"{_name(recommended)} if {weights.key} >= {low}")
+            else:
+                parts.append(f"{_name(recommended)} if {low} <= {weights.key} < {high}")
+        return "; ".join(parts)
+    by_result: dict[str | None, list[str]] = {}
+    for value, recommended in ordered:
+        by_result.setdefault(recommended, []).append(_value_phrase(weights, value))
+    groups = list(by_result.items())
+    # The largest group is the 'else': the sentence names the exceptions.
+    groups.sort(key=lambda g: len(g[1]))
+    *named, (last, _values) = groups
+    parts = [f"{_name(r)} if {weights.key} is {_or(vs)}" for r, vs in named]
+    return ", ".join(parts) + f", else {_name(last)}"
+
+
+def _distinct(outcomes: Sequence[Outcome], keys: Sequence[str]) -> list[Outcome]:
+    seen: dict[str, Outcome] = {}
+    for outcome in outcomes:
+        seen.setdefault(json.dumps([outcome.values[k] for k in keys], default=str), outcome)
+    return list(seen.values())
+
+
+def _value_phrase(weights: CriterionWeights, value: Any) -> str:
+    if weights.kind == "members":
+        return "[" + ", ".join(value) + "]" if value else "[]"
+    if weights.banded:
+        return weights.describe(weights.index_of(value) or 0)
+    return show(value)
+
+
+def _name(approach: str | None) -> str:
+    return approach if approach is not None else "no approach"
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _or(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _is(words: Sequence[str]) -> str:
+    return "is" if len(words) == 1 else "are"
+
+
 # --- explanation in plain words --------------------------------------------------------------
 
+def _with_explanation(rec: Recommendation) -> Recommendation:
+    from dataclasses import replace
+
+    return replace(rec, explanation=explain(rec))
+
+
 def explain(rec: Recommendation) -> tuple[str, ...]:
-    """Sentences that say what was recommended and which criteria decided it."""
+    """Sentences that say what was recommended, by what margin and which criteria decided."""
     assessment = rec.assessment
-    recommended = assessment.recommended
+    recommended = rec.recommended
     lines: list[str] = []
     if recommended is None:
         lines.append("No approach passes `ragft-lint check` for these needs.")
-        for approach in APPROACHES:
+        for approach in assessment.approaches:
             lines.append(f"{approach} is unfit: {_reasons(assessment, approach)}.")
         # The criteria that rule out the most approaches first: they are the ones to revisit.
         tally = Counter(k for ks in assessment.blocking().values() for k in ks)
@@ -424,32 +851,73 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
         lines.append("The criteria that make every approach fail: " + ", ".join(keys) + ".")
     else:
         best = assessment.verdicts[recommended]
-        caveat = (f"{_count(len(best.warnings), 'warning')} ({_rule_list(best.warnings)})"
-                  if best.warnings else "no warning")
-        lines.append(f"{recommended} is recommended: check reports no error and {caveat} "
-                     f"for it, and its fit score is {best.score}/100.")
-        for approach in assessment.ranking[1:]:
+        lines.append(f"{recommended} is recommended: check reports no error for it, and the "
+                     f"weighted evidence against it is the lowest: {_points(best.penalty)} "
+                     f"(fit score {best.score}/100).")
+        if rec.dependence is not None:
+            lines.append(f"Unknown needs: {rec.dependence.sentence}.")
+        if recommended == assessment.recommended:
+            lines.extend(_margin_lines(assessment))
+        for approach in assessment.ranking:
+            if approach == recommended:
+                continue
             if approach == rec.declared and rec.fit_of(approach) == WAIVED:
                 lines.append(f"{approach} fails on the needs alone: "
                              f"{_reasons(assessment, approach)}.")
+            elif assessment.verdicts[approach].errors:
+                lines.append(f"{approach} is unfit: {_reasons(assessment, approach)}.")
             else:
                 lines.append(_why_not(assessment, approach, best))
     lines.extend(_declared_lines(rec))
     return tuple(lines)
 
 
+def _margin_lines(assessment: Assessment) -> list[str]:
+    best, second, margin = assessment.recommended, assessment.runner_up, assessment.margin
+    if second is None or margin is None:
+        excluding = assessment.excluding()
+        return [f"{best} is the only approach with no error; decided by the criteria that "
+                "rule the others out: " + "; ".join(
+                    f"{key} ({', '.join(approaches)})" for key, approaches in excluding.items())
+                + "."]
+    rule = (f"close_call.max_margin is {assessment.scoring.close_call_margin} points in "
+            "policies/scoring/weights.yaml")
+    if margin == 0:
+        lines = [f"Close call: {best} and {second} are tied on weighted evidence; {best} is "
+                 f"chosen as the simpler (simplicity_order in policies/scoring/weights.yaml)."]
+    elif assessment.close_call:
+        lines = [f"Close call: {best} leads {second} by {_points(margin)} ({rule}); a single "
+                 "weakly supported weight could reverse the order."]
+    else:
+        lines = [f"{best} leads {second} by {_points(margin)}, more than a close call "
+                 f"({rule})."]
+    deciding = assessment.deciding()
+    if deciding:
+        lines.append("Decided by: " + ", ".join(
+            f"{key} ({_points(points)}{_why_of(assessment, key, second)})"
+            for key, points in deciding) + ".")
+    return lines
+
+
+def _why_of(assessment: Assessment, key: str, approach: str) -> str:
+    row = assessment.row(key)
+    if row is None:  # the build cost
+        weight = assessment.scoring.approach_cost[approach]
+        return f": {weight.why}"
+    return f": {row.shown}, {row.why}"
+
+
 def _why_not(assessment: Assessment, approach: str, best: Verdict) -> str:
     other = assessment.verdicts[approach]
-    if other.errors:
-        return f"{approach} is unfit: {_reasons(assessment, approach)}."
-    if len(other.warnings) > len(best.warnings):
-        return (f"{approach} passes, but with more warnings: "
-                f"{_reasons(assessment, approach, Severity.WARNING)}.")
-    if other.score < best.score:
-        return (f"{approach} passes with as many warnings, but fits the needs less well "
-                f"(fit score {other.score} against {best.score}).")
-    return (f"{approach} passes with as many warnings and the same fit score; "
-            f"{best.approach} is the simpler to build and run.")
+    if other.penalty == best.penalty:
+        return (f"{approach} passes with the same weighted evidence against it "
+                f"({_points(other.penalty)}); {best.approach} is the simpler.")
+    return (f"{approach} passes, with more weighted evidence against it: "
+            f"{_points(other.penalty)} (fit score {other.score}).")
+
+
+def _points(number: int) -> str:
+    return f"{number} point{'' if number == 1 else 's'}"
 
 
 def _reasons(assessment: Assessment, approach: str,
@@ -472,13 +940,13 @@ def _reasons(assessment: Assessment, approach: str,
 
 def _declared_lines(rec: Recommendation) -> list[str]:
     declared, recommended = rec.declared, rec.recommended
-    if declared is None or declared not in APPROACHES:
+    if declared is None or declared not in rec.assessment.verdicts:
         return ["The manifest declares no approach yet."]
     if declared == recommended:
         return [f"The manifest's declared approach, {declared}, is the recommendation."]
     verdict = rec.assessment.verdicts[declared]
     phrase = {UNFIT: "is unfit", FITS_WITH_WARNINGS: "passes with warnings",
-              FITS: "passes every policy but fits the needs less well",
+              FITS: "passes every policy but has more weighted evidence against it",
               WAIVED: "passes check only because the manifest waives its errors",
               }[rec.fit_of(declared)]
     lines = [f"The manifest declares {declared}, which {phrase}"
@@ -499,10 +967,6 @@ def _declared_lines(rec: Recommendation) -> list[str]:
 
 def _rule_list(findings: tuple[Finding, ...]) -> str:
     return ", ".join(dict.fromkeys(f.rule for f in findings))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def read_for_recommend(path: str) -> Manifest:
@@ -530,7 +994,7 @@ def _validate_needs(manifest: Manifest) -> None:
 
     data = manifest.data
     if isinstance(data, dict) and "approach" not in data:
-        data = {**data, "approach": APPROACHES[0]}
+        data = {**data, "approach": "rag"}
     findings = validate_manifest(Manifest(manifest.path, data, manifest.value_spans,
                                           manifest.key_spans))
     if findings:
@@ -542,7 +1006,8 @@ def _validate_needs(manifest: Manifest) -> None:
                          where=f"{first.file}:{first.line}:{first.column}")
 
 
-def _resolve(data: Mapping[str, Any], pointer: str) -> Any:
+def resolve(data: Mapping[str, Any], pointer: str) -> Any:
+    """The value at `pointer` in `data`, or None where it is absent."""
     from ragft_lint.core.policy import resolve_pointer
 
     return resolve_pointer(data, pointer)
@@ -563,6 +1028,9 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
     return changed
 
 
-def _bare(value: Any) -> str:
-    # Declared values read as the words a manifest uses (`daily`, `true`), unquoted.
+def show(value: Any) -> str:
+    """A declared value as the manifest spells it (`daily`, `true`), unquoted; a list of
+    goals shows its members."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(show_value(v, quote=False) for v in value) + "]"
     return show_value(value, quote=False)

@@ -1,17 +1,17 @@
 """Write a `Recommendation` as text (a readable scorecard), JSON or Markdown.
 
 One small function per format, each writing to the stream it is given, chosen through
-`WRITER_BY_FORMAT`; the CLI never branches on the format itself.
+`WRITER_BY_FORMAT`; the CLI never branches on the format itself. Every format shows the
+evidence: the sources behind each row, and the bibliography of the sources cited.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from ragft_lint.decide.recommend import (
-    APPROACHES,
     NEUTRAL,
     Counterfactual,
     CriterionScore,
@@ -20,34 +20,45 @@ from ragft_lint.decide.recommend import (
 )
 
 TEXT_WIDTH = 96
-FAVOURS_LABEL = {"rag": "RAG", "fine-tune": "fine-tune", NEUTRAL: "neutral"}
+LABEL_BY_APPROACH = {"prompting": "prompting", "rag": "RAG", "fine-tune": "fine-tune",
+                     "hybrid": "hybrid"}
 
 
 def write_text(rec: Recommendation, stream: TextIO) -> None:
     """A scorecard a person reads in a terminal."""
     project = f" (project {rec.project})" if rec.project else ""
     stream.write(f"Scorecard for {rec.path}{project}\n\n")
-    header = ("#", "Criterion", "Declared", "Favours", "Strength")
-    rows = [header] + [(_number(r), r.key, r.shown, FAVOURS_LABEL[r.favours], _strength(r))
+    header = ("#", "Criterion", "Declared", "Favours", "Evidence", "Sources")
+    rows = [header] + [(_number(r), r.key, r.shown, _favours(rec, r), r.strength_word,
+                        ", ".join(_row_sources(r)) or "-")
                        for r in rec.assessment.rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
-        cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-        stream.write(f"  {cells.rstrip()}\n")
-    stream.write("\nFit scores\n")
-    for approach in APPROACHES:
+    _table(rows, stream)
+    stream.write("\nWeighted evidence against each approach (penalty; lower is better)\n")
+    table = [("Approach", "Penalty", "Fit", "Verdict")]
+    for approach in rec.assessment.approaches:
         verdict = rec.assessment.verdicts[approach]
         mark = "  <- recommended" if approach == rec.recommended else ""
         mark += "  (declared)" if approach == rec.declared else ""
-        stream.write(f"  {approach:<10}{verdict.score:>4}  {_verdict(rec, verdict)}{mark}\n")
+        table.append((approach, str(verdict.penalty), str(verdict.score),
+                      _verdict(rec, verdict) + mark))
+    _table(table, stream, right=(1, 2))
     recommended = rec.recommended or "none: no approach passes check"
-    stream.write(f"\nRecommended: {recommended}\n")
+    stream.write(f"\nRecommended: {recommended}{_margin_note(rec)}\n")
     for line in rec.explanation:
         stream.write(_wrap(line))
     if rec.counterfactuals:
         stream.write("\nWhat would change it\n")
         for counterfactual in rec.counterfactuals:
             stream.write(_wrap(counterfactual_sentence(rec, counterfactual)))
+    if rec.sensitivity:
+        stream.write("\nThe smallest change of each criterion that changes the recommendation\n")
+        for counterfactual in rec.sensitivity:
+            stream.write(_wrap(sensitivity_sentence(counterfactual)))
+    sources = cited(rec)
+    if sources:
+        stream.write("\nSources\n")
+        for source_id, entry in sources.items():
+            stream.write(_wrap(f"{source_id}: {_citation(entry)}"))
 
 
 def write_markdown(rec: Recommendation, stream: TextIO) -> None:
@@ -56,17 +67,22 @@ def write_markdown(rec: Recommendation, stream: TextIO) -> None:
     # Outside a table a pipe needs no escaping (and inside a code span it would show).
     project = f" for `{rec.project}`" if rec.project else ""
     stream.write(f"### ragft-lint recommendation{project}: {recommended}\n\n")
-    stream.write("| # | Criterion | Declared | Favours | Strength |\n")
-    stream.write("|---|---|---|---|---|\n")
+    note = _margin_note(rec).strip()
+    if note:
+        stream.write(f"{note.strip('()')}\n\n")
+    stream.write("| # | Criterion | Declared | Favours | Evidence | Sources |\n")
+    stream.write("|---|---|---|---|---|---|\n")
     for row in rec.assessment.rows:
         stream.write(f"| {_number(row)} | `{row.key}` | {_md(row.shown)} | "
-                     f"{FAVOURS_LABEL[row.favours]} | {_strength(row)} |\n")
-    stream.write("\n| Approach | Fit score | Verdict |\n|---|---:|---|\n")
-    for approach in APPROACHES:
+                     f"{_favours(rec, row)} | {row.strength_word} | "
+                     f"{', '.join(_row_sources(row)) or '-'} |\n")
+    stream.write("\n| Approach | Penalty | Fit score | Verdict |\n|---|---:|---:|---|\n")
+    for approach in rec.assessment.approaches:
         verdict = rec.assessment.verdicts[approach]
         name = f"**{approach}**" if approach == rec.recommended else approach
         declared = " (declared)" if approach == rec.declared else ""
-        stream.write(f"| {name}{declared} | {verdict.score} | {_md(_verdict(rec, verdict))} |\n")
+        stream.write(f"| {name}{declared} | {verdict.penalty} | {verdict.score} | "
+                     f"{_md(_verdict(rec, verdict))} |\n")
     stream.write("\n")
     for line in rec.explanation:
         stream.write(f"- {_md(line)}\n")
@@ -74,6 +90,16 @@ def write_markdown(rec: Recommendation, stream: TextIO) -> None:
         stream.write("\n**What would change it**\n\n")
         for counterfactual in rec.counterfactuals:
             stream.write(f"- {_md(counterfactual_sentence(rec, counterfactual))}\n")
+    if rec.sensitivity:
+        stream.write("\n**The smallest change of each criterion that changes the "
+                     "recommendation**\n\n")
+        for counterfactual in rec.sensitivity:
+            stream.write(f"- {_md(sensitivity_sentence(counterfactual))}\n")
+    sources = cited(rec)
+    if sources:
+        stream.write("\n**Sources**\n\n")
+        for source_id, entry in sources.items():
+            stream.write(f"- `{source_id}`: {_md(_citation(entry))}\n")
 
 
 def write_json(rec: Recommendation, stream: TextIO) -> None:
@@ -83,25 +109,44 @@ def write_json(rec: Recommendation, stream: TextIO) -> None:
 
 
 def as_dict(rec: Recommendation) -> dict[str, Any]:
-    """The JSON document `--format json` prints."""
+    """The JSON document `--format json` prints (schemas/recommendation.schema.json)."""
     assessment = rec.assessment
+    dependence = rec.dependence
     return {
         "file": rec.path,
         "project": rec.project,
         "declared": rec.declared,
         "recommended": rec.recommended,
         "scores": assessment.scores,
+        "penalties": assessment.penalties,
         "ranking": list(assessment.ranking),
+        "margin": {
+            "points": assessment.margin,
+            "between": ([assessment.recommended, assessment.runner_up]
+                        if assessment.runner_up else []),
+            "close_call": assessment.close_call,
+            "max_margin": assessment.scoring.close_call_margin,
+        },
+        "deciding_criteria": _deciding(rec),
         "approaches": {a: _verdict_dict(rec, v) for a, v in assessment.verdicts.items()},
-        "criteria": [_row_dict(r) for r in assessment.rows],
+        "criteria": [_row_dict(rec, r) for r in assessment.rows],
         "blocking_criteria": ({a: list(keys) for a, keys in assessment.blocking().items()}
                               if rec.recommended is None else {}),
+        "unknown": None if dependence is None else {
+            "criteria": list(dependence.keys),
+            "depends_on": list(dependence.relevant),
+            "exhaustive": dependence.exhaustive,
+            "robust": dependence.robust,
+            "dependence": dependence.sentence,
+            "outcomes": [{"values": dict(o.values), "recommended": o.recommended}
+                         for o in dependence.outcomes],
+        },
         "explanation": list(rec.explanation),
-        "counterfactuals": [
-            {"criterion": c.key, "pointer": c.pointer, "from": c.was, "to": c.becomes,
-             "value": c.value, "recommended": c.recommended,
-             "text": counterfactual_sentence(rec, c)}
-            for c in rec.counterfactuals],
+        "counterfactuals": [_counterfactual_dict(c, counterfactual_sentence(rec, c))
+                            for c in rec.counterfactuals],
+        "sensitivity": [_counterfactual_dict(c, sensitivity_sentence(c))
+                        for c in rec.sensitivity],
+        "sources": cited(rec),
     }
 
 
@@ -119,6 +164,73 @@ def counterfactual_sentence(rec: Recommendation, counterfactual: Counterfactual)
     return f"{counterfactual.recommended} would be the recommendation if {change}."
 
 
+def sensitivity_sentence(counterfactual: Counterfactual) -> str:
+    becomes = counterfactual.recommended or "no approach"
+    return (f"{counterfactual.key}: {counterfactual.becomes} (it is {counterfactual.was}) "
+            f"gives {becomes}.")
+
+
+def cited(rec: Recommendation) -> dict[str, dict[str, Any]]:
+    """The bibliography entries of the sources the scorecard cites, by id."""
+    bibliography = load_bibliography()
+    return {source_id: bibliography.get(source_id, {"title": source_id})
+            for source_id in rec.cited_sources()}
+
+
+def load_bibliography() -> dict[str, dict[str, Any]]:
+    """policies/sources.yaml as {id: {title, author, year, url}}; {} if it is not there."""
+    from importlib.resources import files
+
+    from ragft_lint.core.manifest import compose
+
+    resource = files("ragft_lint.policies") / "sources.yaml"
+    if not resource.is_file():
+        return {}
+    data, _values, _keys = compose(resource.read_text(encoding="utf-8"))
+    entries = data.get("sources", []) if isinstance(data, dict) else []
+    return {str(e["id"]): {k: e.get(k) for k in ("title", "author", "year", "url")}
+            for e in entries if isinstance(e, dict) and "id" in e}
+
+
+def _deciding(rec: Recommendation) -> list[dict[str, Any]]:
+    """What decided: each criterion's points toward the margin over the runner-up, and the
+    approaches its errors rule out."""
+    assessment = rec.assessment
+    excluding = assessment.excluding()
+    points_by_key = dict(assessment.deciding())
+    keys = list(points_by_key) + [k for k in excluding if k not in points_by_key]
+    return [{"criterion": key, "points": points_by_key.get(key),
+             "excludes": list(excluding.get(key, ()))} for key in keys]
+
+
+def _citation(entry: Mapping[str, Any]) -> str:
+    parts = [str(entry[k]) for k in ("author", "title", "year") if entry.get(k)]
+    text = ", ".join(parts)
+    return f"{text}. {entry['url']}" if entry.get("url") else text
+
+
+def _margin_note(rec: Recommendation) -> str:
+    assessment = rec.assessment
+    if rec.recommended is None or rec.recommended != assessment.recommended:
+        return ""
+    if assessment.margin is None:
+        return " (the only approach with no error)"
+    close = "close call: " if assessment.close_call else ""
+    return (f" ({close}margin {assessment.margin} over {assessment.runner_up}; a close call "
+            f"is at most {assessment.scoring.close_call_margin})")
+
+
+def _favours(rec: Recommendation, row: CriterionScore) -> str:
+    favoured = row.favours(rec.assessment.approaches)
+    if not favoured:
+        return NEUTRAL
+    return ", ".join(LABEL_BY_APPROACH[a] for a in favoured)
+
+
+def _row_sources(row: CriterionScore) -> list[str]:
+    return list(dict.fromkeys(e.source for e in row.evidence))
+
+
 def _verdict(rec: Recommendation, verdict: Verdict) -> str:
     rules = ", ".join(dict.fromkeys(f.rule for f in (verdict.errors or verdict.warnings)))
     fit = rec.fit_of(verdict.approach)
@@ -128,33 +240,49 @@ def _verdict(rec: Recommendation, verdict: Verdict) -> str:
 def _verdict_dict(rec: Recommendation, verdict: Verdict) -> dict[str, Any]:
     return {
         "score": verdict.score,
+        "penalty": verdict.penalty,
         "fit": rec.fit_of(verdict.approach),
         "errors": [f.rule for f in verdict.errors],
         "warnings": [f.rule for f in verdict.warnings],
     }
 
 
-def _row_dict(row: CriterionScore) -> dict[str, Any]:
+def _row_dict(rec: Recommendation, row: CriterionScore) -> dict[str, Any]:
+    approaches = rec.assessment.approaches
     return {
         "key": row.key,
         "criterion": row.weights.criterion,
         "pointer": row.weights.pointer,
         "value": row.declared,
-        "favours": row.favours,
-        "strength": row.strength,
+        "unknown": row.unknown,
+        "favours": list(row.favours(approaches)),
         "strength_word": row.strength_word,
         "why": row.why,
-        "cost": dict(row.cost),
+        "cost": {a: row.cost[a] for a in approaches},
+        "penalty": {a: row.penalty[a] for a in approaches},
+        "evidence": [{"source": e.source, "claim": e.claim, "strength": e.strength}
+                     for e in row.evidence],
         "rules": {a: list(rules) for a, rules in row.rules_by_approach.items() if rules},
     }
 
 
+def _counterfactual_dict(counterfactual: Counterfactual, text: str) -> dict[str, Any]:
+    return {"criterion": counterfactual.key, "pointer": counterfactual.pointer,
+            "from": counterfactual.was, "to": counterfactual.becomes,
+            "value": counterfactual.value, "recommended": counterfactual.recommended,
+            "text": text}
+
+
+def _table(rows: Sequence[tuple[str, ...]], stream: TextIO, right: tuple[int, ...] = ()) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                          for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        stream.write(f"  {cells.rstrip()}\n")
+
+
 def _number(row: CriterionScore) -> str:
     return str(row.weights.criterion) if row.weights.criterion is not None else "-"
-
-
-def _strength(row: CriterionScore) -> str:
-    return "-" if row.favours == NEUTRAL else row.strength_word
 
 
 def _wrap(line: str) -> str:

@@ -47,6 +47,7 @@ WEIGHTS_SCHEMA = "weights.schema.json"
 UNFIT, FITS_WITH_WARNINGS, FITS = "unfit", "fits with warnings", "fits"
 WAIVED = "accepted by waiver"  # the declared approach fails on the needs, but check passes
 NEUTRAL = "neutral"
+FITS_WITHIN, EXCEEDS = "fits", "exceeds"  # a count relative to another (knowledge vs window)
 BUILD_COST = "build_cost"  # the name of the approach's own cost among the deciding criteria
 # Completions of the unknown needs evaluated one by one; above it, each unknown is varied
 # alone with the other unknowns left unknown (and the output says so).
@@ -104,15 +105,23 @@ class CriterionWeights:
     values: tuple[Weight, ...]
     kind: str = "values"  # values | bands | members
     optional: bool = False
+    # values only: the declared count is compared with the count at this pointer, and the
+    # weights' values are "fits" (at most that count) and "exceeds".
+    relative_to: str | None = None
 
     @property
     def banded(self) -> bool:
         return self.kind == "bands"
 
-    def matched(self, value: Any) -> tuple[int, ...]:
-        """Indexes of the weights that `value` selects; () if it is absent or unknown."""
+    def matched(self, value: Any, needs: Mapping[str, Any] | None = None) -> tuple[int, ...]:
+        """Indexes of the weights that `value` selects; () if it is absent or unknown.
+        `needs` (the whole manifest) is read only by a criterion `relative_to` another."""
         if value is None or value == UNKNOWN:
             return ()
+        if self.relative_to is not None:
+            value = self._relation(value, needs or {})
+            if value is None:
+                return ()
         if self.kind == "members":
             if not isinstance(value, list):
                 return ()
@@ -129,10 +138,25 @@ class CriterionWeights:
                 return (index,)
         return ()
 
-    def index_of(self, value: Any) -> int | None:
+    def index_of(self, value: Any, needs: Mapping[str, Any] | None = None) -> int | None:
         """Which value or band `value` falls in (the first, for lists); None if none."""
-        found = self.matched(value)
+        found = self.matched(value, needs)
         return found[0] if found else None
+
+    def _relation(self, value: Any, needs: Mapping[str, Any]) -> str | None:
+        other = resolve(needs, self.relative_to or "")
+        if not _count(value) or not _count(other):
+            return None
+        return FITS_WITHIN if value <= other else EXCEEDS
+
+    def describe_value(self, value: Any, needs: Mapping[str, Any]) -> str:
+        """A declared value for the scorecard; a relative count says how it compares."""
+        relation = self._relation(value, needs) if self.relative_to else None
+        if relation is None:
+            return show(value)
+        where = self.relative_to or ""
+        word = "at most" if relation == FITS_WITHIN else "more than"
+        return f"{show(value)} ({word} {where.rsplit('/', 1)[-1]} {resolve(needs, where)})"
 
     def describe(self, index: int) -> str:
         weighted = self.values[index]
@@ -140,22 +164,33 @@ class CriterionWeights:
             return weighted.describe()
         return weighted.describe(self.values[index].value)
 
-    def candidates(self) -> tuple[Any, ...]:
+    def candidates(self, needs: Mapping[str, Any] | None = None) -> tuple[Any, ...]:
         """The values the weights tell apart: what an `unknown` is completed with.
 
         Each value; for counts, the lowest count of each band (every count in a band weighs
-        the same, and the band edges are the policies' thresholds); for lists, every subset
-        of the weighted members.
+        the same, and the band edges are the policies' thresholds); for a count relative to
+        another, that count and one more (the edge where it stops fitting); for lists, every
+        subset of the weighted members. () when nothing can be tried (the other count is not
+        declared).
         """
+        if self.relative_to is not None:
+            other = resolve(needs or {}, self.relative_to)
+            return (other, other + 1) if _count(other) else ()
         if self.kind == "members":
             members = [w.value for w in self.values]
             return tuple([m for m, keep in zip(members, mask, strict=True) if keep]
                          for mask in itertools.product((False, True), repeat=len(members)))
         return tuple(w.value for w in self.values)
 
-    def nearest_value(self, index: int, current: Any) -> Any:
+    def nearest_value(self, index: int, current: Any,
+                      needs: Mapping[str, Any] | None = None) -> Any:
         """The value of band/value `index` closest to `current` (for counterfactuals)."""
         weighted = self.values[index]
+        if self.relative_to is not None:
+            other = resolve(needs or {}, self.relative_to)
+            if not _count(other):
+                return None
+            return other if weighted.value == FITS_WITHIN else other + 1
         if not self.banded:
             return weighted.value
         if isinstance(current, int) and weighted.below is not None and current >= weighted.below:
@@ -265,9 +300,11 @@ def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> Crit
             lower = int(below) if below is not None else lower
         else:
             values.append(_weight(entry, cost, entry["value"]))
+    relative_to = item.get("relative_to")
     return CriterionWeights(key=str(item["key"]), criterion=item.get("criterion"),
                             pointer=str(item["pointer"]), values=tuple(values), kind=kind,
-                            optional=bool(item.get("optional", False)))
+                            optional=bool(item.get("optional", False)),
+                            relative_to=None if relative_to is None else str(relative_to))
 
 
 # --- results --------------------------------------------------------------------------------
@@ -282,6 +319,7 @@ class CriterionScore:
     cost: Mapping[str, int]  # level per approach (summed over list members)
     penalty: Mapping[str, int]  # level x strength factor per approach
     rules_by_approach: Mapping[str, tuple[str, ...]]  # policy findings at this criterion
+    described: str | None = None  # how the declared value reads, when it needs context
 
     @property
     def key(self) -> str:
@@ -297,6 +335,8 @@ class CriterionScore:
 
     @property
     def shown(self) -> str:
+        if self.described is not None:
+            return self.described
         return "not declared" if self.declared is None else show(self.declared)
 
     @property
@@ -558,13 +598,16 @@ class Recommender:
         rows = []
         for weights in self.scoring.criteria:
             declared = resolve(needs, weights.pointer)
-            matched = weights.matched(declared)
+            matched = weights.matched(declared, needs)
             cost = {a: sum(weights.values[i].cost[a] for i in matched) for a in APPROACHES}
             penalty = {a: sum(weights.values[i].cost[a] * factor[weights.values[i].strength]
                               for i in matched) for a in APPROACHES}
             rules = {a: tuple(f.rule for f in findings_by_approach[a]
                               if f.pointer == weights.pointer) for a in approaches}
-            rows.append(CriterionScore(weights, declared, matched, cost, penalty, rules))
+            described = (weights.describe_value(declared, needs)
+                         if weights.relative_to and declared is not None else None)
+            rows.append(CriterionScore(weights, declared, matched, cost, penalty, rules,
+                                       described))
         largest = self.scoring.largest_total or 1
         verdicts = {}
         for approach in approaches:
@@ -585,7 +628,10 @@ class Recommender:
     # -- unknown needs -----------------------------------------------------------------------
 
     def unknown_criteria(self, data: Mapping[str, Any]) -> tuple[CriterionWeights, ...]:
-        return tuple(w for w in self.scoring.criteria if resolve(data, w.pointer) == UNKNOWN)
+        """The weighed needs declared unknown that can be completed (a count relative to
+        another cannot while the other is not declared: it then simply weighs nothing)."""
+        return tuple(w for w in self.scoring.criteria
+                     if resolve(data, w.pointer) == UNKNOWN and w.candidates(data))
 
     def decide(self, data: Mapping[str, Any]) -> tuple[str | None, Dependence | None]:
         """The recommendation for `data`, unknown needs included, and how it depends on them.
@@ -612,11 +658,11 @@ class Recommender:
         keys = tuple(w.key for w in unknowns)
         combinations = 1
         for weights in unknowns:
-            combinations *= len(weights.candidates())
+            combinations *= len(weights.candidates(data))
         exhaustive = combinations <= MAX_COMPLETIONS
         outcomes: list[Outcome] = []
         assessments: list[Assessment] = []
-        for values in self._completions(unknowns, exhaustive):
+        for values in self._completions(data, unknowns, exhaustive):
             completed = dict(data)
             for weights in unknowns:
                 if weights.key in values:
@@ -644,14 +690,14 @@ class Recommender:
         return chosen, Dependence(keys, tuple(outcomes), exhaustive, relevant, sentence,
                                   robust)
 
-    def _completions(self, unknowns: Sequence[CriterionWeights],
+    def _completions(self, data: Mapping[str, Any], unknowns: Sequence[CriterionWeights],
                      exhaustive: bool) -> Iterator[dict[str, Any]]:
         if exhaustive:
-            for combination in itertools.product(*(w.candidates() for w in unknowns)):
+            for combination in itertools.product(*(w.candidates(data) for w in unknowns)):
                 yield {w.key: v for w, v in zip(unknowns, combination, strict=True)}
             return
         for weights in unknowns:
-            for value in weights.candidates():
+            for value in weights.candidates(data):
                 yield {weights.key: value}
 
     # -- the report --------------------------------------------------------------------------
@@ -695,14 +741,16 @@ class Recommender:
             current = resolve(data, weights.pointer)
             if current == UNKNOWN or weights.kind == "members":
                 continue
-            here = weights.index_of(current)
+            here = weights.index_of(current, data)
             order = list(range(len(weights.values)))
             if here is not None:
                 order.sort(key=lambda i: (abs(i - here), i))
             for index in order:
                 if index == here:
                     continue
-                value = weights.nearest_value(index, current)
+                value = weights.nearest_value(index, current, data)
+                if value is None:
+                    continue
                 changed = with_value(data, weights.pointer, value)
                 recommended, _ = self.decide(changed)
                 if wanted(recommended):
@@ -1026,6 +1074,10 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
     if pointer == "/criteria/external_data/required" and value is True and not node.get("sources"):
         node["sources"] = [{"name": "external-source", "kind": "other"}]
     return changed
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def show(value: Any) -> str:

@@ -31,7 +31,7 @@ EXPECTED = [
     ("fine-tune/pass", "fine-tune", ["declared approach, fine-tune, is the recommendation",
                                      "rag is unfit: behavior_adaptation is high", "RFT201",
                                      "hybrid passes, with more weighted evidence against it",
-                                     "fine-tune leads hybrid by 6 points",
+                                     "fine-tune leads hybrid by 5 points",
                                      "Decided by: external_data (4 points"]),
     ("hybrid/pass", "hybrid", ["rag is unfit: behavior_adaptation is high",
                                "fine-tune is unfit: external_data is true",
@@ -81,10 +81,17 @@ def test_recommended_approach_written_into_the_file_passes_check(
 def test_text_scorecard_has_a_row_per_criterion_and_a_penalty_per_approach() -> None:
     text = run_cli("recommend", str(EXAMPLES / "hybrid" / "pass")).stdout
     rows = [line.split() for line in text.splitlines()]
-    assert ["1", "external_data", "true", "RAG,", "hybrid", "strong", "hotz-2023"] in rows
-    assert ["-", "compute_budget", "high", "neutral", "weak", "hotz-2023"] in rows
-    assert ["hybrid", "4", "94", "fits", "<-", "recommended", "(declared)"] in rows
-    assert ["fine-tune", "38", "39", "unfit", "(RFT101,", "RFT301,", "RFT501,", "RFT601)"] in rows
+    assert ["1", "external_data", "true", "RAG,", "hybrid", "strong", "azure-ft-considerations,",
+            "lewis-2020"] in rows
+    assert ["-", "compute_budget", "high", "neutral", "weak", "azure-ft-considerations"] in rows
+    report = json.loads(run_cli("recommend", str(EXAMPLES / "hybrid" / "pass"),
+                                "--format", "json").stdout)
+    hybrid, fine_tune = report["approaches"]["hybrid"], report["approaches"]["fine-tune"]
+    assert ["hybrid", str(hybrid["penalty"]), str(hybrid["score"]), "fits", "<-",
+            "recommended", "(declared)"] in rows
+    assert ["fine-tune", str(fine_tune["penalty"]), str(fine_tune["score"]), "unfit",
+            "(RFT101,", "RFT301,", "RFT501,", "RFT601)"] in rows
+    assert hybrid["penalty"] < report["approaches"]["rag"]["penalty"] < fine_tune["penalty"]
     assert "Recommended: hybrid (the only approach with no error)\n" in text
 
 
@@ -117,8 +124,8 @@ def test_json_has_recommended_penalties_and_one_entry_per_criterion() -> None:
     assert first["rules"] == {"fine-tune": ["RFT101"]}
     # level 3 (cannot meet the need) x factor 3 (strong evidence)
     assert first["cost"]["fine-tune"] == 3 and first["penalty"]["fine-tune"] == 9
-    assert [e["source"] for e in first["evidence"]] == ["hotz-2023"]
-    assert "hotz-2023" in report["sources"]
+    assert [e["source"] for e in first["evidence"]] == ["azure-ft-considerations", "lewis-2020"]
+    assert report["sources"]["lewis-2020"]["year"] == 2020
 
 
 def test_markdown_is_a_section_with_two_tables_and_the_sources() -> None:
@@ -126,13 +133,13 @@ def test_markdown_is_a_section_with_two_tables_and_the_sources() -> None:
                    "--format", "markdown").stdout
     assert text.startswith(
         "### ragft-lint recommendation for `discharge-summary-writer`: **fine-tune**\n")
-    assert "margin 6 over hybrid; a close call is at most 2" in text
+    assert "margin 5 over hybrid; a close call is at most 2" in text
     assert ("| 2 | `behavior_adaptation` | high | fine-tune, hybrid | strong | "
-            "hotz-2023, openai-devday-2023 |") in text
-    assert "| **fine-tune** (declared) | 2 | 97 | fits |" in text
-    assert "| rag | 15 | 76 | unfit (RFT201) |" in text
+            "openai-fine-tuning-guide-2023, azure-ft-considerations, openai-devday-2023 |") in text
+    assert "| **fine-tune** (declared) | 3 | 97 | fits |" in text
+    assert "| rag | 15 | 85 | unfit (RFT201) |" in text
     assert "**Sources**" in text
-    assert "- `hotz-2023`: " in text
+    assert "- `zhou-2023-lima`: Chunting Zhou et al. (Meta AI), LIMA: Less Is More" in text
 
 
 def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:
@@ -190,18 +197,53 @@ def test_missing_file_is_exit_2(tmp_path: Path) -> None:
     assert run_cli("recommend", str(tmp_path)).exit_code == 2
 
 
+def _spec(schema: dict[str, object], pointer: str) -> dict[str, object] | None:
+    """The manifest schema's description of the value at `pointer`, or None."""
+    node: object = schema
+    for part in pointer.split("/")[1:]:
+        node = _properties(node).get(part)
+        if node is None:
+            return None
+    assert isinstance(node, dict)
+    return node
+
+
+def _properties(node: object) -> dict[str, object]:
+    if not isinstance(node, dict):
+        return {}
+    found = dict(node.get("properties", {}))
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in node.get(key, []):
+            found.update(_properties(branch))
+    return found
+
+
+def _enum(spec: dict[str, object]) -> set[object]:
+    values = set(spec.get("enum", []))  # type: ignore[arg-type]
+    if spec.get("type") == "boolean" or "boolean" in (spec.get("type") or []):  # type: ignore[operator]
+        values |= {True, False}
+    for key in ("anyOf", "oneOf"):
+        for branch in spec.get(key, []):  # type: ignore[attr-defined]
+            values |= _enum(branch)
+    if "items" in spec:
+        values |= _enum(spec["items"])  # type: ignore[arg-type]
+    return values - {"unknown"}
+
+
 def test_weights_cover_every_value_the_schema_allows() -> None:
     scoring = load_scoring(PARAMS)
-    properties = load_schema()["properties"]
+    schema = load_schema()
     for weights in scoring.criteria:
-        section = "constraints" if weights.key == "compute_budget" else "criteria"
-        spec = properties[section]["properties"][weights.key]
-        if weights.banded:
+        spec = _spec(schema, weights.pointer)
+        if spec is None:
+            assert weights.since > 1, f"{weights.pointer} is not in the manifest schema"
+            continue
+        if weights.key == "labeled_examples":
             assert [v.below for v in weights.values] == [MIN_LABELS, ENOUGH_LABELS, None]
-        elif "enum" in spec:
-            assert [v.value for v in weights.values] == spec["enum"], weights.key
+        elif weights.banded or weights.relative_to:
+            assert weights.values[-1].below is None or weights.relative_to
         else:
-            assert {v.value for v in weights.values} == {True, False}
+            assert {v.value for v in weights.values} == _enum(spec), weights.key
 
 
 def test_policy_loader_does_not_take_the_weights_for_a_policy() -> None:

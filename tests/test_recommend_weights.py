@@ -122,12 +122,12 @@ def test_strength_factors_keep_their_order() -> None:
     assert factor["strong"] > factor["moderate"] > factor["weak"] > 0
 
 
-@pytest.mark.parametrize(("max_margin", "close"), [(5, False), (6, True)])
+@pytest.mark.parametrize(("max_margin", "close"), [(4, False), (5, True)])
 def test_the_close_call_margin_is_the_weights_files(max_margin: int, close: bool) -> None:
     data = copy.deepcopy(_raw())
     data["close_call"]["max_margin"] = max_margin
     recommended, margin, close_call = _margin(_recommender(data), "fine-tune/pass")
-    assert (recommended, margin, close_call) == ("fine-tune", 6, close)
+    assert (recommended, margin, close_call) == ("fine-tune", 5, close)
 
 
 def test_load_scoring_reads_the_packaged_file() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '0f54bdae-68655'
+SOURCE_DIGEST = 'fd31d5c2-69058'
 
 _MISSING = object()
 _NUMBERS = (int, float)

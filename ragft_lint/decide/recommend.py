@@ -108,6 +108,7 @@ class CriterionWeights:
     # values only: the declared count is compared with the count at this pointer, and the
     # weights' values are "fits" (at most that count) and "exceeds".
     relative_to: str | None = None
+    since: int = 1  # the first schema_version that has the need
 
     @property
     def banded(self) -> bool:
@@ -177,7 +178,10 @@ class CriterionWeights:
             other = resolve(needs or {}, self.relative_to)
             return (other, other + 1) if _count(other) else ()
         if self.kind == "members":
-            members = [w.value for w in self.values]
+            # One member for each distinct weight (style, tone and format weigh alike):
+            # every subset of those, not of all members, keeps the count of completions small.
+            members = list({(tuple(sorted(w.cost.items())), w.strength): w.value
+                            for w in self.values}.values())
             return tuple([m for m, keep in zip(members, mask, strict=True) if keep]
                          for mask in itertools.product((False, True), repeat=len(members)))
         return tuple(w.value for w in self.values)
@@ -304,7 +308,8 @@ def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> Crit
     return CriterionWeights(key=str(item["key"]), criterion=item.get("criterion"),
                             pointer=str(item["pointer"]), values=tuple(values), kind=kind,
                             optional=bool(item.get("optional", False)),
-                            relative_to=None if relative_to is None else str(relative_to))
+                            relative_to=None if relative_to is None else str(relative_to),
+                            since=int(item.get("since", 1)))
 
 
 # --- results --------------------------------------------------------------------------------
@@ -587,6 +592,12 @@ class Recommender:
             self._assessment_by_key[key] = found
         return found
 
+    def criteria_for(self, data: Mapping[str, Any]) -> tuple[CriterionWeights, ...]:
+        """The weighed needs the manifest's schema version has."""
+        version = data.get("schema_version", 1)
+        version = version if isinstance(version, int) else 1
+        return tuple(w for w in self.scoring.criteria if w.since <= version)
+
     def approaches_for(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         """The approaches the manifest's schema version can declare."""
         return V1_APPROACHES if data.get("schema_version", 1) == 1 else APPROACHES
@@ -596,7 +607,7 @@ class Recommender:
         findings_by_approach = {a: self.check(needs, a) for a in approaches}
         factor = self.scoring.factor
         rows = []
-        for weights in self.scoring.criteria:
+        for weights in self.criteria_for(needs):
             declared = resolve(needs, weights.pointer)
             matched = weights.matched(declared, needs)
             cost = {a: sum(weights.values[i].cost[a] for i in matched) for a in APPROACHES}
@@ -630,7 +641,7 @@ class Recommender:
     def unknown_criteria(self, data: Mapping[str, Any]) -> tuple[CriterionWeights, ...]:
         """The weighed needs declared unknown that can be completed (a count relative to
         another cannot while the other is not declared: it then simply weighs nothing)."""
-        return tuple(w for w in self.scoring.criteria
+        return tuple(w for w in self.criteria_for(data)
                      if resolve(data, w.pointer) == UNKNOWN and w.candidates(data))
 
     def decide(self, data: Mapping[str, Any]) -> tuple[str | None, Dependence | None]:
@@ -737,7 +748,7 @@ class Recommender:
                         wanted: Callable[[str | None], bool]) -> Iterator[Counterfactual]:
         """For each declared criterion, the nearest single change after which
         `wanted(recommended)`; unknown needs are left unknown (their dependence says more)."""
-        for weights in self.scoring.criteria:
+        for weights in self.criteria_for(data):
             current = resolve(data, weights.pointer)
             if current == UNKNOWN or weights.kind == "members":
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = 'fd31d5c2-69058'
+SOURCE_DIGEST = 'be6630c9-78163'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -470,7 +470,7 @@ def _when_RFT401(d):
 def _s27(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 1000))))):
+        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 50))))):
             return False
         pass
     return True
@@ -495,7 +495,7 @@ def _when_RFT402(d):
 def _s29(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1000) and not (v >= 10000))))):
+        if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 50) and not (v >= 1000))))):
             return False
         pass
     return True
@@ -639,8 +639,8 @@ MATCHER_BY_CONDITION = {
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'hybrid'}, 'criteria': {'properties': {'behavior_adaptation': {'enum': ['none', 'low']}}}}}": _when_RFT203,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'none'}}}}}": _when_RFT301,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'low'}}}}}": _when_RFT302,
-    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': 1000}}}}}": _when_RFT401,
-    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'minimum': 1000, 'exclusiveMaximum': 10000}}}}}": _when_RFT402,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': 50}}}}}": _when_RFT401,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'minimum': 50, 'exclusiveMaximum': 1000}}}}}": _when_RFT402,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'enum': ['weekly', 'daily', 'realtime']}}}}}": _when_RFT501,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'const': 'monthly'}}}}}": _when_RFT502,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'interpretability': {'const': 'high'}}}}}": _when_RFT601,
@@ -918,6 +918,96 @@ def manifest_schema():
                                         'type': 'object'}}}
 
 
+def source_data():
+    """policies/sources.yaml as data (Source fields), built afresh on each call."""
+    return [{'id': 'hotz-2023',
+             'title': 'RAG vs Finetuning — Which Is the Best Tool to Boost Your LLM Application?',
+             'author': 'Heiko Hotz',
+             'year': 2023,
+             'url': 'https://towardsdatascience.com/rag-vs-finetuning-which-is-the-best-tool-to-boost-your-llm-application-94654b1eaba7'},
+            {'id': 'openai-sft-guide',
+             'title': 'Supervised fine-tuning',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/supervised-fine-tuning'},
+            {'id': 'openai-devday-2023',
+             'title': 'A Survey of Techniques for Maximizing LLM Performance',
+             'author': 'OpenAI (John Allard, Colin Jarvis; DevDay 2023 talk)',
+             'year': 2023,
+             'url': 'https://www.youtube.com/watch?v=ahnGLM-RC1Y'},
+            {'id': 'balaguer-2024',
+             'title': 'RAG vs Fine-tuning: Pipelines, Tradeoffs, and a Case Study on Agriculture',
+             'author': 'Angels Balaguer et al. (Microsoft)',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2401.08406'},
+            {'id': 'ovadia-2024',
+             'title': 'Fine-Tuning or Retrieval? Comparing Knowledge Injection in LLMs',
+             'author': 'Oded Ovadia, Menachem Brief, Moshik Mishaeli, Oren Elisha (Microsoft)',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2312.05934'},
+            {'id': 'openai-fine-tuning-guide-2023',
+             'title': 'Fine-tuning (guide for the gpt-3.5-turbo fine-tuning API)',
+             'author': 'OpenAI',
+             'year': 2023,
+             'url': 'https://platform.openai.com/docs/guides/fine-tuning'},
+            {'id': 'openai-ft-best-practices',
+             'title': 'Fine-tuning best practices',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/fine-tuning-best-practices'},
+            {'id': 'openai-latency-guide',
+             'title': 'Latency optimization',
+             'author': 'OpenAI',
+             'year': 2024,
+             'url': 'https://platform.openai.com/docs/guides/latency-optimization'},
+            {'id': 'azure-ft-considerations',
+             'title': 'When to use Azure OpenAI fine-tuning',
+             'author': 'Microsoft',
+             'year': 2023,
+             'url': 'https://learn.microsoft.com/azure/ai-services/openai/concepts/fine-tuning-considerations'},
+            {'id': 'azure-ft-howto',
+             'title': 'Customize a model with fine-tuning (Azure OpenAI)',
+             'author': 'Microsoft',
+             'year': 2024,
+             'url': 'https://learn.microsoft.com/azure/ai-services/openai/how-to/fine-tuning'},
+            {'id': 'anthropic-contextual-retrieval-2024',
+             'title': 'Introducing Contextual Retrieval',
+             'author': 'Anthropic',
+             'year': 2024,
+             'url': 'https://www.anthropic.com/news/contextual-retrieval'},
+            {'id': 'lewis-2020',
+             'title': 'Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks',
+             'author': 'Patrick Lewis et al. (Facebook AI Research)',
+             'year': 2020,
+             'url': 'https://arxiv.org/abs/2005.11401'},
+            {'id': 'gao-2023',
+             'title': 'Retrieval-Augmented Generation for Large Language Models: A Survey',
+             'author': 'Yunfan Gao et al.',
+             'year': 2023,
+             'url': 'https://arxiv.org/abs/2312.10997'},
+            {'id': 'zhou-2023-lima',
+             'title': 'LIMA: Less Is More for Alignment',
+             'author': 'Chunting Zhou et al. (Meta AI)',
+             'year': 2023,
+             'url': 'https://arxiv.org/abs/2305.11206'},
+            {'id': 'gekhman-2024',
+             'title': 'Does Fine-Tuning LLMs on New Knowledge Encourage Hallucinations?',
+             'author': 'Zorik Gekhman et al.',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2405.05904'},
+            {'id': 'li-2024-self-route',
+             'title': 'Retrieval Augmented Generation or Long-Context LLMs? A Comprehensive Study and '
+                      'Hybrid Approach',
+             'author': 'Zhuowan Li, Cheng Li, Mingyang Zhang, Qiaozhu Mei, Michael Bendersky',
+             'year': 2024,
+             'url': 'https://arxiv.org/abs/2407.16833'},
+            {'id': 'lazer-2023',
+             'title': 'Fine-tuning GPT3.5-turbo based on 140k slack messages',
+             'author': 'Ross Lazer',
+             'year': 2023,
+             'url': 'https://rosslazer.com/posts/fine-tuning/'}]
+
+
 def policy_data():
     """The built-in policy files as data (Policy fields; `file` is the name in
     policies/), built afresh on each call so no caller can change another's."""
@@ -931,8 +1021,27 @@ def policy_data():
                           'must read them at answer time. Fine-tuned weights only hold what was in the '
                           'training set; they cannot look anything up, so the use case needs retrieval.',
              'remediation': "Switch approach to 'rag' (or 'hybrid' if the model must also change its "
-                            'behaviour), or, if the risk is accepted, add a waiver for RFT101 with a '
-                            'reason and an expiry date.',
+                            'behaviour).',
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Retrieval brings data from external sources into the prompt at '
+                                    'answer time; to give a model knowledge from outside its domain, '
+                                    "Microsoft's guidance is to start with retrieval, not fine-tuning.",
+                           'strength': 'strong'},
+                          {'source': 'ovadia-2024',
+                           'claim': 'Measured on knowledge-intensive tasks: retrieval consistently beat '
+                                    'unsupervised fine-tuning at giving a model knowledge, both facts '
+                                    'seen in pre-training and new ones.',
+                           'strength': 'strong'},
+                          {'source': 'lewis-2020',
+                           'claim': "Knowledge held in a model's parameters cannot be looked up, updated "
+                                    'in place or traced; a retrieval-augmented model reads an external '
+                                    'index instead.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'Retrieval looks external information up when the question is asked; '
+                                    'fine-tuning only adjusts the weights to a training set (from the '
+                                    "article's definitions; its body was not read).",
+                           'strength': 'weak'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -983,8 +1092,15 @@ def policy_data():
                           'parts.',
              'remediation': 'Declare the external sources the application reads (external_data.required: '
                             "true with sources), or switch approach to 'fine-tune' if the need is really "
-                            'a change of behaviour; or, if the risk is accepted, add a waiver for RFT102 '
-                            'with a reason and an expiry date.',
+                            'a change of behaviour.',
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval optimises what the model needs to know, not how it acts; '
+                                    'with no knowledge to bring in, it has no job to do.',
+                           'strength': 'moderate'},
+                          {'source': 'hotz-2023',
+                           'claim': 'The retriever fetches snippets from a corpus; without a corpus it '
+                                    "adds nothing (from the article's definitions).",
+                           'strength': 'weak'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['rag', 'hybrid']},
@@ -1039,9 +1155,20 @@ def policy_data():
              'rationale': 'Criterion 2: retrieval changes what the model knows at answer time, not how it '
                           'behaves. A large change of writing style, tone, format or domain terminology '
                           'has to be trained into the weights.',
-             'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune', or, "
-                            'if the risk is accepted, add a waiver for RFT201 with a reason and an expiry '
-                            'date.',
+             'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune'.",
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is presented as not good for teaching a model a new '
+                                    'format, style or language; how the model acts is what fine-tuning is '
+                                    'for.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-fine-tuning-guide-2023',
+                           'claim': 'Setting style, tone, format and other qualitative aspects of the '
+                                    "output is listed first among fine-tuning's common use cases.",
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'Steering output to a specific style, tone or format is named as a '
+                                    'good reason to fine- tune.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1091,8 +1218,17 @@ def policy_data():
              'rationale': 'Criterion 2: prompts and retrieved examples can nudge style a little, but a '
                           'consistent medium change of tone or terminology usually needs fine-tuning.',
              'remediation': "Consider approach 'hybrid', or lower behavior_adaptation if prompting is "
-                            'enough; or, if the risk is accepted, add a waiver for RFT202 with a reason '
-                            'and an expiry date.',
+                            'enough.',
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is not the tool for a new format or style; fine-tuning is '
+                                    'the tool for how the model acts.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-fine-tuning-guide-2023',
+                           'claim': 'Style, tone and format are common use cases for fine-tuning.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'A consistent style, tone or format is a good reason to fine-tune.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'rag'},
@@ -1143,8 +1279,16 @@ def policy_data():
                           'hybrid that needs little or no such change pays for training and retraining '
                           'without a reason on record.',
              'remediation': "Switch approach to 'rag', or declare the behaviour change that justifies "
-                            'fine-tuning; or, if the risk is accepted, add a waiver for RFT203 with a '
-                            'reason and an expiry date.',
+                            'fine-tuning.',
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Fine-tuning is an advanced step for a clear gap that prompting and '
+                                    'retrieval did not close; without such a use case a team is not ready '
+                                    'for it.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Fine-tuning addresses how the model acts; where nothing about its '
+                                    'behaviour must change, retrieval alone serves the knowledge need.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/behavior_adaptation',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'hybrid'},
@@ -1207,8 +1351,20 @@ def policy_data():
                           'falsehoods fluently. When no hallucination is acceptable, answers must be '
                           'grounded in retrieved evidence that can be checked.',
              'remediation': "Switch approach to 'rag' or 'hybrid' so answers are grounded in retrieved "
-                            'documents, or, if the risk is accepted, add a waiver for RFT301 with a '
-                            'reason and an expiry date.',
+                            'documents.',
+             'evidence': [{'source': 'gekhman-2024',
+                           'claim': 'In a controlled study, fine-tuning examples that carry new facts '
+                                    "were learned slowly and, as they were learned, raised the model's "
+                                    'tendency to hallucinate linearly.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval reduces hallucination by controlling the content the model '
+                                    'answers from.',
+                           'strength': 'moderate'},
+                          {'source': 'lewis-2020',
+                           'claim': 'A retrieval-augmented model generated more factual text than a '
+                                    'parametric-only one.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1254,8 +1410,19 @@ def policy_data():
              'rationale': 'Criterion 3: with little tolerance for hallucination, retrieved evidence '
                           'lowers the rate of made-up answers and lets them be checked; fine-tuning alone '
                           'does neither.',
-             'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT302 with a reason and an expiry date.',
+             'remediation': "Consider approach 'hybrid' or 'rag'.",
+             'evidence': [{'source': 'gekhman-2024',
+                           'claim': 'Teaching new facts by fine-tuning raises the tendency to hallucinate '
+                                    'as they are learned.',
+                           'strength': 'strong'},
+                          {'source': 'openai-ft-best-practices',
+                           'claim': 'Training answers that lack the information they rely on teach the '
+                                    'model to make information up.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval lowers hallucination by controlling what the model answers '
+                                    'from.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/hallucination_tolerance',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1298,25 +1465,37 @@ def policy_data():
              'title': 'Too few labelled examples to fine-tune',
              'severity': 'error',
              'criterion': 4,
-             'rationale': 'Criterion 4: fine-tuning needs plenty of good labelled data. With too few '
-                          'examples it gives marginal gains at best and overfits at worst.',
-             'remediation': 'Collect at least min_labeled_examples good labelled examples before '
-                            "fine-tuning, or switch approach to 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT401 with a reason and an expiry date.',
+             'rationale': 'Criterion 4: fine-tuning learns from labelled examples. Below the minimum (by '
+                          "default 50: OpenAI's and Azure's guides both start from 50 well-crafted "
+                          "examples, OpenAI sees gains from 50-100, and 10, the platforms' hard minimum, "
+                          'does not noticeably change the model) it gives marginal gains at best and '
+                          'overfits at worst.',
+             'remediation': 'Collect at least {min_labeled_examples} good labelled examples before '
+                            "fine-tuning, or switch approach to 'rag'.",
+             'evidence': [{'source': 'openai-sft-guide',
+                           'claim': "OpenAI's guide: a job needs at least 10 examples; improvements are "
+                                    'seen from 50 to 100; start with 50 well-crafted demonstrations and '
+                                    'evaluate before adding more.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-howto',
+                           'claim': "Azure's guide: a job will not start below 10 examples, but so few do "
+                                    "not noticeably change the model's answers; start with 50 "
+                                    'well-crafted examples.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
                                      'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': {'$param': 'min_labeled_examples'}}}}}},
              'message': "approach '{approach}' trains on labelled examples, but labeled_examples is "
                         '{value} (fewer than {min_labeled_examples})',
-             'params': {'min_labeled_examples': 1000},
+             'params': {'min_labeled_examples': 50},
              'examples_fail': [{'schema_version': 1,
                                 'project': 'example',
                                 'approach': 'fine-tune',
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 200,
+                                             'labeled_examples': 20,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
@@ -1327,7 +1506,7 @@ def policy_data():
                                                                             'kind': 'document-store'}]},
                                              'behavior_adaptation': 'high',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 999,
+                                             'labeled_examples': 49,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}],
              'examples_pass': [{'schema_version': 1,
@@ -1356,7 +1535,7 @@ def policy_data():
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 1000,
+                                             'labeled_examples': 50,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}]},
             {'file': 'RFT402-few-labeled-examples.yaml',
@@ -1366,11 +1545,29 @@ def policy_data():
              'severity': 'warning',
              'criterion': 4,
              'rationale': 'Criterion 4: between the minimum and the recommended amount of labelled data, '
-                          'fine-tuning works but its gains are uncertain and it is prone to overfitting; '
-                          'plan for evaluation and more data.',
-             'remediation': 'Grow the labelled set to recommended_labeled_examples, or consider approach '
-                            "'rag'; or, if the risk is accepted, add a waiver for RFT402 with a reason "
-                            'and an expiry date.',
+                          "fine-tuning can work but its gains are uncertain; OpenAI's guide advises "
+                          'measuring the gain from the first examples and growing the set where the model '
+                          'still falls short.',
+             'remediation': 'Evaluate the gain from the examples you have and grow the labelled set '
+                            "towards {recommended_labeled_examples}, or consider approach 'rag'.",
+             'evidence': [{'source': 'azure-ft-howto',
+                           'claim': 'Best practice is hundreds, if not thousands, of examples; doubling '
+                                    'the data set can raise quality linearly, provided the examples are '
+                                    'good.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'The data table asks for thousands of high-quality, curated examples '
+                                    'to fine-tune GPT-3.5-Turbo.',
+                           'strength': 'moderate'},
+                          {'source': 'zhou-2023-lima',
+                           'claim': '1,000 carefully curated examples were enough to align a '
+                                    "65B-parameter model's style and format: around a thousand good "
+                                    'examples is a level that works.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-sft-guide',
+                           'claim': 'The right number of examples varies greatly with the use case; '
+                                    'measure the gain from the first 50 and add data where it helps.',
+                           'strength': 'strong'}],
              'pointer': '/criteria/labeled_examples',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
@@ -1378,34 +1575,14 @@ def policy_data():
                                                                                       'exclusiveMaximum': {'$param': 'recommended_labeled_examples'}}}}}},
              'message': "approach '{approach}' trains on labelled examples, but labeled_examples is "
                         '{value} (fewer than the {recommended_labeled_examples} recommended)',
-             'params': {'min_labeled_examples': 1000, 'recommended_labeled_examples': 10000},
+             'params': {'min_labeled_examples': 50, 'recommended_labeled_examples': 1000},
              'examples_fail': [{'schema_version': 1,
                                 'project': 'example',
                                 'approach': 'fine-tune',
                                 'criteria': {'external_data': {'required': False},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 1000,
-                                             'data_dynamics': 'static',
-                                             'interpretability': 'low'}},
-                               {'schema_version': 1,
-                                'project': 'example',
-                                'approach': 'hybrid',
-                                'criteria': {'external_data': {'required': True,
-                                                               'sources': [{'name': 'product-docs',
-                                                                            'kind': 'document-store'}]},
-                                             'behavior_adaptation': 'high',
-                                             'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 9999,
-                                             'data_dynamics': 'static',
-                                             'interpretability': 'low'}}],
-             'examples_pass': [{'schema_version': 1,
-                                'project': 'example',
-                                'approach': 'fine-tune',
-                                'criteria': {'external_data': {'required': False},
-                                             'behavior_adaptation': 'low',
-                                             'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 10000,
+                                             'labeled_examples': 50,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
@@ -1418,6 +1595,26 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 999,
                                              'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'examples_pass': [{'schema_version': 1,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 1000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 1,
+                                'project': 'example',
+                                'approach': 'hybrid',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 49,
+                                             'data_dynamics': 'static',
                                              'interpretability': 'low'}},
                                {'schema_version': 1,
                                 'project': 'example',
@@ -1427,7 +1624,7 @@ def policy_data():
                                                                             'kind': 'document-store'}]},
                                              'behavior_adaptation': 'low',
                                              'hallucination_tolerance': 'medium',
-                                             'labeled_examples': 5000,
+                                             'labeled_examples': 500,
                                              'data_dynamics': 'static',
                                              'interpretability': 'low'}}]},
             {'file': 'RFT501-frozen-weights-fast-changing-data.yaml',
@@ -1440,8 +1637,19 @@ def policy_data():
                           'data changes weekly or faster, the model is out of date between retrainings; '
                           'retrieval reads the current data at answer time.',
              'remediation': "Switch approach to 'rag' or 'hybrid' so current data is retrieved at answer "
-                            'time, or, if the risk is accepted, add a waiver for RFT501 with a reason and '
-                            'an expiry date.',
+                            'time.',
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': "Updating the world knowledge held in a model's parameters is an open "
+                                    'research problem; a retrieval index can simply be updated.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': 'Models alone carry outdated knowledge; retrieval allows continuous '
+                                    'knowledge updates.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Retrieval is the tool for introducing new information; fine-tuning '
+                                    'emphasises what the base model already knows.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1507,9 +1715,15 @@ def policy_data():
              'rationale': 'Criterion 5: data that changes monthly leaves a fine-tuned model up to a month '
                           'out of date and calls for a retraining pipeline; retrieval stays current '
                           'without one.',
-             'remediation': "Consider approach 'rag' or 'hybrid', or plan and budget monthly retraining; "
-                            'or, if the risk is accepted, add a waiver for RFT502 with a reason and an '
-                            'expiry date.',
+             'remediation': "Consider approach 'rag' or 'hybrid', or plan and budget monthly retraining.",
+             'evidence': [{'source': 'gao-2023',
+                           'claim': 'Retrieval keeps knowledge current continuously; weights fall behind '
+                                    'data that changes between trainings.',
+                           'strength': 'moderate'},
+                          {'source': 'lewis-2020',
+                           'claim': 'Knowledge in parameters cannot be updated in place, so a fine-tuned '
+                                    'model needs retraining whenever the data moves.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/data_dynamics',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1556,8 +1770,16 @@ def policy_data():
                           'in fine-tuned weights cannot be traced to a source. A high need for '
                           'traceability requires retrieval.',
              'remediation': "Switch approach to 'rag' or 'hybrid' and surface the retrieved sources with "
-                            'each answer, or, if the risk is accepted, add a waiver for RFT601 with a '
-                            'reason and an expiry date.',
+                            'each answer.',
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': 'Giving the provenance of what a model says from its parametric '
+                                    'knowledge is an open research problem; retrieved passages are the '
+                                    'provenance.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': "A model's reasoning on its own is opaque and untraceable; retrieval "
+                                    'adds external knowledge that can be traced.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1602,8 +1824,14 @@ def policy_data():
              'criterion': 6,
              'rationale': 'Criterion 6: when answers should often be traceable to their sources, '
                           'retrieval provides the citations that fine-tuned weights cannot.',
-             'remediation': "Consider approach 'hybrid' or 'rag'; or, if the risk is accepted, add a "
-                            'waiver for RFT602 with a reason and an expiry date.',
+             'remediation': "Consider approach 'hybrid' or 'rag'.",
+             'evidence': [{'source': 'lewis-2020',
+                           'claim': 'Answers from parametric knowledge come without provenance; retrieval '
+                                    'supplies it.',
+                           'strength': 'moderate'},
+                          {'source': 'gao-2023',
+                           'claim': 'Retrieval makes answers traceable to the knowledge they used.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/interpretability',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -1650,8 +1878,15 @@ def policy_data():
                           'GPU time for every training and retraining run, while RAG mostly costs '
                           'indexing and serving.',
              'remediation': 'Raise the compute budget, use a parameter-efficient method (e.g. LoRA) and '
-                            "say so in a waiver, or switch approach to 'rag'; or, if the risk is "
-                            'accepted, add a waiver for RFT701 with a reason and an expiry date.',
+                            "say so in a waiver, or switch approach to 'rag'.",
+             'evidence': [{'source': 'azure-ft-considerations',
+                           'claim': 'Fine-tuning costs more up front than prompting or retrieval, and the '
+                                    'custom model must then be hosted and paid for.',
+                           'strength': 'moderate'},
+                          {'source': 'azure-ft-howto',
+                           'claim': 'Parameter-efficient training (LoRA) makes fine-tuning faster and '
+                                    'more affordable: a way to fit a small budget.',
+                           'strength': 'moderate'}],
              'pointer': '/constraints/compute_budget',
              'when': {'required': ['approach', 'constraints'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},

@@ -289,7 +289,8 @@ def _wrap(line: str) -> str:
     import textwrap
 
     return textwrap.fill(line, width=TEXT_WIDTH, initial_indent="  ",
-                         subsequent_indent="    ", break_on_hyphens=False) + "\n"
+                         subsequent_indent="    ", break_on_hyphens=False,
+                         break_long_words=False) + "\n"
 
 
 def _md(text: str) -> str:

@@ -139,7 +139,7 @@ def test_markdown_is_a_section_with_two_tables_and_the_sources() -> None:
     assert "| **fine-tune** (declared) | 3 | 97 | fits |" in text
     assert "| rag | 15 | 85 | unfit (RFT201) |" in text
     assert "**Sources**" in text
-    assert "- `zhou-2023-lima`: Chunting Zhou et al. (Meta AI), LIMA: Less Is More" in text
+    assert '- `zhou-2023-lima`: Chunting Zhou et al. (Meta AI) (2023), "LIMA: Less Is More' in text
 
 
 def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:

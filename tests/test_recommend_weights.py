@@ -65,6 +65,8 @@ def test_every_weight_cites_a_known_source() -> None:
      "invalid scoring weights at /approach_cost/rag/evidence/0/strength: 'certain' is not one of"),
     (lambda d: d["criteria"][1]["values"][0]["cost"].__setitem__("rag", 4),
      "invalid scoring weights at /criteria/1/values/0/cost/rag: 4 is greater than the maximum"),
+    (lambda d: d["criteria"][0]["values"][0]["evidence"][0].__setitem__("source", "nobody-2099"),
+     "cites source 'nobody-2099', which policies/sources.yaml does not list"),
 ])
 def test_a_weight_without_valid_evidence_is_refused(change: Any, message: str) -> None:
     data = copy.deepcopy(_raw())

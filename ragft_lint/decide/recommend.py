@@ -276,11 +276,27 @@ def parse_scoring(data: Any, params: Mapping[str, Any], where: str) -> Scoring:
     except (KeyError, TypeError, ValueError) as exc:
         raise PolicyError(f"invalid scoring weights: {type(exc).__name__}: {exc}",
                           where=where) from None
+    _check_sources(approach_cost, criteria, where)
     if sorted(order) != sorted(APPROACHES):
         raise PolicyError(f"simplicity_order must list {', '.join(APPROACHES)} once each",
                           where=where)
     return Scoring(approach_cost, criteria, factor, int(data["close_call"]["max_margin"]),
                    order)
+
+
+def _check_sources(approach_cost: Mapping[str, Weight], criteria: Sequence[CriterionWeights],
+                   where: str) -> None:
+    """Every weight cites a source of the built-in bibliography (policies/sources.yaml)."""
+    from ragft_lint.core.bibliography import builtin_sources
+
+    known = builtin_sources()
+    weights = [*approach_cost.values(), *(w for c in criteria for w in c.values)]
+    for weight in weights:
+        for evidence in weight.evidence:
+            if evidence.source not in known:
+                raise PolicyError(f"scoring weight {weight.why!r} cites source "
+                                  f"{evidence.source!r}, which policies/sources.yaml does not "
+                                  "list", where=where)
 
 
 def _weight(entry: Mapping[str, Any], cost: Mapping[str, int], value: Any = None,

@@ -178,18 +178,11 @@ def cited(rec: Recommendation) -> dict[str, dict[str, Any]]:
 
 
 def load_bibliography() -> dict[str, dict[str, Any]]:
-    """policies/sources.yaml as {id: {title, author, year, url}}; {} if it is not there."""
-    from importlib.resources import files
+    """The built-in bibliography (policies/sources.yaml) as {id: {title, author, year, url}}."""
+    from ragft_lint.core.bibliography import builtin_sources
 
-    from ragft_lint.core.manifest import compose
-
-    resource = files("ragft_lint.policies") / "sources.yaml"
-    if not resource.is_file():
-        return {}
-    data, _values, _keys = compose(resource.read_text(encoding="utf-8"))
-    entries = data.get("sources", []) if isinstance(data, dict) else []
-    return {str(e["id"]): {k: e.get(k) for k in ("title", "author", "year", "url")}
-            for e in entries if isinstance(e, dict) and "id" in e}
+    return {key: {"title": source.title, "author": source.author, "year": source.year,
+                  "url": source.url} for key, source in builtin_sources().items()}
 
 
 def _deciding(rec: Recommendation) -> list[dict[str, Any]]:
@@ -204,9 +197,11 @@ def _deciding(rec: Recommendation) -> list[dict[str, Any]]:
 
 
 def _citation(entry: Mapping[str, Any]) -> str:
-    parts = [str(entry[k]) for k in ("author", "title", "year") if entry.get(k)]
-    text = ", ".join(parts)
-    return f"{text}. {entry['url']}" if entry.get("url") else text
+    """`Author (year), "Title", address`, as explain and the SARIF rule help name it."""
+    from ragft_lint.core.evidence import Source
+
+    return Source(id="", title=str(entry.get("title")), author=str(entry.get("author")),
+                  year=int(entry.get("year") or 0), url=str(entry.get("url"))).cite()
 
 
 def _margin_note(rec: Recommendation) -> str:

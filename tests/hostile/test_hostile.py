@@ -77,7 +77,7 @@ class Run:
                         [sys.executable, "-S", "-c", _LAUNCHER, str(result), SCRIPT,
                          "check", "--format", fmt, *args],
                         stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
-                        env={**os.environ, "NO_COLOR": "1"}, timeout=60, check=False)
+                        env=_env(), timeout=60, check=False)
                 self.seconds = time.perf_counter() - start
             status, maxrss_kib = (int(v) for v in (result.read_text().split()
                                                    if result.exists() else ("-1", "0")))
@@ -224,3 +224,11 @@ def test_works_in_a_read_only_tree(tree: Path) -> None:
     finally:
         for dirpath, _, _ in os.walk(tree):
             os.chmod(dirpath, 0o755)
+
+
+def _env() -> dict[str, str]:
+    # The bounds are for the tool as users run it: not under coverage's tracer, which the
+    # suite otherwise starts in every Python subprocess (pyproject [tool.coverage.run]).
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("COVERAGE_PROCESS_")}
+    return {**env, "NO_COLOR": "1"}

@@ -58,6 +58,9 @@ def only_finding(path: Path, *extra: str) -> dict:
     ("flow: [a,\nb]\n", "RFT002", 2, "indented no more than its parent"),
     ('quoted: "a\nb"\n', "RFT002", 2, "indented no more than its parent"),
     ('quoted: "a\n\tb"\n', "RFT002", 2, "indent it with spaces"),
+    # A '#' after an opening quote is inside the scalar, not a comment to skip.
+    ('quoted: "a # it\'s\nb"\n', "RFT002", 2, "indented no more than its parent"),
+    ("# the team's notes\nquoted: 'a\nb'\n", "RFT002", 3, "indented no more than its parent"),
 ])
 def test_bad_yaml(write_manifest, text: str, rule: str, line: int, words: str) -> None:
     finding = only_finding(write_manifest(text))
@@ -88,6 +91,7 @@ def test_aliases_within_bounds_are_read(write_manifest) -> None:
     "metadata: {\n  a: [1,\n    2],\n}\n",  # closing bracket at the parent's column
     'description: "a long\n  sentence"\n',
     "metadata:\n  links: [\"a#b\", c#d]\n",
+    "# the team's own keys\nowner: x  # it's ours\nnote: 'it''s'\n",
 ])
 def test_conforming_yaml_is_not_refused(text: str) -> None:
     compose(text)  # raises ManifestError if refused

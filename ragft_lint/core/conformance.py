@@ -29,24 +29,68 @@ from ragft_lint.core.parser import make_parser
 _GLUED_HASH = re.compile(r"\S#")
 _FLOW_DASH = re.compile(r"[\[{,]\s*-")
 _NOT_AFTER_DASH = frozenset(" \t,[]{}")
-# A tab-indented line, or a bracket not closed on its own line.
-_OPEN_LINE = re.compile(r"^\t|\[[^\]\n]*$|\{[^}\n]*$", re.M)
-_QUOTED_LINE = re.compile(r"^.*[\"'].*$", re.M)
 
 
 def check_conformance(text: str) -> None:
     """Raise ManifestError for the first violation of the rules above (the text parses)."""
-    # str.find and `in` run at C speed; the regular expressions only where they can match.
+    # str.find and `in` run at C speed; a regular expression or the second parse only
+    # where a rule can be broken. (Regular expressions over every line cost more than the
+    # rest of the check for a typical manifest.)
     check_hash = _has_glued_hash(text)
     has_flow = "[" in text or "{" in text
     check_dash = has_flow and _FLOW_DASH.search(text) is not None
-    check_indent = (((has_flow or "\t" in text) and _OPEN_LINE.search(text) is not None)
-                    or (('"' in text or "'" in text) and any(
-                        line.count('"') % 2 or line.count("'") % 2
-                        for line in _QUOTED_LINE.findall(text))))
+    check_indent = _may_break_indentation(text)
     if check_hash or check_dash or check_indent:
         _scan(text, text.split("\n"), check_hash=check_hash, check_dash=check_dash,
               check_indent=check_indent)
+
+
+def _may_break_indentation(text: str) -> bool:
+    """Whether some line could start a flow collection or quoted scalar that goes on to
+    the next line, or is indented with a tab. Only the lines holding a bracket or a quote
+    are looked at, found with str.find: a few lines of a typical manifest, not all."""
+    if text.startswith("\t") or "\n\t" in text:
+        return True
+    seen: set[int] = set()
+    for char in "[{\"'":
+        at = text.find(char)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            if end == -1:
+                end = len(text)
+            if start not in seen:
+                seen.add(start)
+                if _may_continue(text[start:end]):
+                    return True
+            at = text.find(char, end)
+    return False
+
+
+def _may_continue(line: str) -> bool:
+    """Whether a flow collection or a quoted scalar could start on `line` and go on to the
+    next."""
+    return (("[" in line and line.rfind("[") > line.rfind("]"))
+            or ("{" in line and line.rfind("{") > line.rfind("}"))
+            or (("'" in line or '"' in line) and _may_open_quote(line)))
+
+
+def _may_open_quote(line: str) -> bool:
+    """Whether a quoted scalar could start on `line` and go on to the next: an odd number of
+    quotes of one kind outside the line's comment.
+
+    A scalar quoted over several lines leaves its opening line with an unclosed quote. A
+    comment's words (`the team's own tooling`) cannot open one; the comment is cut off only
+    when no quote comes before its `#`, since a `#` after a quote may be inside the scalar.
+    Escaped double quotes (`\\"`) close nothing. When in doubt it says yes: that costs only
+    the second pass.
+    """
+    hash_at = line.find("#")
+    while hash_at > 0 and line[hash_at - 1] not in " \t":
+        hash_at = line.find("#", hash_at + 1)
+    if hash_at >= 0 and '"' not in line[:hash_at] and "'" not in line[:hash_at]:
+        line = line[:hash_at]
+    return bool((line.count('"') - line.count('\\"')) % 2 or line.count("'") % 2)
 
 
 def _has_glued_hash(text: str) -> bool:

@@ -70,8 +70,17 @@ class Engine:
         findings = [self._adjust(f) for f in self.pack.evaluate(manifest, skip=self.disabled)]
         findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today(),
                                  disabled=self.disabled)
-        rules_run = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
-        return FileResult(manifest.path, tuple(sorted(findings)), True, rules_run)
+        return FileResult(manifest.path, tuple(sorted(findings)), True, self._rules_run())
+
+    def _rules_run(self) -> tuple[str, ...]:
+        # The same for every manifest of a run: worked out once (the pack and the disabled
+        # rules are set before the first check, but are fields, so the key says which).
+        key = (id(self.pack), len(self.pack.policies), self.disabled)
+        cached = self.__dict__.get("_rules_run_cache")
+        if cached is None or cached[0] != key:
+            ids = tuple(p.id for p in self.pack.policies if p.id not in self.disabled)
+            cached = self.__dict__["_rules_run_cache"] = (key, ids)
+        return cached[1]
 
     def _adjust(self, finding: Finding) -> Finding:
         severity = self.severity_by_rule.get(finding.rule)

@@ -293,7 +293,10 @@ def compose(text: str, limits: Limits = Limits()
                             total_nodes += 1
                             top[_SIZE] += 1
                             container[key] = value
-                            pointer = f"{top[_POINTER]}/{_escape(key)}"
+                            # The escaping inlined for the common key that needs none.
+                            pointer = (f"{top[_POINTER]}/{key}"
+                                       if "~" not in key and "/" not in key
+                                       else f"{top[_POINTER]}/{_escape(key)}")
                             value_marks[pointer] = marks
                             key_marks[pointer] = top[_KEY_MARKS]
                             top[_KEY] = _NO_KEY

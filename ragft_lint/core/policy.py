@@ -58,12 +58,18 @@ class Policy:
 
     def format_message(self, manifest: Manifest, params: Mapping[str, Any]) -> str:
         """The message with its placeholders filled from `params` and the manifest."""
-        values = {name: _bare(value) for name, value in params.items()}
         data = manifest.data if isinstance(manifest.data, dict) else {}
-        values["approach"] = _bare(data.get("approach"))
-        values["project"] = _bare(data.get("project"))
-        values["value"] = _bare(resolve_pointer(data, self.pointer))
-        return _format(self.message, values)
+
+        # Only the names the template uses are looked up and shown: this runs for every
+        # finding of every manifest.
+        def shown(name: str) -> str | None:
+            if name == "value":
+                return _bare(resolve_pointer(data, self.pointer))
+            if name in ("approach", "project"):
+                return _bare(data.get(name))
+            return _bare(params[name]) if name in params else None
+
+        return _format(self.message, shown)
 
     def rule_with(self, params: Mapping[str, Any]) -> Rule:
         """The rule as a run with `params` shows it: the remediation's {name} fields hold
@@ -153,7 +159,7 @@ class PolicyPack:
         if compiled is None or len(compiled) != len(self.policies):
             compiled = self._compiled = [(p, self._matcher(p)) for p in self.policies]
         for policy, matcher in compiled:
-            if policy.id in skip or not matcher(data):
+            if (skip and policy.id in skip) or not matcher(data):
                 continue
             span = manifest.entry_span(policy.pointer)
             rule = self.rule(policy)
@@ -471,14 +477,16 @@ def _bare(value: Any) -> str:
     return show_value(value, quote=False)
 
 
-def _format(template: str, values: Mapping[str, str]) -> str:
+def _format(template: str, shown: Callable[[str], str | None]) -> str:
     """str.format restricted to plain names: policy files may come from anyone, and
-    `{value.__class__}`-style fields must not reach into objects."""
+    `{value.__class__}`-style fields must not reach into objects. An unknown name is left
+    as it is written."""
     out = []
     for literal, name in _parse_template(template):
         out.append(literal)
         if name is not None:
-            out.append(values.get(name, "{" + name + "}"))
+            text = shown(name)
+            out.append("{" + name + "}" if text is None else text)
     return "".join(out)
 
 

@@ -75,7 +75,7 @@ class Policy:
         """The rule as a run with `params` shows it: the remediation's {name} fields hold
         the configured values, so a fix hint never shows a raw parameter name."""
         values = {name: _bare(params.get(name, value)) for name, value in self.params.items()}
-        remediation = _format(self.rule.remediation, values)
+        remediation = _format(self.rule.remediation, values.get)
         if remediation == self.rule.remediation:
             return self.rule
         from dataclasses import replace

@@ -52,6 +52,7 @@ BUILD_COST = "build_cost"  # the name of the approach's own cost among the decid
 # Completions of the unknown needs evaluated one by one; above it, each unknown is varied
 # alone with the other unknowns left unknown (and the output says so).
 MAX_COMPLETIONS = 4096
+MAX_LISTED = 6  # combinations of several unknowns spelled out; above it, a tally
 
 
 # --- scoring weights ------------------------------------------------------------------------
@@ -128,7 +129,7 @@ class CriterionWeights:
                 return ()
             return tuple(i for i, w in enumerate(self.values) if w.value in value)
         if self.kind == "bands":
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not _number(value):
                 return ()
             for index, band in enumerate(self.values):
                 if band.below is None or value < band.below:
@@ -197,7 +198,7 @@ class CriterionWeights:
             return other if weighted.value == FITS_WITHIN else other + 1
         if not self.banded:
             return weighted.value
-        if isinstance(current, int) and weighted.below is not None and current >= weighted.below:
+        if _number(current) and weighted.below is not None and current >= weighted.below:
             return weighted.below - 1
         return weighted.value
 
@@ -820,11 +821,20 @@ def dependence_sentence(unknowns: Sequence[CriterionWeights], outcomes: Sequence
         weights = next(w for w in unknowns if w.key == relevant[0])
         body = _one_unknown(weights, outcomes)
     else:
-        body = "; ".join(
-            f"{_name(o.recommended)} if " + " and ".join(
-                f"{k} is {_value_phrase(next(w for w in unknowns if w.key == k), o.values[k])}"
-                for k in relevant)
-            for o in _distinct(outcomes, relevant))
+        distinct = _distinct(outcomes, relevant)
+        if len(distinct) <= MAX_LISTED:
+            body = "; ".join(
+                f"{_name(o.recommended)} if " + " and ".join(
+                    f"{k} is "
+                    f"{_value_phrase(next(w for w in unknowns if w.key == k), o.values[k])}"
+                    for k in relevant)
+                for o in distinct)
+        else:
+            tally = Counter(o.recommended for o in distinct)
+            body = (f"it depends on {_and(list(relevant))}: "
+                    + ", ".join(f"{_name(r)} in {n} of {len(distinct)} combinations"
+                                for r, n in tally.most_common())
+                    + " (`--format json` lists each under unknown.outcomes)")
     sentence = body + tail
     if not exhaustive:
         sentence += (f" (each unknown tried alone, the others left unknown: more than "
@@ -1096,6 +1106,8 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
     for part in parents:
         node = node.setdefault(part, {})
     node[last] = value
+    if isinstance(value, list) and not value:
+        del node[last]  # no goal at all is written by leaving the list out (it has minItems 1)
     # The schema asks for sources when external data is required; a stand-in keeps the
     # changed needs valid without pretending to know the team's real sources.
     if pointer == "/criteria/external_data/required" and value is True and not node.get("sources"):
@@ -1105,6 +1117,10 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
 
 def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def show(value: Any) -> str:

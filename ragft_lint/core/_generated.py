@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = 'be6630c9-78163'
+SOURCE_DIGEST = '4cd2386e-78689'
 
 _MISSING = object()
 _NUMBERS = (int, float)

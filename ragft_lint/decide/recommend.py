@@ -19,7 +19,6 @@ says how it depends on them.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 from collections import Counter
@@ -47,11 +46,13 @@ WEIGHTS_SCHEMA = "weights.schema.json"
 UNFIT, FITS_WITH_WARNINGS, FITS = "unfit", "fits with warnings", "fits"
 WAIVED = "accepted by waiver"  # the declared approach fails on the needs, but check passes
 NEUTRAL = "neutral"
+REPRESENTATIVE_WINDOW = 200_000  # see CriterionWeights.complete
 FITS_WITHIN, EXCEEDS = "fits", "exceeds"  # a count relative to another (knowledge vs window)
 BUILD_COST = "build_cost"  # the name of the approach's own cost among the deciding criteria
 # Completions of the unknown needs evaluated one by one; above it, each unknown is varied
 # alone with the other unknowns left unknown (and the output says so).
 MAX_COMPLETIONS = 4096
+MAX_SEARCHED = 64  # unknown combinations up to which the nearest changes are searched
 MAX_LISTED = 6  # combinations of several unknowns spelled out; above it, a tally
 
 
@@ -110,6 +111,41 @@ class CriterionWeights:
     # weights' values are "fits" (at most that count) and "exceeds".
     relative_to: str | None = None
     since: int = 1  # the first schema_version that has the need
+    lowest: int = 0  # bands: the smallest value a manifest may declare (the first band's edge)
+    # (pointer, value): when the manifest has that value there, this need matters, and left
+    # out it is treated as unknown (knowledge size matters when external data is required).
+    needed_when: tuple[str, Any] | None = None
+
+    def is_unknown(self, needs: Mapping[str, Any]) -> bool:
+        """Declared `unknown` (itself or a mapping above it), or needed and not declared."""
+        if resolve(needs, self.pointer) == UNKNOWN or _unknown_above(needs, self.pointer):
+            return True
+        if self.needed_when is None:
+            return False
+        pointer, value = self.needed_when
+        if resolve(needs, pointer) != value or not isinstance(value, type(resolve(needs, pointer))):
+            return False
+        if self.relative_to is not None:
+            return self._relation(resolve(needs, self.pointer), needs) is None
+        return resolve(needs, self.pointer) is None
+
+    def complete(self, needs: Mapping[str, Any], value: Any) -> dict[str, Any]:
+        """`needs` with this unknown need given `value`, one of `candidates()`."""
+        if self.relative_to is None:
+            return with_value(needs, self.pointer, value)
+        # A count relative to another: write the pair so that it fits or exceeds. A declared
+        # other count is kept; an undeclared one takes 200,000 tokens, the size
+        # anthropic-contextual-retrieval-2024 names (only the relation matters).
+        other = resolve(needs, self.relative_to)
+        own = resolve(needs, self.pointer)
+        if not _count(other):
+            other = own if _count(own) and value == FITS_WITHIN else REPRESENTATIVE_WINDOW
+            if _count(own) and value == EXCEEDS:
+                other = max(1, own - 1) if own > 1 else None
+            needs = with_value(needs, self.relative_to, other)
+        if not _count(own) or self._relation(own, needs) != value:
+            own = other if value == FITS_WITHIN else other + 1
+        return with_value(needs, self.pointer, own)
 
     @property
     def banded(self) -> bool:
@@ -164,7 +200,7 @@ class CriterionWeights:
         weighted = self.values[index]
         if not self.banded:
             return weighted.describe()
-        return weighted.describe(self.values[index].value)
+        return weighted.describe(0 if index == 0 else weighted.value)
 
     def candidates(self, needs: Mapping[str, Any] | None = None) -> tuple[Any, ...]:
         """The values the weights tell apart: what an `unknown` is completed with.
@@ -176,8 +212,7 @@ class CriterionWeights:
         declared).
         """
         if self.relative_to is not None:
-            other = resolve(needs or {}, self.relative_to)
-            return (other, other + 1) if _count(other) else ()
+            return (FITS_WITHIN, EXCEEDS)
         if self.kind == "members":
             # One member for each distinct weight (style, tone and format weigh alike):
             # every subset of those, not of all members, keeps the count of completions small.
@@ -310,7 +345,7 @@ def _weight(entry: Mapping[str, Any], cost: Mapping[str, int], value: Any = None
 def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> CriterionWeights:
     kind = next(k for k in ("bands", "members", "values") if k in item)
     values: list[Weight] = []
-    lower = 0
+    lower = int(item.get("lowest", 0))
     for entry in item[kind]:
         cost = {a: int(entry["cost"][a]) for a in APPROACHES}
         if kind == "bands":
@@ -326,7 +361,10 @@ def _parse_criterion(item: Mapping[str, Any], params: Mapping[str, Any]) -> Crit
                             pointer=str(item["pointer"]), values=tuple(values), kind=kind,
                             optional=bool(item.get("optional", False)),
                             relative_to=None if relative_to is None else str(relative_to),
-                            since=int(item.get("since", 1)))
+                            since=int(item.get("since", 1)), lowest=int(item.get("lowest", 0)),
+                            needed_when=None if "needed_when" not in item else (
+                                str(item["needed_when"]["pointer"]),
+                                item["needed_when"]["equals"]))
 
 
 # --- results --------------------------------------------------------------------------------
@@ -342,6 +380,7 @@ class CriterionScore:
     penalty: Mapping[str, int]  # level x strength factor per approach
     rules_by_approach: Mapping[str, tuple[str, ...]]  # policy findings at this criterion
     described: str | None = None  # how the declared value reads, when it needs context
+    not_known: bool = False  # declared unknown, or needed and left out
 
     @property
     def key(self) -> str:
@@ -353,13 +392,15 @@ class CriterionScore:
 
     @property
     def unknown(self) -> bool:
-        return bool(self.declared == UNKNOWN)
+        return self.not_known
 
     @property
     def shown(self) -> str:
         if self.described is not None:
             return self.described
-        return "not declared" if self.declared is None else show(self.declared)
+        if self.declared is None:
+            return "not declared (unknown)" if self.not_known else "not declared"
+        return show(self.declared)
 
     @property
     def selected(self) -> tuple[Weight, ...]:
@@ -379,8 +420,8 @@ class CriterionScore:
     @property
     def why(self) -> str:
         if self.unknown:
-            return "not known yet: weighs for no approach; the recommendation is worked out " \
-                   "for each value it may take"
+            return ("not known yet: weighs for no approach; the recommendation is worked out "
+                    "for each value it may take")
         if not self.selected:
             if self.weights.kind == "members" and isinstance(self.declared, list):
                 return "none of the listed goals is weighed"
@@ -563,6 +604,7 @@ class Recommendation:
     sensitivity: tuple[Counterfactual, ...] = ()  # per criterion, the nearest change of it
     dependence: Dependence | None = None  # None when no need is unknown
     chosen: str | None = ""  # "" means: the assessment's own recommendation
+    searched: bool = True  # False: too many unknown combinations to search for changes
 
     @property
     def recommended(self) -> str | None:
@@ -635,7 +677,7 @@ class Recommender:
             described = (weights.describe_value(declared, needs)
                          if weights.relative_to and declared is not None else None)
             rows.append(CriterionScore(weights, declared, matched, cost, penalty, rules,
-                                       described))
+                                       described, weights.is_unknown(needs)))
         largest = self.scoring.largest_total or 1
         verdicts = {}
         for approach in approaches:
@@ -658,8 +700,7 @@ class Recommender:
     def unknown_criteria(self, data: Mapping[str, Any]) -> tuple[CriterionWeights, ...]:
         """The weighed needs declared unknown that can be completed (a count relative to
         another cannot while the other is not declared: it then simply weighs nothing)."""
-        return tuple(w for w in self.criteria_for(data)
-                     if resolve(data, w.pointer) == UNKNOWN and w.candidates(data))
+        return tuple(w for w in self.criteria_for(data) if w.is_unknown(data))
 
     def decide(self, data: Mapping[str, Any]) -> tuple[str | None, Dependence | None]:
         """The recommendation for `data`, unknown needs included, and how it depends on them.
@@ -694,8 +735,11 @@ class Recommender:
             completed = dict(data)
             for weights in unknowns:
                 if weights.key in values:
-                    completed = with_value(completed, weights.pointer, values[weights.key])
-            assessment = self.assess(completed)
+                    completed = weights.complete(completed, values[weights.key])
+            try:
+                assessment = self.assess(completed)
+            except SetupError:  # a combination the schema refuses: it cannot happen
+                continue
             assessments.append(assessment)
             outcomes.append(Outcome(values, assessment.recommended))
         results = {o.recommended for o in outcomes}
@@ -705,16 +749,29 @@ class Recommender:
             key=lambda a: (max(s.verdicts[a].penalty for s in assessments),
                            self.scoring.simplicity_order.index(a)))
         robust = robust_ranked[0] if robust_ranked else None
+        share: dict[str, int] = {}
         if len(results) == 1 and next(iter(results)) in candidates:
             chosen: str | None = next(iter(results))
         elif robust is not None:
             chosen = robust
+        elif candidates:
+            # No approach passes whatever the unknowns are: the one that passes in the most
+            # combinations, then the lowest worst-case penalty where it passes, then simplest.
+            share = {a: sum(not s.verdicts[a].errors for s in assessments) for a in candidates}
+            chosen = min(candidates, key=lambda a: (
+                -share[a],
+                max((s.verdicts[a].penalty for s in assessments if not s.verdicts[a].errors),
+                    default=0),
+                self.scoring.simplicity_order.index(a)))
         else:
-            chosen = as_declared.recommended
+            chosen = None
         relevant = _relevant(keys, outcomes) if exhaustive else tuple(
             k for k in keys if len({o.recommended for o in outcomes if k in o.values}) > 1)
         sentence = dependence_sentence(unknowns, outcomes, relevant, exhaustive, chosen,
                                        robust)
+        if share and chosen is not None:
+            sentence += (f"; no approach passes whatever they are: {chosen} passes in "
+                         f"{share[chosen]} of {len(assessments)} combinations, the most")
         return chosen, Dependence(keys, tuple(outcomes), exhaustive, relevant, sentence,
                                   robust)
 
@@ -742,12 +799,17 @@ class Recommender:
         chosen, dependence = self.decide(data)
         declared = data.get("approach") if isinstance(data.get("approach"), str) else None
         counterfactuals: tuple[Counterfactual, ...] = ()
-        if chosen is None:
+        nearest: tuple[Counterfactual, ...] = ()
+        # Each change tried is judged over every completion of the unknowns: with many, the
+        # search is left out (and the explanation says so) rather than made slow.
+        searchable = dependence is None or len(dependence.outcomes) <= MAX_SEARCHED
+        if not searchable:
+            pass
+        elif chosen is None:
             counterfactuals = tuple(self.counterfactuals(data, lambda r: r is not None))
         elif declared is not None and declared != chosen and declared in assessment.verdicts:
             counterfactuals = tuple(self.counterfactuals(data, lambda r: r == declared))
-        nearest: tuple[Counterfactual, ...] = ()
-        if sensitivity and chosen is not None:
+        if sensitivity and chosen is not None and searchable:
             nearest = tuple(self.counterfactuals(data, lambda r: r != chosen))
         waived = tuple(w.get("rule", "") for w in data.get("waivers") or ()
                        if isinstance(w, dict))
@@ -758,7 +820,8 @@ class Recommender:
                 f.severity == Severity.ERROR and not f.waived for f in as_written.findings)
         rec = Recommendation(manifest.path, data.get("project"), declared, assessment,
                              counterfactuals, waived, declared_passes=declared_passes,
-                             sensitivity=nearest, dependence=dependence, chosen=chosen)
+                             sensitivity=nearest, dependence=dependence, chosen=chosen,
+                             searched=searchable)
         return _with_explanation(rec)
 
     def counterfactuals(self, data: Mapping[str, Any],
@@ -767,7 +830,7 @@ class Recommender:
         `wanted(recommended)`; unknown needs are left unknown (their dependence says more)."""
         for weights in self.criteria_for(data):
             current = resolve(data, weights.pointer)
-            if current == UNKNOWN or weights.kind == "members":
+            if weights.is_unknown(data) or weights.kind == "members":
                 continue
             here = weights.index_of(current, data)
             order = list(range(len(weights.values)))
@@ -780,7 +843,10 @@ class Recommender:
                 if value is None:
                     continue
                 changed = with_value(data, weights.pointer, value)
-                recommended, _ = self.decide(changed)
+                try:
+                    recommended, _ = self.decide(changed)
+                except SetupError:  # a value the schema refuses here: not a change to offer
+                    continue
                 if wanted(recommended):
                     was = "not declared" if current is None else show(current)
                     becomes = (weights.describe(index) if weights.banded else show(value))
@@ -820,6 +886,9 @@ def dependence_sentence(unknowns: Sequence[CriterionWeights], outcomes: Sequence
     if len(relevant) == 1:
         weights = next(w for w in unknowns if w.key == relevant[0])
         body = _one_unknown(weights, outcomes)
+    elif not exhaustive:  # each unknown was varied alone: say what each one does
+        body = "; ".join(_one_unknown(w, [o for o in outcomes if w.key in o.values])
+                         for w in unknowns if w.key in relevant)
     else:
         distinct = _distinct(outcomes, relevant)
         if len(distinct) <= MAX_LISTED:
@@ -840,7 +909,10 @@ def dependence_sentence(unknowns: Sequence[CriterionWeights], outcomes: Sequence
         sentence += (f" (each unknown tried alone, the others left unknown: more than "
                      f"{MAX_COMPLETIONS} combinations)")
     if robust is not None and chosen == robust:
-        sentence += f"; until it is known, {robust} is the choice with no error whatever it is"
+        them = "it is" if len(relevant) == 1 else "they are"
+        sentence += (f"; until {them.replace(' is', '').replace(' are', '')} "
+                     f"{them.split()[1]} known, {robust} is the choice with no error "
+                     f"whatever {them}")
     return sentence
 
 
@@ -890,6 +962,9 @@ def _distinct(outcomes: Sequence[Outcome], keys: Sequence[str]) -> list[Outcome]
 
 
 def _value_phrase(weights: CriterionWeights, value: Any) -> str:
+    if weights.relative_to is not None:
+        window = weights.relative_to.rsplit("/", 1)[-1]
+        return f"within {window}" if value == FITS_WITHIN else f"larger than {window}"
     if weights.kind == "members":
         return "[" + ", ".join(value) + "]" if value else "[]"
     if weights.banded:
@@ -953,6 +1028,10 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
                 lines.append(f"{approach} is unfit: {_reasons(assessment, approach)}.")
             else:
                 lines.append(_why_not(assessment, approach, best))
+    if not rec.searched and rec.dependence is not None:
+        lines.append(f"The nearest changes of the declared needs were not searched: each "
+                     f"would be judged over {len(rec.dependence.outcomes)} combinations of "
+                     f"the unknown needs (more than {MAX_SEARCHED}); declare some of them.")
     lines.extend(_declared_lines(rec))
     return tuple(lines)
 
@@ -1100,11 +1179,16 @@ def resolve(data: Mapping[str, Any], pointer: str) -> Any:
 
 def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, Any]:
     """A copy of `data` with the need at `pointer` changed to `value` (a counterfactual)."""
-    changed: dict[str, Any] = copy.deepcopy(dict(data))
+    # Only the mappings along the pointer are copied: nothing else is ever changed, and a
+    # deep copy of every completion of the unknowns was most of recommend's time.
+    changed: dict[str, Any] = dict(data)
     node = changed
     *parents, last = pointer.split("/")[1:]
     for part in parents:
-        node = node.setdefault(part, {})
+        child = node.get(part)
+        # absent, or `unknown` for the whole mapping: a fresh mapping
+        node[part] = dict(child) if isinstance(child, dict) else {}
+        node = node[part]
     node[last] = value
     if isinstance(value, list) and not value:
         del node[last]  # no goal at all is written by leaving the list out (it has minItems 1)
@@ -1113,6 +1197,11 @@ def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, A
     if pointer == "/criteria/external_data/required" and value is True and not node.get("sources"):
         node["sources"] = [{"name": "external-source", "kind": "other"}]
     return changed
+
+
+def _unknown_above(needs: Mapping[str, Any], pointer: str) -> bool:
+    parts = pointer.split("/")
+    return any(resolve(needs, "/".join(parts[:i])) == UNKNOWN for i in range(2, len(parts)))
 
 
 def _count(value: Any) -> bool:

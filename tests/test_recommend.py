@@ -322,3 +322,69 @@ def test_json_output_matches_its_published_schema(write_manifest, manifest: obje
     report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
     errors = [e.message for e in Draft202012Validator(schema).iter_errors(report)]
     assert errors == []
+
+
+def test_a_close_call_says_so(write_manifest) -> None:
+    """The issue's fragile hybrid: a medium change of behaviour and a modest labelled set.
+    The evidence puts rag ahead by no more than the close-call margin, and the output says
+    so in every format instead of deciding by an untold tie-break."""
+    path = write_manifest(make_manifest(
+        criteria__behavior_adaptation="medium", criteria__labeled_examples=MIN_LABELS,
+        criteria__data_dynamics="static", criteria__interpretability="low"))
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    margin = report["margin"]
+    assert margin["between"] == [report["recommended"], report["ranking"][1]]
+    assert margin["close_call"] is True
+    assert 0 < margin["points"] <= margin["max_margin"]
+    penalties = report["penalties"]
+    assert margin["points"] == penalties[margin["between"][1]] - penalties[margin["between"][0]]
+    explanation = " ".join(report["explanation"])
+    assert f"Close call: {margin['between'][0]} leads {margin['between'][1]} by" in explanation
+    assert "Decided by: " in explanation
+    text = run_cli("recommend", str(path)).stdout
+    assert f"(close call: margin {margin['points']} over {margin['between'][1]}" in text
+    markdown = run_cli("recommend", str(path), "--format", "markdown").stdout
+    assert "close call: margin" in markdown
+
+
+def test_an_exact_tie_names_the_rule_that_settles_it(write_manifest) -> None:
+    path = write_manifest(make_manifest(
+        criteria__behavior_adaptation="medium", criteria__labeled_examples=ENOUGH_LABELS,
+        criteria__data_dynamics="static", criteria__interpretability="low",
+        constraints__compute_budget="low"))
+    report = json.loads(run_cli("recommend", str(path), "--format", "json").stdout)
+    assert report["margin"]["points"] == 0 and report["margin"]["close_call"] is True
+    first, second = report["margin"]["between"]
+    assert report["penalties"][first] == report["penalties"][second]
+    # The simpler of the two, by the documented order, and the output says which rule.
+    assert ["prompting", "rag", "fine-tune", "hybrid"].index(first) < [
+        "prompting", "rag", "fine-tune", "hybrid"].index(second)
+    assert (f"Close call: {first} and {second} are tied on weighted evidence; {first} is "
+            "chosen as the simpler (simplicity_order in policies/scoring/weights.yaml).") in \
+        report["explanation"]
+
+
+def test_deciding_criteria_add_up_to_the_margin() -> None:
+    report = json.loads(run_cli("recommend", str(EXAMPLES / "fine-tune" / "pass"),
+                                "--format", "json").stdout)
+    first, second = report["margin"]["between"]
+    points = [d["points"] for d in report["deciding_criteria"] if d["points"]]
+    against = sum(min(0, c["penalty"][second] - c["penalty"][first])
+                  for c in report["criteria"])
+    assert sum(points) + against == report["margin"]["points"]
+    assert report["deciding_criteria"][0] == {"criterion": "external_data", "points": 4,
+                                              "excludes": []}
+
+
+def test_each_nearest_change_does_change_the_recommendation(write_manifest) -> None:
+    report = json.loads(run_cli("recommend", str(EXAMPLES / "fine-tune" / "pass"),
+                                "--format", "json").stdout)
+    assert report["sensitivity"], "no criterion's change was found"
+    source = _read(EXAMPLES / "fine-tune" / "pass" / "llm-project.yaml")
+    for change in report["sensitivity"]:
+        from ragft_lint.decide.recommend import with_value
+
+        changed = with_value(source, change["pointer"], change["value"])
+        again = json.loads(run_cli("recommend", str(write_manifest(changed)),
+                                   "--format", "json").stdout)
+        assert again["recommended"] == change["recommended"] != report["recommended"], change

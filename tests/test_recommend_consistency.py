@@ -27,7 +27,7 @@ from ragft_lint.decide.recommend import APPROACHES, UNFIT, Recommendation, Recom
 POLICY_IDS = frozenset(p.id for p in load_builtin_policies())
 DATA_DYNAMICS = ("static", "yearly", "quarterly", "monthly", "weekly", "daily", "realtime")
 LEVELS = ("none", "low", "medium", "high")
-LABELS = (0, 999, 1000, 9999, 10000, 50000)
+LABELS = (0, 49, 50, 999, 1000, 50000)
 INTERPRETABILITY = ("low", "medium", "high")
 COMPUTE = (None, "low", "medium", "high")
 

@@ -10,7 +10,7 @@ import pytest
 
 from ragft_lint.core.resources import load_schema
 from ragft_lint.decide.recommend import load_scoring
-from tests.conftest import check_json, make_manifest, run_cli
+from tests.conftest import check_json, make_manifest, run_cli, to_yaml
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -388,3 +388,82 @@ def test_each_nearest_change_does_change_the_recommendation(write_manifest) -> N
         again = json.loads(run_cli("recommend", str(write_manifest(changed)),
                                    "--format", "json").stdout)
         assert again["recommended"] == change["recommended"] != report["recommended"], change
+
+
+REGULATED_POLICY = """\
+id: ACME002
+name: regulated-no-fine-tuning
+title: Regulated projects keep customer data out of model weights
+criterion: null
+severity: error
+pointer: /metadata/regulated
+when:
+  required: [approach, metadata]
+  properties:
+    approach: {enum: [fine-tune, hybrid]}
+    metadata:
+      required: [regulated]
+      properties:
+        regulated: {const: true}
+message: project '{project}' is regulated, so its data must not be trained into weights
+rationale: Acme's compliance office does not allow customer data in model weights.
+remediation: Use retrieval (approach 'rag'). ragft-lint adds how to waive it.
+evidence:
+  - source: hotz-2023
+    strength: moderate
+    claim: >-
+      Knowledge trained into the weights of a model cannot be traced back to or removed
+      from its source the way a retrieved document can.
+examples:
+  fail:
+    - {schema_version: 1, project: p, approach: fine-tune, metadata: {regulated: true},
+       criteria: {external_data: {required: false}, behavior_adaptation: high,
+                  hallucination_tolerance: medium, labeled_examples: 20000,
+                  data_dynamics: static, interpretability: low}}
+  pass:
+    - {schema_version: 1, project: p, approach: rag, metadata: {regulated: true},
+       criteria: {external_data: {required: true, sources: [{name: d, kind: database}]},
+                  behavior_adaptation: low, hallucination_tolerance: low,
+                  labeled_examples: 0, data_dynamics: daily, interpretability: high}}
+"""
+
+
+def test_a_team_policy_rules_approaches_out_and_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """recommend uses the engine check uses: a team pack from the configuration rules out
+    the approaches its error policy fires for, and the explanation names the team rule and
+    the need it points at, even though no weight is attached to that need."""
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "ACME002-regulated-no-fine-tuning.yaml").write_text(
+        REGULATED_POLICY, encoding="utf-8")
+    (tmp_path / ".ragft-lint.toml").write_text('policy-paths = ["team"]\n', encoding="utf-8")
+    # Stable data, a style to learn and the labels for it: fine-tune, without the team rule.
+    needs = make_manifest(criteria__external_data={"required": False},
+                          criteria__behavior_adaptation="medium",
+                          criteria__hallucination_tolerance="medium",
+                          criteria__labeled_examples=50000, criteria__data_dynamics="static",
+                          criteria__interpretability="low", approach="fine-tune")
+    (tmp_path / "llm-project.yaml").write_text(to_yaml(needs), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    without = {**needs, "metadata": {"regulated": False}}
+    (tmp_path / "internal.yaml").write_text(to_yaml(without), encoding="utf-8")
+    assert json.loads(run_cli("recommend", "internal.yaml", "--format", "json").stdout
+                      )["recommended"] == "fine-tune"
+
+    (tmp_path / "llm-project.yaml").write_text(
+        to_yaml({**needs, "metadata": {"regulated": True}}), encoding="utf-8")
+    report = json.loads(run_cli("recommend", "--format", "json").stdout)
+    assert report["recommended"] == "rag"
+    assert report["approaches"]["fine-tune"]["errors"] == ["ACME002"]
+    explanation = report["explanation"]
+    assert ("rag is the only approach with no error; decided by the criteria that rule the "
+            "others out: /metadata/regulated (fine-tune, hybrid).") in explanation
+    assert "fine-tune is unfit: /metadata/regulated (ACME002)." in explanation
+    assert "hybrid is unfit: /metadata/regulated (ACME002)." in explanation
+    assert any(line.startswith("The manifest declares fine-tune, which is unfit (ACME002)")
+               for line in explanation)
+    # ... and the recommendation passes check with the team pack.
+    (tmp_path / "llm-project.yaml").write_text(
+        to_yaml({**needs, "approach": "rag", "metadata": {"regulated": True}}), encoding="utf-8")
+    code, found = check_json(tmp_path / "llm-project.yaml")
+    assert code == 0 and not [f for f in found["findings"] if f["severity"] == "error"]

@@ -136,3 +136,22 @@ def test_load_scoring_reads_the_packaged_file() -> None:
     scoring = load_scoring(PACK.params)
     assert scoring.close_call_margin == _raw()["close_call"]["max_margin"]
     assert scoring.simplicity_order == tuple(_raw()["simplicity_order"])
+
+
+def test_a_threshold_naming_no_parameter_is_a_setup_error() -> None:
+    """A band edge `{$param: name}` must name a policy parameter; a typo there is reported
+    as a setup error naming the weights file, never a traceback."""
+    data = copy.deepcopy(_raw())
+    labels = next(c for c in data["criteria"] if c["key"] == "labeled_examples")
+    labels["bands"][0]["below"] = {"$param": "min_labelled_exampels"}
+    with pytest.raises(PolicyError) as caught:
+        parse_scoring(data, PACK.params, "weights.yaml")
+    assert "invalid scoring weights: KeyError: 'min_labelled_exampels'" in str(caught.value)
+    assert caught.value.where == "weights.yaml"
+
+
+def test_simplicity_order_lists_each_approach_once() -> None:
+    data = copy.deepcopy(_raw())
+    data["simplicity_order"] = ["rag", "rag", "fine-tune", "hybrid"]
+    with pytest.raises(PolicyError, match="invalid scoring weights at /simplicity_order"):
+        parse_scoring(data, PACK.params, "weights.yaml")

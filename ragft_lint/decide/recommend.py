@@ -313,9 +313,8 @@ def parse_scoring(data: Any, params: Mapping[str, Any], where: str) -> Scoring:
         raise PolicyError(f"invalid scoring weights: {type(exc).__name__}: {exc}",
                           where=where) from None
     _check_sources(approach_cost, criteria, where)
-    if sorted(order) != sorted(APPROACHES):
-        raise PolicyError(f"simplicity_order must list {', '.join(APPROACHES)} once each",
-                          where=where)
+    # simplicity_order lists each approach once: the weights schema says so (uniqueItems,
+    # four items from the four approaches), so there is nothing more to check here.
     return Scoring(approach_cost, criteria, factor, int(data["close_call"]["max_margin"]),
                    order)
 
@@ -385,10 +384,6 @@ class CriterionScore:
     @property
     def key(self) -> str:
         return self.weights.key
-
-    @property
-    def index(self) -> int | None:
-        return self.matched[0] if self.matched else None
 
     @property
     def unknown(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -105,24 +106,80 @@ def test_baseline_file_is_reviewable_json_with_a_version(monorepo: Path) -> None
     assert all(set(e) == {"file", "rule", "pointer", "count"} for e in data["findings"])
 
 
-def test_repeated_findings_are_counted(tmp_path: Path) -> None:
-    # Two findings with one identity (file, rule, pointer): the baseline covers two, not three.
-    from ragft_lint.check.baseline import Baseline, write_baseline
-    from ragft_lint.core.finding import Finding, Severity
-    from ragft_lint.core.result import FileResult
+# labeled_examples: -.inf breaks two schema rules at one key (not an integer, below the
+# minimum): two findings with one identity (file, rule, pointer).
+TWICE_AT_ONE_KEY = to_yaml(make_manifest()).replace("labeled_examples: 800",
+                                                    "labeled_examples: -.inf")
 
-    def result(count: int) -> FileResult:
-        path = str(tmp_path / "llm-project.yaml")
-        return FileResult(path, tuple(
-            Finding(path, line, 1, "RFT003", Severity.ERROR, f"problem {line}", "/criteria")
-            for line in range(1, count + 1)), policies_run=False)
 
-    baseline_path = str(tmp_path / "b.json")
-    assert write_baseline(baseline_path, [result(2)]) == 2
-    assert json.loads(Path(baseline_path).read_text())["findings"] == [
-        {"file": "llm-project.yaml", "rule": "RFT003", "pointer": "/criteria", "count": 2}]
-    filtered = Baseline.load(baseline_path).apply(result(3))
-    assert (len(filtered.findings), filtered.baselined) == (1, 2)
+def test_repeated_findings_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("llm-project.yaml").write_text(TWICE_AT_ONE_KEY, encoding="utf-8")
+    written = run_cli("check", "--write-baseline", "b.json")
+    assert written.stdout == "Wrote b.json: 3 findings recorded from 1 file.\n"
+    assert json.loads(Path("b.json").read_text())["findings"] == [
+        {"file": "llm-project.yaml", "rule": "RFT003", "pointer": "/criteria/labeled_examples",
+         "count": 2},
+        {"file": "llm-project.yaml", "rule": "RFT004", "pointer": "", "count": 1}]
+    code, result = report("--baseline", "b.json")
+    assert (code, result["findings"], result["summary"]["baselined"]) == (0, [], 3)
+
+
+@pytest.mark.parametrize(("entries", "reported"), [
+    # The same entry written twice counts twice: it covers both findings.
+    ([1, 1], 0),
+    ([1], 1),
+    ([2, 5], 0),
+])
+def test_duplicate_baseline_entries_are_added_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 entries: list[int], reported: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("llm-project.yaml").write_text(TWICE_AT_ONE_KEY, encoding="utf-8")
+    findings = [{"file": "llm-project.yaml", "rule": "RFT003",
+                 "pointer": "/criteria/labeled_examples", "count": count} for count in entries]
+    findings.append({"file": "llm-project.yaml", "rule": "RFT004", "pointer": "", "count": 1})
+    Path("b.json").write_text(json.dumps({"version": 1, "findings": findings}))
+    code, result = report("--baseline", "b.json")
+    assert [f["rule"] for f in result["findings"]] == ["RFT003"] * reported
+    assert result["summary"]["baselined"] == 3 - reported
+    assert code == (1 if reported else 0)
+
+
+def test_empty_baseline_is_written_and_read_back(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("llm-project.yaml").write_text(to_yaml(make_manifest()), encoding="utf-8")
+    written = run_cli("check", "--write-baseline", "b.json")
+    assert (written.exit_code, written.stdout) == (
+        0, "Wrote b.json: 0 findings recorded from 1 file.\n")
+    assert json.loads(Path("b.json").read_text()) == {
+        "version": 1, "tool": "ragft-lint", "findings": []}
+    code, result = report("--baseline", "b.json")
+    assert (code, result["findings"], result["summary"]["baselined"]) == (0, [], 0)
+    # A finding that appears later is new: an empty baseline hides nothing.
+    Path("llm-project.yaml").write_text(TWICE_AT_ONE_KEY, encoding="utf-8")
+    code, result = report("--baseline", "b.json")
+    assert (code, result["summary"]["baselined"]) == (1, 0)
+
+
+def test_failed_baseline_write_leaves_nothing_behind(monorepo: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The file is written whole beside its target, then renamed into place: make the rename
+    # fail (as it does across devices or on a full disk) and nothing may be left behind.
+    (monorepo / "b.json").write_text("the previous baseline")
+    before = sorted(p.name for p in monorepo.iterdir())
+
+    def fail(source: str, target: str) -> None:
+        assert Path(source).read_text().startswith('{\n  "version": 1,')
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    result = run_cli("check", "--write-baseline", "b.json")
+    assert result.exit_code == 2
+    assert result.stderr == ("ragft-lint: error: b.json: cannot write baseline file: "
+                             "No space left on device\n")
+    assert sorted(p.name for p in monorepo.iterdir()) == before
+    assert (monorepo / "b.json").read_text() == "the previous baseline"
 
 
 def test_unreadable_files_are_never_baselined(monorepo: Path) -> None:

@@ -17,7 +17,8 @@ from tests.conftest import BASE_MANIFEST, run_cli, to_yaml
 
 @pytest.mark.parametrize(("value", "shown"), [
     (None, "null"), (True, "true"), (False, "false"), (0, "0"), (-12, "-12"), (1.5, "1.5"),
-    (float("inf"), "inf"), ("daily", "'daily'"), ("it's", '"it\'s"'), ({}, "a mapping"),
+    (float("inf"), ".inf"), (float("-inf"), "-.inf"), (float("nan"), ".nan"), (-0.5, "-0.5"),
+    ("daily", "'daily'"), ("it's", '"it\'s"'), ({}, "a mapping"),
     ({"a": 1}, "a mapping"), ([1], "a list"), ("", "''"),
     ("\x1b[2J", r"'\x1b[2J'"), ("a\nb", r"'a\nb'"), ("\u202eevil", r"'\u202eevil'"),
 ])

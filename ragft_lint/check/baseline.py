@@ -22,11 +22,9 @@ parse error would hide every later one.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
@@ -98,14 +96,6 @@ def fingerprint(finding: Finding, root: str) -> Key:
     """(file relative to `root` with `/` separators, rule, JSON pointer)."""
     relative = os.path.relpath(os.path.abspath(finding.file), root)
     return relative.replace(os.sep, "/"), finding.rule, finding.pointer
-
-
-def write_baseline(path: str, results: Iterable[FileResult]) -> int:
-    """Record every recordable finding of `results` in `path`; the number recorded."""
-    recorder = BaselineRecorder(io.StringIO(), ReportContext(), path)
-    for result in results:
-        recorder.file(result)
-    return recorder.write()
 
 
 class BaselineRecorder(Reporter):

@@ -169,7 +169,8 @@ def _check_block_header(event: Any, lines: list[str]) -> None:
     end = at + 1
     while end < len(line) and line[end] in "123456789+-":
         end += 1
-    if at >= 0 and end < len(line) and line[end] not in " \t":
+    # "\r": a file saved with Windows line endings keeps it at the end of each split line.
+    if at >= 0 and end < len(line) and line[end] not in " \t\r":
         raise _error("a block scalar header must be followed by a space or the end of "
                      "the line", event.start_mark.line, end)
 

@@ -488,6 +488,11 @@ def _syntax_error(exc: Any, text: str) -> ManifestError:
         if context:
             where = f" started at line {context_mark.line + 1}" if context_mark else ""
             message += f" ({context}{where})"
+    elif isinstance(getattr(exc, "character", None), int):  # a ReaderError
+        # Its own text ends with `in "<unicode string>", position N`: our name for nothing
+        # the user wrote, and an offset the line and column already give.
+        message = (f"invalid YAML: unacceptable character #x{exc.character:04x}: "
+                   f"{exc.reason}")
     else:
         message = "invalid YAML: " + " ".join(str(exc).split())
     lines = text.split("\n", line)

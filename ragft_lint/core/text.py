@@ -18,9 +18,9 @@ _DIGITS_PER_BIT = 0.30103  # log10(2)
 
 
 def show_value(value: Any, *, quote: bool = True) -> str:
-    """`value` as a message shows it: YAML's words for null and booleans, strings quoted
-    and escaped (`quote=False`: bare, for a template that supplies its own quotes),
-    collections by kind; anything longer than MAX_SHOWN characters cut visibly:
+    """`value` as a message shows it: YAML's words for null, booleans, infinities and NaN,
+    strings quoted and escaped (`quote=False`: bare, for a template that supplies its own
+    quotes), collections by kind; anything longer than MAX_SHOWN characters cut visibly:
     `'aaaa…' (cut, 300 characters)`."""
     if value is None:
         return "null"
@@ -40,6 +40,8 @@ def show_value(value: Any, *, quote: bool = True) -> str:
             return str(value)
         # str() of a huge int is slow and, past 4,300 digits, refused by Python itself.
         return f"an integer of about {int(value.bit_length() * _DIGITS_PER_BIT) + 1:,} digits"
+    if isinstance(value, float) and value - value != 0:  # inf, -inf and nan (inf - inf is nan)
+        return ".nan" if value != value else ("-.inf" if value < 0 else ".inf")
     return _excerpt(repr(value), str)
 
 

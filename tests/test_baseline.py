@@ -228,7 +228,7 @@ def test_corrupt_baseline_exits_2_naming_the_file(monorepo: Path, content: str,
 def test_missing_baseline_exits_2(monorepo: Path) -> None:
     result = run_cli("check", "--baseline", "nope.json")
     assert result.exit_code == 2
-    assert "nope.json: cannot read baseline file: No such file or directory" in result.stderr
+    assert "nope.json: cannot read baseline file: no such file" in result.stderr
 
 
 def test_baseline_and_write_baseline_together_is_a_usage_error(monorepo: Path) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.files import write_atomic
 from ragft_lint.core.finding import Finding
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import INVALID_YAML, UNREADABLE_FILE
@@ -54,12 +55,12 @@ class Baseline:
     @classmethod
     def load(cls, path: str) -> Baseline:
         """Read a baseline file; ConfigError names the file and what is wrong."""
+        from ragft_lint.core.files import BASELINE_MAX_BYTES, FileReadError, read_text
+
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise ConfigError(f"cannot read baseline file: {reason}", where=path) from None
+            text = read_text(path, BASELINE_MAX_BYTES, what="baseline file")
+        except FileReadError as exc:
+            raise ConfigError(f"cannot read baseline file: {exc.message}", where=path) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -124,22 +125,12 @@ class BaselineRecorder(Reporter):
         """Write the baseline file whole (or not at all); the number of findings recorded."""
         entries = [{"file": file, "rule": rule, "pointer": pointer, "count": count}
                    for (file, rule, pointer), count in sorted(self.count_by_key.items())]
-        # Written whole then renamed, so a failure never leaves half a baseline behind.
-        temporary = f"{self.path}.tmp{os.getpid()}"
-        try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-                # One entry per line: a reviewer reads a baseline change as a plain diff.
-                handle.write(f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n'
-                             '  "findings": [')
-                handle.write(",".join("\n    " + json.dumps(entry, ensure_ascii=False)
-                                      for entry in entries))
-                handle.write("\n  ]\n}\n" if entries else "]\n}\n")
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise ConfigError(f"cannot write baseline file: {exc.strerror or exc}",
-                              where=self.path) from None
+        # One entry per line: a reviewer reads a baseline change as a plain diff.
+        text = (f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n  "findings": ['
+                + ",".join("\n    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
+                + ("\n  ]\n}\n" if entries else "]\n}\n"))
+        # Written whole then renamed (core.files), so a failure never leaves half a baseline.
+        write_atomic(self.path, text, what="the baseline file")
         return sum(self.count_by_key.values())
 
 

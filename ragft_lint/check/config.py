@@ -177,11 +177,12 @@ def find_config_file(start: str | None = None) -> str | None:
 
 
 def _has_section(pyproject: str) -> bool:
+    from ragft_lint.core.files import FileReadError, read_bytes
+
     try:
-        with open(pyproject, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    except OSError:
-        return False
+        text = read_bytes(pyproject, what="configuration file").decode("utf-8", "replace")
+    except FileReadError:  # read_config_file says what is wrong with it
+        return True
     # Most pyproject.toml files on the way up are not ours: a substring test spares parsing
     # them. The parse then decides, whichever TOML spelling the table uses.
     if "ragft-lint" not in text:
@@ -196,16 +197,12 @@ def _has_section(pyproject: str) -> bool:
 
 def read_config_file(path: str) -> ConfigFile:
     """Parse and validate one configuration file; ConfigError names the file and key."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration file: {exc.strerror or exc}",
-                          where=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError("configuration file is not UTF-8 text", where=path) from None
+    from ragft_lint.core.files import FileReadError, read_text
+
+    try:  # the bounded reader: a FIFO, a device or a huge file is refused, never waited on
+        text = read_text(path, what="configuration file")
+    except FileReadError as exc:
+        raise ConfigError(f"cannot read configuration file: {exc.message}", where=path) from None
     toml = _toml()
     try:
         document = toml.loads(text)
@@ -269,7 +266,7 @@ def resolve(config_path: str | None = None, overrides: Overrides = Overrides(),
             cwd: str | None = None) -> Settings:
     """The effective settings: defaults, then the configuration file, then the options."""
     path = config_path or find_config_file(cwd)
-    if config_path is not None and not os.path.isfile(config_path):
+    if config_path is not None and not os.path.lexists(config_path):
         raise ConfigError("configuration file does not exist", where=config_path)
     settings = Settings()
     if path is not None:

@@ -12,16 +12,15 @@ scalars or refused; nothing is ever constructed).
 from __future__ import annotations
 
 import codecs
-import errno
-import os
 import re
-import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ragft_lint.core.conformance import check_conformance
 from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.files import FileReadError
+from ragft_lint.core.files import read_bytes as read_bounded
 from ragft_lint.core.finding import Span
 from ragft_lint.core.parser import make_parser
 from ragft_lint.core.pointer import escape_token as _escape
@@ -82,78 +81,16 @@ def read_manifest(path: str, limits: Limits = Limits()) -> Manifest:
 
 
 def read_bytes(path: str, max_bytes: int) -> bytes:
-    """Read a regular file of at most `max_bytes`, refusing anything else before opening it.
-
-    Opening a FIFO blocks until a writer appears and reading a device may never end, so the
-    file type is checked with stat() first; the open itself is non-blocking and re-checked
-    with fstat() so a file swapped in between cannot hang us either.
-    """
+    """Read a regular file of at most `max_bytes` (core.files: FIFOs and devices are refused
+    before they are opened); every failure is a ManifestError, so a finding."""
     try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise ManifestError(_describe_stat_error(path, exc), rule=UNREADABLE) from None
-    _require_regular(st.st_mode)
-    if st.st_size > max_bytes:
-        raise ManifestError(_too_large(st.st_size, max_bytes), rule=UNREADABLE)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise ManifestError(f"cannot open: {exc.strerror}", rule=UNREADABLE) from None
-    try:
-        opened = os.fstat(fd)
-        _require_regular(opened.st_mode)
-        chunks = []
-        remaining = max_bytes + 1
-        # Buffers sized to the file: a 1 MiB read buffer per manifest cost more than the read.
-        # (Files that report no size, such as those under /proc, are read 64 KiB at a time.)
-        step = min(opened.st_size + 1 if opened.st_size else 1 << 16, max_bytes + 1)
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, step))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    except OSError as exc:
-        raise ManifestError(f"cannot read: {exc.strerror}", rule=UNREADABLE) from None
-    finally:
-        os.close(fd)
-    raw = b"".join(chunks)
-    if len(raw) > max_bytes:  # the file grew after stat()
-        raise ManifestError(_too_large(len(raw), max_bytes), rule=UNREADABLE)
-    return raw
+        return read_bounded(path, max_bytes, hint=_TOO_LARGE_HINT)
+    except FileReadError as exc:
+        raise ManifestError(exc.message, rule=UNREADABLE) from None
 
 
-def _describe_stat_error(path: str, exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "symbolic link loop: the link cannot be resolved"
-    if exc.errno == errno.ENOENT and os.path.islink(path):
-        return f"dangling symbolic link (points to {os.readlink(path)!r}, which does not exist)"
-    if exc.errno == errno.ENOENT:
-        return "no such file"
-    return f"cannot read: {exc.strerror}"
-
-
-_KIND_BY_TEST: tuple[tuple[Callable[[int], bool], str], ...] = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _require_regular(mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _KIND_BY_TEST if test(mode)), "not a regular file")
-    raise ManifestError(f"not a regular file: it is {kind}; refused without opening it",
-                        rule=UNREADABLE)
-
-
-def _too_large(size: int, limit: int) -> str:
-    return (f"file is {size:,} bytes, over the {limit:,}-byte limit for a manifest "
-            "(raise it with --max-size if this is really a manifest)")
+_TOO_LARGE_HINT = (" for a manifest (raise it with --max-size if this is really a "
+                   "manifest)")
 
 
 _BOM_NAMES = (

@@ -2,9 +2,10 @@
 
 One run can feed several consumers at once (text for the log, SARIF for code scanning,
 JUnit for the test tab) from the same findings; every reporter gets each file's result as
-it is checked. Report files are opened before the check starts, so a path that cannot be
-written stops the run (exit 2) before any work is done, and nothing is written anywhere
-the user did not name.
+it is checked. Report files are opened (as temporary files beside them) before the check
+starts, so a path that cannot be written stops the run (exit 2) before any work is done;
+each is renamed into place whole when the run completes; nothing is written anywhere the
+user did not name.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import dataclasses
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, cast
 
 from ragft_lint.core.errors import ConfigError
+from ragft_lint.core.files import commit, discard, open_temporary
 from ragft_lint.reporters import REPORTER_BY_NAME, ReportContext, Reporter, reporter_class
 
 
@@ -60,31 +62,32 @@ def open_reporters(formats: Sequence[str], outputs: Sequence[OutputSpec], contex
             raise ConfigError(f"--output names {spec.path} twice ({seen[key]} and "
                               f"{spec.format}); give each report its own file")
         seen[key] = spec.format
-    written: list[str] = []
+    # Each report is written to a temporary file beside it and renamed into place only
+    # when the run completes (core.files), so no reader ever sees half a report.
+    pending: list[tuple[str, str]] = []  # (temporary, target)
     try:
         with contextlib.ExitStack() as stack:
             reporters = [reporter_class(name)(stdout, context) for name in formats]
             file_context = dataclasses.replace(context, color=False)  # files get no colours
             for spec in outputs:
-                stream = _open(spec.path)
-                written.append(spec.path)
+                handle, temporary = open_temporary(spec.path, what="the report")
+                stream = cast(TextIO, handle)
+                pending.append((temporary, spec.path))
                 stack.callback(stream.close)
                 reporters.append(reporter_class(spec.format)(stream, file_context))
             yield reporters
+            for reporter in reporters[len(formats):]:
+                reporter.stream.flush()
+                os.fsync(reporter.stream.fileno())
     except BaseException:
-        # A run that stopped part-way leaves no half-written report for a later CI step
-        # (an upload, a test-report reader) to mistake for a whole one.
-        for path in written:
+        # A run that stopped part-way leaves no report for a later CI step (an upload, a
+        # test-report reader) to mistake for this run's: neither half of a new one nor the
+        # one an earlier run left at that path.
+        for temporary, target in pending:
+            discard(temporary)
             with contextlib.suppress(OSError):
-                os.remove(path)
+                if not os.path.islink(target) and os.path.isfile(target):
+                    os.remove(target)
         raise
-
-
-def _open(path: str) -> TextIO:
-    if os.path.isdir(path):
-        raise ConfigError("cannot write the report: it is a folder", where=path)
-    try:
-        # newline="\n": reports are compared and uploaded byte for byte on every platform.
-        return open(path, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise ConfigError(f"cannot write the report: {exc.strerror or exc}", where=path) from None
+    for temporary, target in pending:
+        commit(temporary, target, what="the report")

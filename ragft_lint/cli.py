@@ -39,22 +39,28 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that fails the run (exit 1). [default: error, or the "
                    "configuration's fail-on]")
-@click.option("--show-fixes", is_flag=True, help="Print how to fix each finding under it.")
+@click.option("--show-fixes/--no-show-fixes", default=False,
+              help="Print how to fix each finding under it (the pre-commit hook shows them; "
+                   "--no-show-fixes in its args turns them off).")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto",
               show_default=True, help="Colour text output (auto: on a terminal, unless NO_COLOR).")
 @click.option("--max-size", type=click.IntRange(min=1), default=1 << 20, show_default=True,
               metavar="BYTES", help="Largest manifest file read.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Configuration file to use instead of searching for .ragft-lint.toml or "
-                   "pyproject.toml [tool.ragft-lint] from the working directory up.")
+              help="Configuration file for every manifest, instead of the nearest "
+                   ".ragft-lint.toml or pyproject.toml [tool.ragft-lint] above each one.")
 @click.option("--show-config", is_flag=True,
-              help="Print the effective configuration and where each value came from; exit.")
+              help="Print the configuration that applies to PATH (default: the current "
+                   "folder) and where each value came from; exit.")
 @click.option("--select", multiple=True, metavar="IDS",
               help="Run only these policy rules (ids or prefixes, comma-separated).")
 @click.option("--ignore", multiple=True, metavar="IDS",
               help="Do not run these policy rules (ids or prefixes, comma-separated).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files and folders matching GLOB when searching folders.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply exclude globs to files named on the command line too (what the "
+                   "pre-commit hook passes).")
 @click.option("--policies", multiple=True, metavar="DIR",
               type=click.Path(exists=True, file_okay=False, path_type=str),
               help="Add the policy files in DIR to the built-in pack (repeatable).")
@@ -67,10 +73,11 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
           fail_on: str | None, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
-          policies: tuple[str, ...], baseline_path: str | None,
+          force_exclude: bool, policies: tuple[str, ...], baseline_path: str | None,
           write_baseline_path: str | None) -> int:
     """Check manifests. PATHS are files or folders (searched for llm-project.yaml/.yml);
-    none means the current folder.
+    none means the current folder. Each manifest is checked with the nearest configuration
+    above it.
 
     \b
     Examples:
@@ -83,20 +90,20 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
     """
     from ragft_lint.check.config import Overrides
     from ragft_lint.check.runner import CheckRequest, check_command
-    from ragft_lint.check.session import open_session
+    from ragft_lint.check.session import Sessions
     from ragft_lint.core.manifest import Limits
 
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline cannot be used together: "
                                "--write-baseline records every current finding afresh")
-    session = open_session(config_path, Overrides(
+    sessions = Sessions(config_path, Overrides(
         fail_on=fail_on, select=select or None, ignore=ignore or None,
         exclude=exclude or None, policies=policies), Limits(max_bytes=max_size))
     request = CheckRequest(
         paths=paths, output_format=output_format, outputs=outputs, show_fixes=show_fixes,
         color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,
-        write_baseline=write_baseline_path)
-    return check_command(session, request, sys.stdout, sys.stderr)
+        write_baseline=write_baseline_path, force_exclude=force_exclude)
+    return check_command(sessions, request, sys.stdout, sys.stderr)
 
 
 @cli.command("test-policies")
@@ -117,11 +124,12 @@ def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
     return run_policy_tests(paths, sys.stdout, verbose=verbose)
 
 
-def _engine() -> Any:
-    """The engine `check` would use here: configuration and custom packs included."""
-    from ragft_lint.check.session import open_session
+def _engine(path: str = ".") -> Any:
+    """The engine `check` would use for the manifest (or folder) at `path`, whatever the
+    working directory: its nearest configuration and custom packs included."""
+    from ragft_lint.check.session import open_session_for
 
-    return open_session().engine
+    return open_session_for(path).engine
 
 
 @cli.command()
@@ -141,25 +149,28 @@ def recommend(path: str, output_format: str) -> int:
     from ragft_lint.decide.recommend import Recommender, read_for_recommend
     from ragft_lint.decide.recommend_format import WRITER_BY_FORMAT
 
-    recommendation = Recommender(_engine()).recommend(read_for_recommend(path))
+    recommendation = Recommender(_engine(path)).recommend(read_for_recommend(path))
     WRITER_BY_FORMAT[output_format](recommendation, sys.stdout)
     return 0
 
 
 @cli.command()
 @click.argument("rule")
-def explain(rule: str) -> int:
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=str))
+def explain(rule: str, path: str) -> int:
     """Explain a rule: what it checks and why, what triggers it, how to fix it, with a
-    failing and a passing example. RULE is an id (RFT101) or a name.
+    failing and a passing example. RULE is an id (RFT101) or a name; PATH (a manifest or
+    folder, default the current one) says whose configuration's parameters to show.
 
     \b
     Examples:
       ragft-lint explain RFT501
       ragft-lint explain frozen-weights-fast-changing-data
+      ragft-lint explain RFT401 services/search/llm-project.yaml
     """
     from ragft_lint.decide.explain import find_rule, write_explanation
 
-    write_explanation(find_rule(_engine().pack, rule), sys.stdout)
+    write_explanation(find_rule(_engine(path).pack, rule), sys.stdout)
     return 0
 
 
@@ -271,7 +282,16 @@ def init(output: str, force: bool, non_interactive: bool, sources: tuple[str, ..
     options = InitOptions(given(answers, sources), output=output, force=force,
                           interactive=not non_interactive, schema_ref=schema_ref,
                           schema_file=not no_schema_file)
-    return run_init(options, Recommender(_engine()))
+    # The configuration of the folder the manifest is written to, as `check` will read it.
+    return run_init(options, Recommender(_engine(_init_folder(output))))
+
+
+def _init_folder(output: str) -> str:
+    """The folder `init` writes into (the nearest existing one: it may create it)."""
+    folder = output if os.path.isdir(output) else os.path.dirname(output) or "."
+    while not os.path.isdir(folder) and os.path.dirname(folder) not in ("", folder):
+        folder = os.path.dirname(folder)
+    return folder if os.path.isdir(folder) else "."
 
 
 def use_color(choice: str, stream: TextIO) -> bool:

@@ -268,3 +268,71 @@ def test_pyproject_table_in_dotted_spelling_is_found(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool]\nragft-lint.fail-on = "warning"\n'
                                             'ragft-lint.params.min-labeled-examples = 20\n')
     assert rules_found() == (1, [("RFT402", "warning")])
+
+
+# --- extend and the nearest configuration per manifest ----------------------------------------
+
+def test_extend_inherits_and_overrides_key_by_key(project: Path) -> None:
+    (project / "team.toml").write_text('fail-on = "warning"\n[params]\n'
+                                       "min-labeled-examples = 20\n"
+                                       "recommended-labeled-examples = 25\n")
+    (project / ".ragft-lint.toml").write_text('extend = "team.toml"\n[params]\n'
+                                              "recommended-labeled-examples = 1000\n")
+    # min 20 (inherited) keeps RFT401 away; recommended 1000 (own) makes 30 a warning,
+    # which fails under the inherited fail-on = "warning".
+    assert rules_found() == (1, [("RFT402", "warning")])
+    shown = run_cli("check", "--show-config").stdout
+    assert f"min-labeled-examples = 20  # {project / 'team.toml'}" in shown
+    assert f"recommended-labeled-examples = 1000  # {project / '.ragft-lint.toml'}" in shown
+
+
+def test_extend_cycle_is_refused_naming_the_files(project: Path) -> None:
+    (project / ".ragft-lint.toml").write_text('extend = "a.toml"\n')
+    (project / "a.toml").write_text('extend = "b.toml"\n')
+    (project / "b.toml").write_text('\n\nextend = "a.toml"\n')
+    result = run_cli("check")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"ragft-lint: error: {project / 'b.toml'}:3: extend: extends form a cycle: "
+        f"{project / '.ragft-lint.toml'} -> {project / 'a.toml'} -> {project / 'b.toml'} -> "
+        f"{project / 'a.toml'}")
+
+
+def test_extend_of_a_missing_file_names_it(project: Path) -> None:
+    (project / ".ragft-lint.toml").write_text('extend = "nowhere.toml"\n')
+    result = run_cli("check")
+    assert result.exit_code == 2
+    assert f"{project / '.ragft-lint.toml'}:1: extend: 'nowhere.toml' does not exist" in (
+        result.stderr)
+
+
+def test_an_error_in_an_extended_file_names_that_file(project: Path) -> None:
+    (project / "team.toml").write_text('[params]\nmin-labeled-exmples = 20\n')
+    (project / ".ragft-lint.toml").write_text('extend = "team.toml"\n')
+    result = run_cli("check")
+    assert result.exit_code == 2
+    assert f"{project / 'team.toml'}:2: params.min-labeled-exmples: unknown" in result.stderr
+
+
+def test_each_manifest_gets_the_nearest_configuration(project: Path) -> None:
+    (project / ".ragft-lint.toml").write_text('fail-on = "warning"\n')
+    service = project / "svc"
+    service.mkdir()
+    (service / "llm-project.yaml").write_text(to_yaml(FEW_EXAMPLES), encoding="utf-8")
+    (service / ".ragft-lint.toml").write_text('[params]\nmin-labeled-examples = 20\n')
+    result = run_cli("check", "--format", "json")
+    by_file = {(f["file"], f["rule"]) for f in json.loads(result.stdout)["findings"]}
+    assert by_file == {("llm-project.yaml", "RFT401"), ("svc/llm-project.yaml", "RFT402")}
+    # svc's own file does not say fail-on: the default (error) applies there, not the
+    # parent's "warning": configurations are not merged without `extend`.
+    alone = run_cli("check", "svc/llm-project.yaml")
+    assert alone.exit_code == 0, alone.output
+
+
+def test_the_search_stops_at_the_repository_root(project: Path) -> None:
+    (project / ".ragft-lint.toml").write_text('fail-on = "warning"\n[params]\n'
+                                              "min-labeled-examples = 20\n")
+    repo = project / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "llm-project.yaml").write_text(to_yaml(FEW_EXAMPLES), encoding="utf-8")
+    assert rules_found(str(repo)) == (1, [("RFT401", "error")])

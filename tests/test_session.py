@@ -40,3 +40,22 @@ def test_broken_configuration_stops_every_command(configured: Path) -> None:
         result = run_cli(*args)
         assert result.exit_code == 2, args
         assert ".ragft-lint.toml" in result.stderr and "selekt" in result.stderr
+
+
+def test_commands_use_the_configuration_of_the_manifest_not_of_the_working_folder(
+        configured: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import make_manifest, to_yaml
+
+    # A customer-facing project with medium interpretability: ACME001 (the configured
+    # custom pack) calls rag unfit for it.
+    manifest = configured / "llm-project.yaml"
+    manifest.write_text(to_yaml(make_manifest(criteria__interpretability="medium",
+                                              metadata={"customer_facing": True})))
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    explained = run_cli("explain", "ACME001", str(configured))
+    assert explained.exit_code == 0, explained.output
+    recommended = run_cli("recommend", str(manifest), "--format", "json")
+    assert recommended.exit_code == 0, recommended.output
+    assert "ACME001" in recommended.stdout
+    assert run_cli("explain", "ACME001").exit_code == 2  # here, no configuration names it

@@ -1,10 +1,14 @@
 """Configuration: `.ragft-lint.toml` or `[tool.ragft-lint]` in `pyproject.toml`.
 
-Finding the file: from the working directory up to the filesystem root, the first folder
-holding either file wins. In one folder `.ragft-lint.toml` wins over `pyproject.toml` (as
-ruff prefers `ruff.toml`): a dedicated file is the stronger statement of intent. A
-`pyproject.toml` without a `[tool.ragft-lint]` table is not a configuration and the walk goes
-on past it. `--config PATH` names the file instead and stops the search.
+Finding the file, as ruff does, per manifest: from the manifest's folder up to the
+repository root (the folder holding `.git`; the filesystem root outside a repository), the
+first folder holding either file wins, so each service of a monorepo is checked with its own
+configuration wherever the run starts. Configurations are not merged: the nearest one applies
+whole, and inherits from another only by saying so (`extend = "path/to/base.toml"`). In one
+folder `.ragft-lint.toml` wins over `pyproject.toml` (as ruff prefers `ruff.toml`): a
+dedicated file is the stronger statement of intent. A `pyproject.toml` without a
+`[tool.ragft-lint]` table is not a configuration and the walk goes on past it. `--config
+PATH` names the file instead, for every manifest, and stops the search.
 
 The file is checked against `schemas/config.schema.json`; rule ids and parameter names are
 then checked against the rules actually loaded. Any mistake is a `ConfigError` naming the
@@ -87,18 +91,33 @@ class Settings:
     policy_paths: tuple[str, ...] = ()
     entry_points: bool = True
     source_by_key: dict[str, str] = field(default_factory=dict)
+    # The files read, nearest first, then each one it extends (`extend`), by path.
+    files: dict[str, ConfigFile] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str | None:
+        """The folder of the configuration file that applies (its `exclude` globs are
+        relative to it), or None when no file does."""
+        return os.path.dirname(os.path.abspath(self.file.path)) if self.file else None
 
     def source(self, key: str) -> str:
-        return self.source_by_key.get(key, DEFAULT)
+        """Where `key`'s value came from: a file's path, `command line` or `default`.
+
+        A table entry (`params.min-labeled-examples`) falls back to its table's source.
+        """
+        found = self.source_by_key.get(key)
+        if found is None and "." in key:
+            found = self.source_by_key.get(key.split(".", 1)[0])
+        return found or DEFAULT
 
     def error(self, key: str, message: str) -> ConfigError:
         """A ConfigError about `key`, naming the file (or the option) it came from."""
-        source = self.source(key.split(".", 1)[0])
-        if source == COMMAND_LINE or self.file is None:
+        source = self.source(key)
+        config = self.files.get(source)
+        if source == COMMAND_LINE or config is None:
             option = "--" + key.split(".", 1)[0]
             return ConfigError(f"{option}: {message}", where="command line")
-        return ConfigError(f"{self.file.describe_key(key)}: {message}",
-                           where=self.file.where(key))
+        return ConfigError(f"{config.describe_key(key)}: {message}", where=config.where(key))
 
     # --- checks against the loaded rules ----------------------------------------------------
 
@@ -160,20 +179,39 @@ def _selected(rule: str, selectors: Iterable[str]) -> bool:
 
 # --- finding and reading the file ---------------------------------------------------------
 
-def find_config_file(start: str | None = None) -> str | None:
-    """The configuration file that applies in `start` (default: the working directory)."""
+def find_config_file(start: str | None = None,
+                     cache: dict[str, str | None] | None = None) -> str | None:
+    """The configuration file that applies in folder `start` (default: the working
+    directory): the nearest one in it or above it, up to the repository root.
+
+    `cache` (folder -> answer) is filled for every folder passed on the way up, so checking
+    a monorepo costs a few `stat()` calls per folder, not per manifest and ancestor.
+    """
     folder = os.path.abspath(start or os.getcwd())
+    passed: list[str] = []
+    found: str | None = None
     while True:
+        if cache is not None and folder in cache:
+            found = cache[folder]
+            break
+        passed.append(folder)
         dedicated = os.path.join(folder, CONFIG_FILE)
         if os.path.isfile(dedicated):
-            return dedicated
+            found = dedicated
+            break
         pyproject = os.path.join(folder, PYPROJECT)
         if os.path.isfile(pyproject) and _has_section(pyproject):
-            return pyproject
+            found = pyproject
+            break
         parent = os.path.dirname(folder)
-        if parent == folder:  # the filesystem root
-            return None
+        # The repository root ends the search: a configuration above it (a home folder's)
+        # belongs to no project this run checks.
+        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            break
         folder = parent
+    if cache is not None:
+        cache.update(dict.fromkeys(passed, found))
+    return found
 
 
 def _has_section(pyproject: str) -> bool:
@@ -264,20 +302,58 @@ def _validate(config: ConfigFile) -> None:
 
 def resolve(config_path: str | None = None, overrides: Overrides = Overrides(),
             cwd: str | None = None) -> Settings:
-    """The effective settings: defaults, then the configuration file, then the options."""
-    path = config_path or find_config_file(cwd)
+    """The effective settings in `cwd` (default: the working directory): defaults, then the
+    configuration file (`config_path`, else the one found from `cwd` up), then the options."""
     if config_path is not None and not os.path.lexists(config_path):
         raise ConfigError("configuration file does not exist", where=config_path)
+    return settings_from(config_path or find_config_file(cwd), overrides, cwd)
+
+
+def settings_from(path: str | None, overrides: Overrides = Overrides(),
+                  cwd: str | None = None) -> Settings:
+    """The effective settings from the configuration file at `path` (None: defaults only),
+    every file it extends, and the command-line `overrides`."""
     settings = Settings()
     if path is not None:
-        config = read_config_file(path)
-        settings.file = config
-        _apply_file(settings, config)
+        chain = read_config_chain(path)
+        settings.file = chain[0]
+        settings.files = {config.path: config for config in chain}
+        for config in reversed(chain):  # the base first; each file overrides what it extends
+            _apply_file(settings, config)
     _apply_overrides(settings, overrides, cwd)
     return settings
 
 
+EXTEND = "extend"
+
+
+def read_config_chain(path: str) -> list[ConfigFile]:
+    """The file at `path`, then the file it extends, and so on: a cycle is a ConfigError
+    naming every file in it."""
+    chain = [read_config_file(path)]
+    seen = {os.path.realpath(path)}
+    while EXTEND in chain[-1].data:
+        config = chain[-1]
+        given = config.data[EXTEND]
+        base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(config.path)),
+                                             given))
+        if os.path.realpath(base) in seen:
+            cycle = " -> ".join([*(c.path for c in chain), base])
+            raise ConfigError(f"{config.describe_key(EXTEND)}: extends form a cycle: {cycle}",
+                              where=config.where(EXTEND))
+        if not os.path.lexists(base):  # anything else there is refused by the reader
+            raise ConfigError(f"{config.describe_key(EXTEND)}: {given!r} does not exist "
+                              f"(resolved to {base}; paths are relative to the configuration "
+                              "file)", where=config.where(EXTEND))
+        seen.add(os.path.realpath(base))
+        chain.append(read_config_file(base))
+    return chain
+
+
 def _apply_file(settings: Settings, config: ConfigFile) -> None:
+    """Apply one file's keys over what `settings` holds: a list replaces the one before;
+    a table (`severity`, `params`) is merged entry by entry, so a file that extends a
+    team's defaults can change one parameter and keep the rest."""
     data, source = config.data, config.path
     folder = os.path.dirname(os.path.abspath(config.path))
     if "fail-on" in data:
@@ -286,12 +362,13 @@ def _apply_file(settings: Settings, config: ConfigFile) -> None:
         settings.select = tuple(data["select"])
     if "ignore" in data:
         settings.ignore = tuple(data["ignore"])
+    for table in ("severity", "params"):
+        for key in data.get(table, ()):
+            settings.source_by_key[f"{table}.{key}"] = source
     if "severity" in data:
-        settings.severity = {rule: Severity(s) for rule, s in data["severity"].items()}
+        settings.severity.update({rule: Severity(s) for rule, s in data["severity"].items()})
     if "params" in data:
-        settings.params = dict(data["params"])
-        for key in data["params"]:
-            settings.source_by_key[f"params.{key}"] = source
+        settings.params.update(data["params"])
     if "exclude" in data:
         settings.exclude = tuple(data["exclude"])
     if "policy-paths" in data:
@@ -305,7 +382,7 @@ def _apply_file(settings: Settings, config: ConfigFile) -> None:
     if "entry-points" in data:
         settings.entry_points = bool(data["entry-points"])
     for key in data:
-        if key != "params":
+        if key not in ("params", "severity", EXTEND):
             settings.source_by_key[key] = source
 
 
@@ -350,17 +427,24 @@ def _split_ids(option: str, values: Sequence[str]) -> tuple[str, ...]:
 # --- showing ------------------------------------------------------------------------------
 
 def render(settings: Settings, pack: PolicyPack, pack_sources: Sequence[tuple[str, int]] = (),
-           cwd: str | None = None) -> str:
+           cwd: str | None = None, target: str | None = None) -> str:
     """The effective configuration as TOML, each value commented with where it came from.
 
-    The output is itself a valid `.ragft-lint.toml`, so it can be saved as a starting point.
+    `target` is the manifest or folder it applies to (None: the working directory). The
+    output is itself a valid `.ragft-lint.toml`, so it can be saved as a starting point.
     """
     lines = ["# ragft-lint effective configuration"]
+    if target is not None:
+        lines.append(f"# for: {target}")
     if settings.file is not None:
         lines.append(f"# configuration file: {settings.file.path}")
+        for config in list(settings.files.values())[1:]:
+            lines.append(f"# which extends: {config.path}")
     else:
-        lines.append(f"# configuration file: none (searched {os.path.abspath(cwd or '.')} and "
-                     f"its parents for {CONFIG_FILE} and {PYPROJECT} [{PYPROJECT_SECTION}])")
+        searched = os.path.abspath(cwd or ".") if target is None else os.path.abspath(target)
+        lines.append(f"# configuration file: none (searched {searched} and its parents up to "
+                     f"the repository root for {CONFIG_FILE} and {PYPROJECT} "
+                     f"[{PYPROJECT_SECTION}])")
     for label, count in pack_sources:
         lines.append(f"# policies: {count} from {label}")
 
@@ -383,7 +467,8 @@ def render(settings: Settings, pack: PolicyPack, pack_sources: Sequence[tuple[st
     lines.append("")
     lines.append("[severity]")
     for rule, severity in sorted(settings.severity.items()):
-        lines.append(f"{rule} = {_toml_value(severity.value)}  # {settings.source('severity')}")
+        lines.append(f"{rule} = {_toml_value(severity.value)}  "
+                     f"# {settings.source(f'severity.{rule}')}")
     lines.append("")
     lines.append("[params]")
     effective = {**pack.defaults, **settings.policy_params(pack)}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ragft_lint.core.errors import ConfigError
@@ -17,6 +16,15 @@ SKIPPED_DIRS = frozenset({
 })
 
 
+# excluded(path, folder): whether `path`, a file or folder found in `folder` (both as
+# displayed), is excluded by the configuration that applies in `folder`.
+Excluded = Callable[[str, str], bool]
+
+
+def _never(_path: str, _folder: str) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Target:
     """A file to check; `refusal` says why it must not be read, when it must not."""
@@ -25,7 +33,8 @@ class Target:
     refusal: str | None = None
 
 
-def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[Target]:
+def iter_targets(paths: Sequence[str], excluded: Excluded = _never,
+                 force_excluded: Callable[[str], bool] | None = None) -> Iterator[Target]:
     """Files to check, each once however many ways it is reached, in a stable order.
 
     A file named explicitly is checked whatever its name (pre-commit passes exactly the files
@@ -34,21 +43,27 @@ def iter_targets(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[
     link to a folder; a manifest that is a link to a file outside the searched tree is
     yielded with a refusal instead of being read. Paths are checked to exist before anything
     is yielded, so a typo fails the run before any report is written.
+
+    `excluded` decides what a folder search skips; `force_excluded`, when given, decides
+    which files named explicitly are skipped too (`--force-exclude`, for pre-commit).
     """
     given_paths = list(paths) or ["."]
     for given in given_paths:
         if not os.path.lexists(given):
             raise ConfigError(f"path does not exist: {given}")
-    return _iter_targets(given_paths, exclude)
+    return _iter_targets(given_paths, excluded, force_excluded)
 
 
-def _iter_targets(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[Target]:
+def _iter_targets(paths: Sequence[str], excluded: Excluded,
+                  force_excluded: Callable[[str], bool] | None) -> Iterator[Target]:
     # A file is read once however it is reached: named twice, spelled two ways, or through
     # a link inside the tree (or a hard link). Identity is the inode where it can be known.
     seen: set[object] = set()
     for given in paths:
+        if force_excluded is not None and force_excluded(given):
+            continue
         if os.path.isdir(given) and not os.path.islink(given):
-            candidates: Iterable[Target] = _walk(given, exclude)
+            candidates: Iterable[Target] = _walk(given, excluded)
         else:
             candidates = [Target(given)]
         for candidate in candidates:
@@ -69,17 +84,17 @@ def _identity(target: Target) -> object:
     return os.path.normcase(os.path.abspath(target.path))
 
 
-def _walk(top: str, exclude: Sequence[str]) -> Iterator[Target]:
+def _walk(top: str, excluded: Excluded) -> Iterator[Target]:
     real_top = os.path.realpath(top)
     for root, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not _skip_dir(root, d, exclude))
+        dirs[:] = sorted(d for d in dirs if not _skip_dir(root, d, excluded))
         # A folder named like a manifest is listed among dirs; it is still reported (and
         # refused by the reader) so a misplaced folder does not silently pass.
         for name in sorted(set(files) | {d for d in dirs if d in MANIFEST_NAMES}):
             if name not in MANIFEST_NAMES:
                 continue
             path = _display(os.path.join(root, name))
-            if _excluded(path, exclude):
+            if excluded(path, root):
                 continue
             if os.path.islink(path) and _outside(path, real_top):
                 yield Target(path, "symbolic link to a file outside the searched folder "
@@ -88,17 +103,12 @@ def _walk(top: str, exclude: Sequence[str]) -> Iterator[Target]:
                 yield Target(path)
 
 
-def _skip_dir(root: str, name: str, exclude: Sequence[str]) -> bool:
+def _skip_dir(root: str, name: str, excluded: Excluded) -> bool:
     if name in SKIPPED_DIRS:
         return True
     path = os.path.join(root, name)
     # Any virtualenv, whatever it is called, has a pyvenv.cfg at its top.
-    return os.path.isfile(os.path.join(path, "pyvenv.cfg")) or _excluded(_display(path), exclude)
-
-
-def _excluded(path: str, exclude: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern)
-               for pattern in exclude)
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg")) or excluded(_display(path), root)
 
 
 def _display(path: str) -> str:

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from ragft_lint.check.discovery import iter_targets
-from ragft_lint.check.session import Session
-from ragft_lint.core.engine import Engine
+from ragft_lint.check.session import Sessions
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 
 
-def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter],
-              threshold: Severity = Severity.ERROR, exclude: Sequence[str] = ()) -> Summary:
-    """Check every manifest under `paths`, streaming each result to every reporter.
+def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Reporter],
+              force_exclude: bool = False) -> Summary:
+    """Check every manifest under `paths`, each with its own configuration's session,
+    streaming each result to every reporter.
 
     A large batch is checked by worker processes (ragft_lint.check.parallel), in the same order.
     """
@@ -26,21 +26,34 @@ def run_check(paths: Sequence[str], engine: Engine, reporters: Sequence[Reporter
     from ragft_lint.check.discovery import Target
     from ragft_lint.check.parallel import default_jobs, map_in_order
 
-    def check_target(target: Target) -> FileResult:
-        if target.refusal is None:
-            return engine.check(target.path)
-        refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
-                          severity=Severity.ERROR, message=target.refusal)
-        return FileResult(target.path, (refused,), policies_run=False)
+    threshold = sessions.here.settings.fail_on
 
-    targets = iter_targets(paths, exclude)  # validates the paths before anything is written
+    def check_target(target: Target) -> FileResult:
+        session = sessions.for_path(target.path)
+        if target.refusal is None:
+            result = session.engine.check(target.path)
+        else:
+            refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
+                              severity=Severity.ERROR, message=target.refusal)
+            result = FileResult(target.path, (refused,), policies_run=False)
+        fail_on = session.settings.fail_on
+        return result if fail_on == threshold else replace(result, fail_on=fail_on)
+
+    summary = Summary(threshold)
+
+    def force_excluded(path: str) -> bool:
+        excluded = sessions.force_excluded(path)
+        summary.files_excluded += excluded
+        return excluded
+
+    # Validates the paths before anything is written.
+    targets = iter_targets(paths, sessions.excluded, force_excluded if force_exclude else None)
     results = map_in_order(check_target, targets, default_jobs())  # and RAGFT_LINT_JOBS
     # Everything alive now (modules, schema, policies) lives until exit: move it out of the
     # cyclic GC's sight. Full collections during a large batch then scan only per-file
     # objects, forked workers share those pages, and interpreter teardown skips them (about
     # 12% of a 10,000-file run and 6 ms of a one-file run; bench/run.py).
     gc.freeze()
-    summary = Summary(threshold)
     for reporter in reporters:
         reporter.start()
     for result in results:
@@ -64,38 +77,59 @@ class CheckRequest:
     show_config: bool = False
     baseline: str | None = None
     write_baseline: str | None = None
+    force_exclude: bool = False
 
 
-def check_command(session: Session, request: CheckRequest, out: TextIO, err: TextIO) -> int:
+def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO) -> int:
     """The whole `check` command; returns its exit code. Messages go to `out` and `err`."""
     from ragft_lint import __version__
     from ragft_lint.reporters import ReportContext
     from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
 
-    settings, engine = session.settings, session.engine
     if request.show_config:
-        from ragft_lint.check.config import render
-
-        out.write(render(settings, session.pack,
-                         [(source.label, len(source.policies)) for source in session.sources]))
-        return 0
+        return show_config(sessions, request.paths, out)
     if request.write_baseline:
         from ragft_lint.check.baseline import BaselineRecorder
 
         recorder = BaselineRecorder(out, ReportContext(), request.write_baseline)
-        run_check(request.paths, engine, [recorder], settings.fail_on, settings.exclude)
+        run_check(request.paths, sessions, [recorder], request.force_exclude)
         return 0
     if request.baseline:
         from ragft_lint.check.baseline import Baseline
 
-        engine.baseline = Baseline.load(request.baseline)
+        sessions.set_baseline(Baseline.load(request.baseline))
+    session = sessions.here
     context = ReportContext(
         rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
         color=request.color, show_fixes=request.show_fixes)
     specs = [parse_output(text) for text in request.outputs]
     with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:
-        summary = run_check(request.paths, engine, reporters, settings.fail_on, settings.exclude)
-    if summary.files_checked == 0:
+        summary = run_check(request.paths, sessions, reporters, request.force_exclude)
+    if summary.files_checked == 0 and summary.files_excluded:
+        err.write("ragft-lint: warning: nothing to check: every file named is excluded by the "
+                  "configuration's exclude globs (--force-exclude)\n")
+    elif summary.files_checked == 0:
         where = ", ".join(request.paths) or "the current folder"
         err.write(f"ragft-lint: warning: no llm-project.yaml found in {where}\n")
     return summary.exit_code
+
+
+def show_config(sessions: Sessions, paths: Sequence[str], out: TextIO) -> int:
+    """`check --show-config [PATH]`: the configuration that applies to PATH (a manifest or a
+    folder; default the working directory) and where each value came from."""
+    import os
+
+    from ragft_lint.check.config import render
+    from ragft_lint.core.errors import ConfigError
+
+    if len(paths) > 1:
+        raise ConfigError("--show-config shows the configuration of one manifest or folder; "
+                          f"got {len(paths)} paths")
+    target = paths[0] if paths else None
+    if target is not None and not os.path.lexists(target):
+        raise ConfigError(f"path does not exist: {target}")
+    session = sessions.for_path(target) if target is not None else sessions.here
+    out.write(render(session.settings, session.pack,
+                     [(source.label, len(source.policies)) for source in session.sources],
+                     cwd=sessions.cwd, target=target))
+    return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '4cd2386e-78689'
+SOURCE_DIGEST = '4d1b0eb2-78998'
 
 _MISSING = object()
 _NUMBERS = (int, float)

@@ -21,6 +21,9 @@ class FileResult:
     policies_run: bool
     rules_run: tuple[str, ...] = ()  # ids of the rules evaluated (for per-rule test reports)
     baselined: int = 0  # findings dropped because the baseline records them
+    # The threshold of this file's own configuration, when it is not the run's (a service
+    # of a monorepo with its own `fail-on`); None: the run's.
+    fail_on: Severity | None = None
 
 
 class ResultFilter(Protocol):
@@ -37,6 +40,7 @@ class Summary:
 
     threshold: Severity = Severity.ERROR
     files_checked: int = 0
+    files_excluded: int = 0  # files named explicitly but excluded (--force-exclude)
     files_with_findings: int = 0
     files_skipped_policies: int = 0
     count_by_severity: dict[Severity, int] = field(
@@ -44,8 +48,14 @@ class Summary:
     waived: int = 0
     baselined: int = 0  # findings the baseline records, dropped from the report
     failing: int = 0  # findings at or above the threshold, waived ones excluded
+    # Thresholds of files whose configuration sets another than `threshold`.
+    other_thresholds: set[Severity] = field(default_factory=set)
 
     def add(self, result: FileResult) -> None:
+        threshold = self.threshold
+        if result.fail_on is not None and result.fail_on != threshold:
+            threshold = result.fail_on
+            self.other_thresholds.add(threshold)
         self.files_checked += 1
         self.baselined += result.baselined
         if not result.policies_run:
@@ -58,7 +68,7 @@ class Summary:
                 self.waived += 1
                 continue
             self.count_by_severity[finding.severity] += 1
-            if finding.counts_at(self.threshold):
+            if finding.counts_at(threshold):
                 self.failing += 1
 
     @property

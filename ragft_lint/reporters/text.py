@@ -56,7 +56,13 @@ def summary_line(summary: Summary) -> str:
         text += (f" Policies were not run on {_plural(summary.files_skipped_policies, 'file')}"
                  " that failed to read or validate.")
     if summary.failing:
-        text += (f" {summary.failing} at or above --fail-on={summary.threshold.value};"
+        if summary.other_thresholds:  # services of a monorepo with their own fail-on
+            levels = ", ".join(sorted({summary.threshold.value,
+                                       *(s.value for s in summary.other_thresholds)}))
+            where = f"their configuration's fail-on ({levels})"
+        else:
+            where = f"--fail-on={summary.threshold.value}"
+        text += (f" {summary.failing} at or above {where};"
                  " `ragft-lint explain RULE` says why and how to fix.")
     return text
 

@@ -1,0 +1,140 @@
+"""A monorepo fixture: three services, two configurations, one expected verdict each.
+
+    repo/
+      .ragft-lint.toml                 team defaults: fail-on = "warning",
+                                       exclude = ["services/legacy"]
+      services/search/llm-project.yaml     rag without external data: RFT102 (warning),
+                                           which fails under the team's fail-on = "warning"
+      services/billing/pyproject.toml      [tool.ragft-lint] extend = "../../.ragft-lint.toml",
+                                           ignore = ["RFT502"]
+      services/billing/llm-project.yaml    fine-tune on monthly data: RFT502 (warning),
+                                           ignored by billing's own configuration: clean
+      services/legacy/llm-project.yaml     fine-tune on daily data: RFT501 (error), but the
+                                           team excludes the folder: never checked from a
+                                           folder search, nor with --force-exclude
+
+Checked from the root, the run fails (search) and reports exactly `SERVICES[i].rules` for each
+service; a tool that read only the root's configuration would fail billing too (RFT502 at
+fail-on = "warning"), and one that read none would pass search and check legacy.
+
+Used by tests/test_monorepo.py (the CLI from several folders, and real pre-commit) and meant
+for any other entry point that must give each service its own verdict (the GitHub Action).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT_CONFIG = """\
+# Team defaults for every service.
+fail-on = "warning"
+exclude = ["services/legacy"]
+"""
+
+BILLING_PYPROJECT = """\
+[project]
+name = "billing"
+version = "1.0"
+
+[tool.ragft-lint]
+extend = "../../.ragft-lint.toml"
+# Billing retrains monthly by design; the warning is accepted for the whole service.
+ignore = ["RFT502"]
+"""
+
+SEARCH = """\
+schema_version: 1
+project: search
+approach: rag
+criteria:
+  external_data:
+    required: false
+  behavior_adaptation: low
+  hallucination_tolerance: low
+  labeled_examples: 0
+  data_dynamics: daily
+  interpretability: high
+"""
+
+BILLING = """\
+schema_version: 1
+project: billing
+approach: fine-tune
+criteria:
+  external_data:
+    required: false
+  behavior_adaptation: high
+  hallucination_tolerance: medium
+  labeled_examples: 5000
+  data_dynamics: monthly
+  interpretability: low
+"""
+
+LEGACY = """\
+schema_version: 1
+project: legacy
+approach: fine-tune
+criteria:
+  external_data:
+    required: false
+  behavior_adaptation: high
+  hallucination_tolerance: medium
+  labeled_examples: 5000
+  data_dynamics: daily
+  interpretability: low
+"""
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the fixture and the verdict it must get, wherever the run starts."""
+
+    name: str
+    manifest: str  # relative to the repository root, `/`-separated
+    config: str  # the configuration file that applies, relative to the root
+    rules: tuple[str, ...]  # the rules reported for it when it is checked
+    fails: bool  # exit 1 when it is checked alone
+    excluded: bool  # skipped by a folder search and by --force-exclude
+
+
+SERVICES = (
+    Service("search", "services/search/llm-project.yaml", ".ragft-lint.toml",
+            ("RFT102",), fails=True, excluded=False),
+    Service("billing", "services/billing/llm-project.yaml", "services/billing/pyproject.toml",
+            (), fails=False, excluded=False),
+    Service("legacy", "services/legacy/llm-project.yaml", ".ragft-lint.toml",
+            ("RFT501",), fails=True, excluded=True),
+)
+SERVICE_BY_NAME = {service.name: service for service in SERVICES}
+# Checked from the root (`ragft-lint check`): search fails, so the run does.
+ROOT_EXIT_CODE = 1
+
+_FILES = {
+    ".ragft-lint.toml": ROOT_CONFIG,
+    "services/billing/pyproject.toml": BILLING_PYPROJECT,
+    "services/search/llm-project.yaml": SEARCH,
+    "services/billing/llm-project.yaml": BILLING,
+    "services/legacy/llm-project.yaml": LEGACY,
+}
+
+
+def build_monorepo(root: Path, *, git: bool = False) -> Path:
+    """Write the fixture into `root` (created if needed); with `git`, a git repository with
+    every file added (what pre-commit needs). Returns `root`."""
+    for name, text in _FILES.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if git:
+        run_git(root, "init", "-q")
+        run_git(root, "add", "-A")
+    return root
+
+
+def run_git(repo: Path, *args: str) -> None:
+    """git in `repo`, with an identity of its own (CI machines have none configured)."""
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
+                   capture_output=True)

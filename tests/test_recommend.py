@@ -142,6 +142,25 @@ def test_markdown_is_a_section_with_two_tables_and_the_sources() -> None:
     assert '- `zhou-2023-lima`: Chunting Zhou et al. (Meta AI) (2023), "LIMA: Less Is More' in text
 
 
+@pytest.mark.parametrize("example", ["hybrid/fail", "rag/fail", "fine-tune/pass"])
+def test_every_format_says_the_same_things(example: str) -> None:
+    """Text, markdown and JSON carry the same explanation, changes and sources: a reader
+    of the pull-request section is told what the terminal says."""
+    path = str(EXAMPLES / example / "llm-project.yaml")
+    report = json.loads(run_cli("recommend", path, "--format", "json").stdout)
+    text = " ".join(run_cli("recommend", path).stdout.split())
+    markdown = run_cli("recommend", path, "--format", "markdown").stdout
+    sentences = [*report["explanation"], *(c["text"] for c in report["counterfactuals"]),
+                 *(c["text"] for c in report["sensitivity"])]
+    for sentence in sentences:
+        assert " ".join(sentence.split()) in text, sentence
+        assert f"- {sentence}\n" in markdown.replace("\\|", "|"), sentence
+    if report["counterfactuals"]:
+        assert "What would change it" in text and "**What would change it**" in markdown
+    for source in report["sources"]:
+        assert f"{source}: " in text and f"- `{source}`: " in markdown
+
+
 def test_no_approach_passes_names_the_criteria_and_the_way_out(write_manifest) -> None:
     path = write_manifest(make_manifest(criteria__behavior_adaptation="high",
                                         criteria__labeled_examples=MIN_LABELS - 1))

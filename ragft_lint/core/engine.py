@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ragft_lint.core.errors import ManifestError
-from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.manifest import Limits, Manifest, read_manifest
+from ragft_lint.core.finding import Finding, Fix, Severity
+from ragft_lint.core.fixes import unused_waiver_fix
+from ragft_lint.core.manifest import Limits, Manifest, parse_manifest, read_manifest
 from ragft_lint.core.policy import PolicyPack
 from ragft_lint.core.result import FileResult, ResultFilter
 from ragft_lint.core.rules import (
@@ -47,10 +48,16 @@ class Engine:
         try:
             manifest = read_manifest(path, self.limits)
         except ManifestError as exc:
-            finding = Finding(file=path, line=exc.line, column=exc.column,
-                              rule=exc.rule or INVALID_YAML.id, severity=Severity.ERROR,
-                              message=exc.message)
-            return FileResult(path, (finding,), policies_run=False)
+            return _unreadable(path, exc)
+        return self.check_manifest(manifest)
+
+    def check_text(self, path: str, text: str) -> FileResult:
+        """Check `text` as the manifest at `path` without reading the file: an editor's
+        unsaved buffer, or a fix before it is written."""
+        try:
+            manifest = parse_manifest(path, text, self.limits)
+        except ManifestError as exc:
+            return _unreadable(path, exc)
         return self.check_manifest(manifest)
 
     def check_manifest(self, manifest: Manifest) -> FileResult:
@@ -89,6 +96,13 @@ class Engine:
         return replace(finding, severity=severity)
 
 
+def _unreadable(path: str, exc: ManifestError) -> FileResult:
+    finding = Finding(file=path, line=exc.line, column=exc.column,
+                      rule=exc.rule or INVALID_YAML.id, severity=Severity.ERROR,
+                      message=exc.message)
+    return FileResult(path, (finding,), policies_run=False)
+
+
 def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyPack,
                   today: dt.date, disabled: frozenset[str] = frozenset()) -> list[Finding]:
     """Mark waived findings; add findings for expired, invalid and unused waivers.
@@ -119,7 +133,8 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
             first = manifest.span(f"/waivers/{index_by_rule[rule_id]}").line
             out.append(_waiver_finding(manifest, f"{pointer}/rule", UNUSED_WAIVER,
                                        f"waiver for {rule_id} is unused: the waiver at line "
-                                       f"{first} already covers it"))
+                                       f"{first} already covers it",
+                                       unused_waiver_fix(manifest, index)))
             continue
         reason_by_rule[rule_id] = reason
         index_by_rule[rule_id] = index
@@ -134,16 +149,18 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
         if rule_id not in used and rule_id not in disabled:
             out.append(_waiver_finding(manifest, f"/waivers/{index}/rule", UNUSED_WAIVER,
                                        f"unused waiver: {rule_id} reports nothing in this "
-                                       "manifest; remove the waiver"))
+                                       "manifest; remove the waiver",
+                                       unused_waiver_fix(manifest, index)))
     return out
 
 
-def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str) -> Finding:
+def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str,
+                    fix: Fix | None = None) -> Finding:
     span = manifest.entry_span(pointer)
     return Finding(file=manifest.path, line=span.line, column=span.column, rule=rule.id,
                    severity=rule.severity, message=message, pointer=pointer,
                    end_line=span.end_line, end_column=span.end_column,
-                   remediation=rule.remediation)
+                   remediation=rule.remediation, fix=fix)
 
 
 def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:

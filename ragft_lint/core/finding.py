@@ -57,6 +57,52 @@ class Span:
     end_column: int | None = None
 
 
+class Applicability(str, enum.Enum):
+    """Whether `check --fix` applies a fix on its own (ruff's split).
+
+    A safe fix keeps the manifest's meaning as its author evidently intended it (a misspelt
+    word, a YAML 1.1 boolean); an unsafe one may remove something a person wants kept (an
+    unused waiver's audit trail), so it is applied only with `--unsafe-fixes`.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text in `span` with `replacement` (an empty one deletes it).
+
+    `span` is complete: 1-based lines and columns counted in code points, end exclusive
+    (SARIF's `unicodeCodePoints`), in the text the manifest was read from (after any BOM).
+    """
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change of the manifest's text that resolves one finding.
+
+    `isolation`: fixes that share it are never applied in the same pass (removing two of
+    a list's items in one go could leave the list empty); the fixer re-checks between passes.
+    """
+
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    isolation: str | None = None
+
+    @property
+    def is_safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+    def applies(self, unsafe: bool) -> bool:
+        """True if `check --fix` applies it (with `--unsafe-fixes` when `unsafe`)."""
+        return unsafe or self.is_safe
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One finding. Ordered by file, then position, then rule, which is the report order."""
@@ -74,6 +120,7 @@ class Finding:
     remediation: str | None = field(default=None, compare=False)
     waived: bool = field(default=False, compare=False)
     waiver_reason: str | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def span(self) -> Span:

@@ -49,6 +49,9 @@ class Manifest:
     data: Any
     value_spans: Mapping[str, Span] = field(default_factory=dict)
     key_spans: Mapping[str, Span] = field(default_factory=dict)
+    # The text it was composed from (after any BOM), which fixes edit; "" when the data
+    # did not come from a file (then nothing is fixable).
+    text: str = field(default="", repr=False)
 
     def span(self, pointer: str, *, key: bool = False) -> Span:
         """The span of `pointer` (its key's span if `key`), else of its nearest ancestor.
@@ -77,7 +80,19 @@ def read_manifest(path: str, limits: Limits = Limits()) -> Manifest:
     # --max-size, that halves the peak memory.
     text = decode(read_bytes(path, limits.max_bytes))
     data, value_spans, key_spans = compose(text, limits)
-    return Manifest(path, data, value_spans, key_spans)
+    return Manifest(path, data, value_spans, key_spans, text)
+
+
+def parse_manifest(path: str, text: str, limits: Limits = Limits()) -> Manifest:
+    """Compose `text` as the manifest at `path`, under the bounds a file read has: text not
+    yet saved (an editor's buffer) or not yet written (a fix) is judged like the file."""
+    raw = text.encode("utf-8", "surrogatepass")  # lone surrogates: refused by decode()
+    if len(raw) > limits.max_bytes:
+        raise ManifestError(f"file is {len(raw):,} bytes, over the {limits.max_bytes:,}-byte "
+                            f"limit{_TOO_LARGE_HINT}", rule=UNREADABLE)
+    text = decode(raw)
+    data, value_spans, key_spans = compose(text, limits)
+    return Manifest(path, data, value_spans, key_spans, text)
 
 
 def read_bytes(path: str, max_bytes: int) -> bytes:

@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.fixes import MAX_FIXES_PER_MANIFEST, YAML11_BOOLEAN_BY_WORD, schema_fix
 from ragft_lint.core.manifest import Manifest
 from ragft_lint.core.pointer import from_path, join
 from ragft_lint.core.rules import SCHEMA_VIOLATION
@@ -23,10 +24,7 @@ if TYPE_CHECKING:
 
 
 # YAML 1.1 read these as booleans; YAML 1.2 (and so ragft-lint) reads them as strings.
-YAML11_BOOLEANS = frozenset(
-    w for word in ("yes", "no", "on", "off", "y", "n")
-    for w in (word, word.capitalize(), word.upper())
-)
+YAML11_BOOLEANS = frozenset(YAML11_BOOLEAN_BY_WORD)
 
 _TYPE_NAMES = {
     "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
@@ -61,17 +59,23 @@ def validate_manifest(manifest: Manifest) -> list[Finding]:
     validator = manifest_validator() if compiled is None else _explainer(compiled)
     seen: set[tuple[str, str]] = set()
     findings = []
+    fixes_left = MAX_FIXES_PER_MANIFEST
     for error in validator.iter_errors(manifest.data):
         for pointer, message, at_key in describe(error):
             if (pointer, message) in seen:
                 continue
             seen.add((pointer, message))
             span = manifest.span(pointer, key=at_key)
+            fix = None
+            if fixes_left:
+                fix = schema_fix(manifest, str(error.validator), error.schema,
+                                 error.validator_value, pointer, at_key)
+                fixes_left -= fix is not None
             findings.append(Finding(
                 file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
                 severity=Severity.ERROR, message=message, pointer=pointer,
                 end_line=span.end_line, end_column=span.end_column,
-                remediation=SCHEMA_VIOLATION.remediation,
+                remediation=SCHEMA_VIOLATION.remediation, fix=fix,
             ))
     return sorted(findings)
 

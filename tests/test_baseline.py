@@ -176,7 +176,7 @@ def test_failed_baseline_write_leaves_nothing_behind(monorepo: Path,
     monkeypatch.setattr(os, "replace", fail)
     result = run_cli("check", "--write-baseline", "b.json")
     assert result.exit_code == 2
-    assert result.stderr == ("ragft-lint: error: b.json: cannot write baseline file: "
+    assert result.stderr == ("ragft-lint: error: b.json: cannot write the baseline file: "
                              "No space left on device\n")
     assert sorted(p.name for p in monorepo.iterdir()) == before
     assert (monorepo / "b.json").read_text() == "the previous baseline"

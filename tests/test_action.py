@@ -58,7 +58,9 @@ def test_action_is_a_valid_composite_action(action: dict[str, Any]) -> None:
     assert action["name"]
     assert action["description"]
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"paths", "fail-on", "sarif-file"}
+    assert set(action["inputs"]) == {"paths", "fail-on", "config", "baseline", "args",
+                                     "sarif-file", "summary-file"}
+    assert action["inputs"]["fail-on"]["default"] == ""  # the configuration decides
     for name, spec in action["inputs"].items():
         assert spec["description"], name
         assert isinstance(spec.get("default", ""), str), name
@@ -86,8 +88,14 @@ def check_step(action: dict[str, Any]) -> dict[str, Any]:
     return steps[0]
 
 
-def step_environment(step: dict[str, Any], inputs: dict[str, str]) -> dict[str, str]:
-    """The step's `env:` with `${{ inputs.x }}` evaluated (and nothing else allowed)."""
+def step_environment(action: dict[str, Any], step: dict[str, Any], given: dict[str, str],
+                     ) -> dict[str, str]:
+    """The step's `env:` with `${{ inputs.x }}` evaluated as the runner does: the value the
+    workflow gave, else the input's default (and no other expression allowed)."""
+    unknown = set(given) - set(action["inputs"])
+    assert not unknown, f"not inputs of the action: {unknown}"
+    inputs = {name: given.get(name, spec.get("default", ""))
+              for name, spec in action["inputs"].items()}
 
     def evaluate(match: re.Match[str]) -> str:
         name = INPUT.match(match.group(1))
@@ -107,10 +115,28 @@ def run_step(step: dict[str, Any], cwd: Path, runner: Path, environ: dict[str, s
                           check=False)
 
 
+WARNED = """\
+schema_version: 1
+project: release-notes-writer
+approach: rag
+criteria:
+  external_data:
+    required: false
+  behavior_adaptation: low
+  hallucination_tolerance: high
+  labeled_examples: 40000
+  data_dynamics: static
+  interpretability: low
+"""
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "workspace"
     shutil.copytree(GOLDEN / "manifests", root / "manifests")
+    # A manifest whose only finding is a warning (RFT102), for the fail-on threshold.
+    (root / "manifests" / "warned").mkdir()
+    (root / "manifests" / "warned" / "llm-project.yaml").write_text(WARNED, encoding="utf-8")
     (root / ".git").mkdir()
     return root
 
@@ -118,11 +144,13 @@ def workspace(tmp_path: Path) -> Path:
 def runner_environment(workspace: Path, runner: Path, python: str) -> dict[str, str]:
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("GITHUB_", "RUNNER_", "RAGFT_LINT_"))}
+    temp = runner / "temp"
+    temp.mkdir(exist_ok=True)
     environ.update({
         "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
-        "RUNNER_TEMP": str(runner), "GITHUB_ENV": str(runner / "env"),
-        "GITHUB_OUTPUT": str(runner / "output"), "GITHUB_STEP_SUMMARY": str(runner / "summary"),
-        "RAGFT_LINT_PYTHON": python,
+        "GITHUB_ACTION_PATH": str(REPO), "RUNNER_TEMP": str(temp),
+        "GITHUB_ENV": str(runner / "env"), "GITHUB_OUTPUT": str(runner / "output"),
+        "GITHUB_STEP_SUMMARY": str(runner / "summary"), "RAGFT_LINT_PYTHON": python,
     })
     for name in ("env", "output", "summary"):
         (runner / name).touch()
@@ -134,41 +162,148 @@ def outputs_of(runner: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines)
 
 
-@pytest.mark.parametrize(("inputs", "exit_code"), [
-    ({"paths": "manifests/bad manifests/good", "fail-on": "error",
-      "sarif-file": "ragft-lint.sarif"}, 1),
-    ({"paths": "manifests/good manifests/waived", "fail-on": "info", "sarif-file": ""}, 0),
-    ({"paths": "manifests/broken", "fail-on": "bogus", "sarif-file": "r.sarif"}, 2),
+class Run:
+    """One simulated run of the check step: exit code, log, outputs, step summary."""
+
+    def __init__(self, action: dict[str, Any], workspace: Path, runner: Path,
+                 inputs: dict[str, str]):
+        runner.mkdir(exist_ok=True)
+        environ = runner_environment(workspace, runner, sys.executable)
+        step = check_step(action)
+        environ.update(step_environment(action, step, inputs))
+        self.before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+        run = run_step(step, workspace, runner, environ)
+        self.workspace_now = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+        self.code, self.stdout, self.stderr = run.returncode, run.stdout, run.stderr
+        self.outputs = outputs_of(runner)
+        self.summary = (runner / "summary").read_text(encoding="utf-8")
+        self.temp = Path(environ["RUNNER_TEMP"])
+
+    def commands(self, name: str) -> list[str]:
+        return [line for line in self.stdout.splitlines() if line.startswith(f"::{name} ")]
+
+
+@pytest.fixture
+def run_action(action: dict[str, Any], workspace: Path, tmp_path: Path) -> Any:
+    count = iter(range(100))
+
+    def run(**inputs: str) -> Run:
+        return Run(action, workspace, tmp_path / f"runner{next(count)}",
+                   {name.replace("_", "-"): value for name, value in inputs.items()})
+
+    return run
+
+
+def test_a_clean_run_writes_its_reports_under_runner_temp(run_action: Any) -> None:
+    from ragft_lint import __version__
+
+    run = run_action(paths="manifests/good manifests/waived")
+    assert run.code == 0, run.stdout + run.stderr
+    assert set(run.outputs) == {"exit-code", "version", "sarif-file", "summary-file"}
+    assert run.outputs["exit-code"] == "0" and run.outputs["version"] == __version__
+    assert f"ragft-lint {__version__}" in run.stdout
+    sarif, summary = Path(run.outputs["sarif-file"]), Path(run.outputs["summary-file"])
+    assert sarif.is_relative_to(run.temp) and summary.is_relative_to(run.temp)
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    assert log["runs"][0]["tool"]["driver"]["version"] == __version__
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["RFT102"]  # waived, suppressed
+    assert run.summary == summary.read_text(encoding="utf-8")
+    assert run.summary.startswith("## ragft-lint")
+    assert run.commands("error") == [] and run.commands("warning") == []
+    assert run.workspace_now == run.before  # nothing written into the checkout
+
+
+def test_a_failing_run_annotates_and_writes_the_named_sarif(run_action: Any,
+                                                           workspace: Path) -> None:
+    run = run_action(paths="manifests/bad\nmanifests/good", sarif_file="ragft-lint.sarif")
+    assert run.code == 1, run.stdout + run.stderr
+    assert run.outputs["exit-code"] == "1"
+    assert run.outputs["sarif-file"] == "ragft-lint.sarif"
+    log = json.loads((workspace / "ragft-lint.sarif").read_text(encoding="utf-8"))
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"RFT401", "RFT101"}
+    assert any(line.startswith("::error file=manifests/bad/llm-project.yaml,line=13,")
+               for line in run.commands("error"))
+    assert "manifests/bad/llm-project.yaml:13:3: error RFT401" in run.stdout
+    assert "### manifests/bad/llm-project.yaml" in run.summary
+    assert Path(run.outputs["summary-file"]).is_relative_to(run.temp)
+
+
+@pytest.mark.parametrize(("inputs", "reason"), [
+    ({"fail-on": "bogus"}, "--fail-on"),
+    ({"config": "missing.toml"}, "missing.toml"),
+    ({"args": "--select 'RFT4"}, "args input: No closing quotation"),
+    ({"args": "--no-such-option"}, "--no-such-option"),
 ])
-def test_the_check_step_runs_as_the_runner_would(
-        action: dict[str, Any], workspace: Path, tmp_path: Path, inputs: dict[str, str],
-        exit_code: int) -> None:
-    step = check_step(action)
-    runner = tmp_path / "runner"
-    runner.mkdir()
-    environ = runner_environment(workspace, runner, sys.executable)
-    environ.update(step_environment(step, inputs))
-    run = run_step(step, workspace, runner, environ)
-    assert run.returncode == exit_code, run.stdout + run.stderr
-    assert outputs_of(runner) == {"sarif-file": inputs["sarif-file"],
-                                  "exit-code": str(exit_code)}
-    summary = (runner / "summary").read_text(encoding="utf-8")
-    sarif = workspace / inputs["sarif-file"] if inputs["sarif-file"] else None
-    if exit_code == 2:
-        assert "invalid value for '--fail-on'" in run.stderr.lower()
-        return
-    assert summary.startswith("## ragft-lint")
-    if exit_code == 1:
-        assert "::error file=manifests/bad/llm-project.yaml,line=13," in run.stdout
-        assert "manifests/bad/llm-project.yaml:13:3: error RFT401" in run.stdout
-        assert "### manifests/bad/llm-project.yaml" in summary
-    else:
-        assert "::error" not in run.stdout
-    if sarif is not None:
-        log = json.loads(sarif.read_text(encoding="utf-8"))
-        assert log["version"] == "2.1.0"
-        assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"RFT401", "RFT101"}
-    assert not (workspace / "ragft-lint.sarif").exists() or sarif is not None
+def test_a_usage_error_is_an_annotation_and_a_summary(run_action: Any, inputs: dict[str, str],
+                                                      reason: str) -> None:
+    run = run_action(paths="manifests/bad", **{k.replace("-", "_"): v for k, v in inputs.items()})
+    assert run.code == 2, run.stdout + run.stderr
+    assert run.outputs == {"exit-code": "2", "version": run.outputs["version"]}
+    [annotation] = run.commands("error")
+    assert annotation.startswith("::error title=ragft-lint could not run::")
+    assert reason.lower() in annotation.lower()
+    assert "ragft-lint could not run" in run.summary and reason.lower() in run.summary.lower()
+    assert "### manifests/bad" not in run.summary  # no report: nothing was checked
+
+
+def test_fail_on_is_the_configurations_unless_the_workflow_sets_it(run_action: Any,
+                                                                   workspace: Path) -> None:
+    (workspace / ".ragft-lint.toml").write_text('fail-on = "warning"\n', encoding="utf-8")
+    configured = run_action(paths="manifests/warned")
+    assert configured.code == 1, configured.stdout + configured.stderr
+    assert "--fail-on=warning" in configured.stdout
+    assert configured.commands("warning")
+    overridden = run_action(paths="manifests/warned", fail_on="error")
+    assert overridden.code == 0, overridden.stdout + overridden.stderr
+    (workspace / ".ragft-lint.toml").unlink()
+    default = run_action(paths="manifests/warned")
+    assert default.code == 0  # no configuration: error
+
+
+def test_the_config_input_replaces_the_checkouts_configuration(
+        run_action: Any, workspace: Path, tmp_path: Path) -> None:
+    # The pull request's own configuration would switch its warning off...
+    (workspace / ".ragft-lint.toml").write_text('ignore = ["RFT102"]\n', encoding="utf-8")
+    assert run_action(paths="manifests/warned", fail_on="warning").code == 0
+    # ...the base branch's, named by the workflow, keeps the gate.
+    base = tmp_path / "base" / ".ragft-lint.toml"
+    base.parent.mkdir()
+    base.write_text('fail-on = "warning"\n', encoding="utf-8")
+    run = run_action(paths="manifests/warned", config=str(base))
+    assert run.code == 1, run.stdout + run.stderr
+
+
+def test_the_baseline_input_reports_only_new_findings(run_action: Any, workspace: Path) -> None:
+    recorded = subprocess.run([sys.executable, "-m", "ragft_lint", "check", "manifests/bad",
+                               "--write-baseline", "baseline.json"], cwd=workspace,
+                              capture_output=True, text=True, check=False, timeout=120)
+    assert recorded.returncode == 0, recorded.stderr
+    run = run_action(paths="manifests/bad", baseline="baseline.json")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.commands("error") == []
+
+
+def test_args_are_words_never_shell_code(run_action: Any, workspace: Path) -> None:
+    run = run_action(paths="manifests", args="--select RFT4 --exclude 'manifests/b*' "
+                                             "--exclude \"$(touch pwned)\" --exclude '`touch x`'")
+    assert not (workspace / "pwned").exists() and not (workspace / "x").exists()
+    assert run.code == 0, run.stdout + run.stderr  # bad/ excluded, only RFT4 rules run
+    assert "RFT401" not in run.stdout
+    selected = run_action(paths="manifests/bad", args="--select RFT4")
+    assert selected.code == 1
+    assert {line.split("title=")[1].split("::")[0] for line in selected.commands("error")} == {
+        "RFT401"}
+
+
+def test_many_findings_are_capped_as_github_shows_them(run_action: Any, workspace: Path) -> None:
+    for index in range(12):
+        shutil.copytree(workspace / "manifests" / "bad", workspace / "many" / f"svc{index:02}")
+    run = run_action(paths="many")
+    assert run.code == 1
+    assert len(run.commands("error")) == 10 and len(run.commands("warning")) == 10
+    closing = run.commands("notice")[-1]
+    assert "more not annotated" in closing and "step summary" in closing
+    assert run.summary.count("### many/svc") == 12  # the summary has every manifest
 
 
 @pytest.mark.slow
@@ -189,12 +324,11 @@ def test_the_action_installs_itself_and_checks(action: dict[str, Any], workspace
                     (runner / "env").read_text(encoding="utf-8").splitlines())
     environ.update(exported)
     step = check_step(action)
-    environ.update(step_environment(step, {"paths": "manifests", "fail-on": "error",
-                                           "sarif-file": "out.sarif"}))
+    environ.update(step_environment(action, step, {"paths": "manifests"}))
     run = run_step(step, workspace, runner, environ)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "::error file=manifests/bad/llm-project.yaml" in run.stdout
-    assert (workspace / "out.sarif").is_file()
+    assert Path(outputs_of(runner)["sarif-file"]).is_file()
 
 
 # --- README ---------------------------------------------------------------------------------
@@ -213,7 +347,9 @@ def test_readme_workflow_snippet_is_a_valid_workflow_using_this_action() -> None
     action = load_yaml((REPO / "action.yml").read_text(encoding="utf-8"))
     assert set(ours["with"]) <= set(action["inputs"])
     upload = next(step for step in steps if "upload-sarif" in step["uses"])
-    assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
+    assert upload["with"]["sarif_file"] == f"${{{{ steps.{ours['id']}.outputs.sarif-file }}}}"
+    assert f"steps.{ours['id']}.outputs.sarif-file != ''" in upload["if"]
+    assert "sarif-file" in action["outputs"]
 
 
 def test_readme_gitlab_snippet_is_a_valid_gitlab_ci_job() -> None:

@@ -248,7 +248,8 @@ def test_sarif_paths_are_relative_to_the_github_workspace(
     assert "repo/manifests/bad/llm-project.yaml" in uris
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab"])
+# github holds its annotations to choose the ones GitHub will show (a bounded number).
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "gitlab"])
 def test_streaming_formats_write_each_file_as_it_is_checked(repo: Path, fmt: str) -> None:
     from ragft_lint.core.engine import Engine
     from ragft_lint.core.policy import PolicyPack, load_builtin_policies
@@ -405,6 +406,35 @@ def test_github_annotations_escape_hostile_text(tmp_path: Path, monkeypatch: pyt
     expired = [message for _, props, message in commands if props["title"] == "RFT005"]
     assert len(expired) == 1
     assert reason in expired[0]
+
+
+def test_github_annotations_stay_within_what_github_shows(repo: Path) -> None:
+    """12 failing manifests: 10 errors and 10 warnings annotated at most, the first of every
+    manifest before the second of any, and one closing notice counting the rest."""
+    for index in range(12):
+        shutil.copytree(repo / "manifests" / "bad", repo / "many" / f"svc{index:02}")
+    counts = parse_json(report("json", "many")[1])["summary"]["counts"]
+    code, out = report("github", "many")
+    assert code == 1
+    commands = [parse_workflow_command(line) for line in out.splitlines()]
+    errors = [props for command, props, _ in commands if command == "error"]
+    warnings = [props for command, props, _ in commands if command == "warning"]
+    notices = [(props, message) for command, props, message in commands if command == "notice"]
+    assert len(errors) == 10 and len(warnings) == 10 and len(notices) <= 10
+    assert len({props["file"] for props in errors}) == 10  # one per manifest first
+    closing, message = notices[-1]
+    assert commands[-1][0] == "notice" and "file" not in closing
+    assert counts["error"] > 10 and counts["warning"] > 10
+    left = counts["error"] - 10 + counts["warning"] - 10
+    assert closing["title"] == f"ragft-lint: {left} more not annotated"
+    assert f"({counts['error'] - 10} errors, {counts['warning'] - 10} warnings)" in message
+    assert "step summary" in message and "SARIF" in message
+
+
+def test_github_annotations_under_the_limit_have_no_closing_notice(repo: Path) -> None:
+    _code, out = report("github")
+    commands = [parse_workflow_command(line) for line in out.splitlines()]
+    assert all("file" in props for _, props, _ in commands)
 
 
 # --- Markdown -------------------------------------------------------------------------------

@@ -6,12 +6,20 @@ waiver reasons, file names), so everything is escaped the way the Actions toolki
 `%`, CR and LF in the message, and `:` and `,` as well in property values, so that no
 manifest can end the command early or start a command of its own. Waived findings are not
 annotated: they are accepted exceptions and do not fail the run.
+
+GitHub shows at most 10 error, 10 warning and 10 notice annotations per step and drops the
+rest silently (actions/toolkit, docs/problem-matchers.md, "Limitations"). So annotations are
+held until the end of the run and chosen: per level, the first finding of every manifest
+before the second of any, so each failing manifest is marked on the pull request; then one
+closing notice counts what was left out and says where every finding is.
 """
 
 from __future__ import annotations
 
+from itertools import chain, zip_longest
+
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import FileResult
+from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, source_root
 
@@ -43,12 +51,63 @@ def annotation(finding: Finding, path: str) -> str:
     return f"::{COMMAND_BY_SEVERITY[finding.severity]} {props}::{escape_data(message)}"
 
 
+# Annotations of one level GitHub shows per step (errors, warnings and notices each).
+ANNOTATIONS_PER_LEVEL = 10
+
+
 class GithubReporter(Reporter):
     def start(self) -> None:
         self._root = source_root()
+        # Per severity: the annotations of the first ANNOTATIONS_PER_LEVEL manifests that
+        # have any (at most that many each: no more can be shown), and the count of all.
+        # That is all the choice below needs, so memory stays bounded however large the run.
+        self._held: dict[Severity, list[list[str]]] = {severity: [] for severity in Severity}
+        self._count = dict.fromkeys(Severity, 0)
 
     def file(self, result: FileResult) -> None:
         path = display_path(result.path, self._root)
+        by_severity: dict[Severity, list[Finding]] = {}
         for finding in result.findings:
             if not finding.waived:
-                self.stream.write(annotation(finding, path) + "\n")
+                by_severity.setdefault(finding.severity, []).append(finding)
+        for severity, findings in by_severity.items():
+            self._count[severity] += len(findings)
+            if len(self._held[severity]) < ANNOTATIONS_PER_LEVEL:
+                self._held[severity].append(
+                    [annotation(f, path) for f in findings[:ANNOTATIONS_PER_LEVEL]])
+
+    def finish(self, summary: Summary) -> None:
+        limits = dict.fromkeys(Severity, ANNOTATIONS_PER_LEVEL)
+        if any(count > ANNOTATIONS_PER_LEVEL for count in self._count.values()):
+            limits[Severity.INFO] -= 1  # the closing notice takes one notice's place
+        left_out: dict[Severity, int] = {}
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            # Round robin: every manifest's first annotation before any manifest's second.
+            ranked = chain.from_iterable(zip_longest(*self._held[severity]))
+            chosen = [line for line in ranked if line is not None][:limits[severity]]
+            for line in chosen:
+                self.stream.write(line + "\n")
+            if self._count[severity] > len(chosen):
+                left_out[severity] = self._count[severity] - len(chosen)
+        if left_out:
+            self.stream.write(closing_notice(left_out) + "\n")
+
+
+def closing_notice(left_out: dict[Severity, int]) -> str:
+    """The notice that says how many findings were not annotated and where they all are."""
+    total = sum(left_out.values())
+    counts = ", ".join(f"{count} {_plural(severity, count)}"
+                       for severity, count in left_out.items())
+    title = escape_property(f"ragft-lint: {total} more not annotated")
+    return (f"::notice title={title}::"
+            + escape_data(f"{total} more findings are not shown as annotations ({counts}): "
+                          f"GitHub shows at most {ANNOTATIONS_PER_LEVEL} errors, "
+                          f"{ANNOTATIONS_PER_LEVEL} warnings and {ANNOTATIONS_PER_LEVEL} "
+                          "notices per step. Every finding is in this step's log, and in the "
+                          "step summary and the SARIF report (code scanning) that the "
+                          "ragft-lint action writes."))
+
+
+def _plural(severity: Severity, count: int) -> str:
+    word = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    return word[severity] + ("" if count == 1 else "s")

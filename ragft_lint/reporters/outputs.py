@@ -48,7 +48,9 @@ def stdout_formats(chosen: str | None, environ: Mapping[str, str] | None = None)
     if chosen:
         return [chosen]
     env = os.environ if environ is None else environ
-    return ["text", "github"] if env.get("GITHUB_ACTIONS") == "true" else ["text"]
+    # github first: its annotations come out at the end of the run, before text's summary
+    # line, which stays the log's last line.
+    return ["github", "text"] if env.get("GITHUB_ACTIONS") == "true" else ["text"]
 
 
 @contextlib.contextmanager

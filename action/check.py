@@ -53,7 +53,9 @@ class Inputs:
 
 def command(inputs: Inputs, sarif: str, summary: str) -> list[str]:
     """`ragft-lint check` with the inputs as arguments (a ValueError for unparsable args)."""
-    argv = ["check", *inputs.paths]
+    # --force-exclude: the configuration's exclude globs apply to paths named one by one
+    # too (a changed-files list), as the pre-commit hook does.
+    argv = ["check", *inputs.paths, "--force-exclude"]
     if inputs.fail_on:
         argv += ["--fail-on", inputs.fail_on]
     if inputs.config:

@@ -185,10 +185,11 @@ class Run:
 
 @pytest.fixture
 def run_action(action: dict[str, Any], workspace: Path, tmp_path: Path) -> Any:
+    """run_action(input_name=value, ..., in_workspace=path): one run of the check step."""
     count = iter(range(100))
 
-    def run(**inputs: str) -> Run:
-        return Run(action, workspace, tmp_path / f"runner{next(count)}",
+    def run(in_workspace: Path = workspace, **inputs: str) -> Run:
+        return Run(action, in_workspace, tmp_path / f"runner{next(count)}",
                    {name.replace("_", "-"): value for name, value in inputs.items()})
 
     return run
@@ -304,6 +305,38 @@ def test_many_findings_are_capped_as_github_shows_them(run_action: Any, workspac
     closing = run.commands("notice")[-1]
     assert "more not annotated" in closing and "step summary" in closing
     assert run.summary.count("### many/svc") == 12  # the summary has every manifest
+
+
+def sarif_rules_by_file(run: Run) -> dict[str, list[str]]:
+    log = json.loads(Path(run.outputs["sarif-file"]).read_text(encoding="utf-8"))
+    found: dict[str, list[str]] = {}
+    for result in log["runs"][0]["results"]:
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        found.setdefault(uri, []).append(result["ruleId"])
+    return found
+
+
+def test_each_service_of_a_monorepo_gets_its_own_verdict(run_action: Any,
+                                                         tmp_path: Path) -> None:
+    from tests.monorepo import ROOT_EXIT_CODE, SERVICES, build_monorepo
+
+    repo = build_monorepo(tmp_path / "monorepo")
+    whole = run_action(in_workspace=repo)
+    assert whole.code == ROOT_EXIT_CODE, whole.stdout + whole.stderr
+    assert sarif_rules_by_file(whole) == {
+        s.manifest: list(s.rules) for s in SERVICES if s.rules and not s.excluded}
+    assert [line.split("title=")[1].split("::")[0] for line in whole.commands("warning")] == [
+        rule for s in SERVICES if not s.excluded for rule in s.rules]
+    # The changed-files way: each manifest named on its own, from the root, gets the
+    # verdict of its own configuration; the excluded one is not checked.
+    changed = run_action(in_workspace=repo, paths=" ".join(s.manifest for s in SERVICES))
+    assert changed.code == ROOT_EXIT_CODE
+    assert sarif_rules_by_file(changed) == sarif_rules_by_file(whole)
+    for service in (s for s in SERVICES if not s.excluded):
+        alone = run_action(in_workspace=repo, paths=service.manifest)
+        assert alone.code == int(service.fails), service.name
+        assert sarif_rules_by_file(alone) == ({service.manifest: list(service.rules)}
+                                              if service.rules else {})
 
 
 @pytest.mark.slow

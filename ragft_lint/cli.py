@@ -69,12 +69,19 @@ def cli() -> None:
 @click.option("--write-baseline", "write_baseline_path", metavar="FILE",
               type=click.Path(dir_okay=False, path_type=str),
               help="Record every current finding in FILE (for --baseline) and exit 0.")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe fixes ([*]) to the manifests, then report what remains.")
+@click.option("--diff", is_flag=True,
+              help="Print the unified diff --fix would apply and write nothing; exit 1 if "
+                   "there is something to fix.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, apply unsafe fixes too (removing unused waivers).")
 def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
           fail_on: str | None, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
           force_exclude: bool, policies: tuple[str, ...], baseline_path: str | None,
-          write_baseline_path: str | None) -> int:
+          write_baseline_path: str | None, fix: bool, diff: bool, unsafe_fixes: bool) -> int:
     """Check manifests. PATHS are files or folders (searched for llm-project.yaml/.yml);
     none means the current folder. Each manifest is checked with the nearest configuration
     above it.
@@ -87,6 +94,8 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
       ragft-lint check --write-baseline ragft-baseline.json   # adopt on an existing repo
       ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
       ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
+      ragft-lint check --diff                                  # what --fix would change
+      ragft-lint check --fix
     """
     from ragft_lint.check.config import Overrides
     from ragft_lint.check.runner import CheckRequest, check_command
@@ -102,7 +111,15 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
     request = CheckRequest(
         paths=paths, output_format=output_format, outputs=outputs, show_fixes=show_fixes,
         color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,
-        write_baseline=write_baseline_path, force_exclude=force_exclude)
+        write_baseline=write_baseline_path, force_exclude=force_exclude, fix=fix, diff=diff,
+        unsafe_fixes=unsafe_fixes)
+    if fix or diff:
+        if write_baseline_path:
+            raise click.UsageError("--write-baseline records findings; it cannot be used with "
+                                   "--fix or --diff")
+        from ragft_lint.editor.fixer import fix_command
+
+        return fix_command(sessions, request, sys.stdout, sys.stderr)
     return check_command(sessions, request, sys.stdout, sys.stderr)
 
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TextIO
 
 from ragft_lint.check.discovery import iter_targets
 from ragft_lint.check.session import Sessions
+from ragft_lint.core.engine import Engine
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 
+# How one manifest is checked with its engine: the engine's own check, or `check --fix`'s
+# (ragft_lint.editor.fixer), which fixes the file first and reports what remains.
+CheckFile = Callable[[Engine, str], FileResult]
+
+
+def _check_file(engine: Engine, path: str) -> FileResult:
+    return engine.check(path)
+
 
 def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Reporter],
-              force_exclude: bool = False) -> Summary:
+              force_exclude: bool = False, check_file: CheckFile = _check_file) -> Summary:
     """Check every manifest under `paths`, each with its own configuration's session,
     streaming each result to every reporter.
 
@@ -31,7 +40,7 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     def check_target(target: Target) -> FileResult:
         session = sessions.for_path(target.path)
         if target.refusal is None:
-            result = session.engine.check(target.path)
+            result = check_file(session.engine, target.path)
         else:
             refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
                               severity=Severity.ERROR, message=target.refusal)
@@ -78,9 +87,13 @@ class CheckRequest:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    fix: bool = False  # --fix: ragft_lint.editor.fixer runs the check
+    diff: bool = False  # --diff
+    unsafe_fixes: bool = False
 
 
-def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO) -> int:
+def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO,
+                  check_file: CheckFile = _check_file) -> int:
     """The whole `check` command; returns its exit code. Messages go to `out` and `err`."""
     from ragft_lint import __version__
     from ragft_lint.reporters import ReportContext
@@ -101,10 +114,11 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     session = sessions.here
     context = ReportContext(
         rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
-        color=request.color, show_fixes=request.show_fixes)
+        color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes)
     specs = [parse_output(text) for text in request.outputs]
     with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:
-        summary = run_check(request.paths, sessions, reporters, request.force_exclude)
+        summary = run_check(request.paths, sessions, reporters, request.force_exclude,
+                            check_file)
     if summary.files_checked == 0 and summary.files_excluded:
         err.write("ragft-lint: warning: nothing to check: every file named is excluded by the "
                   "configuration's exclude globs (--force-exclude)\n")

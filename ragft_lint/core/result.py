@@ -24,6 +24,10 @@ class FileResult:
     # The threshold of this file's own configuration, when it is not the run's (a service
     # of a monorepo with its own `fail-on`); None: the run's.
     fail_on: Severity | None = None
+    # `check --fix`: the fixes applied to the file before these (remaining) findings were
+    # found; `check --diff`: the fixes that would be, and their unified diff.
+    fixed: int = 0
+    diff: str = ""
 
 
 class ResultFilter(Protocol):
@@ -50,6 +54,9 @@ class Summary:
     failing: int = 0  # findings at or above the threshold, waived ones excluded
     # Thresholds of files whose configuration sets another than `threshold`.
     other_thresholds: set[Severity] = field(default_factory=set)
+    fixed: int = 0  # fixes applied (`--fix`) or that would be (`--diff`)
+    fixable: int = 0  # findings with a safe fix, which `--fix` applies
+    unsafe_fixable: int = 0  # findings whose fix `--fix` applies only with `--unsafe-fixes`
 
     def add(self, result: FileResult) -> None:
         threshold = self.threshold
@@ -63,7 +70,13 @@ class Summary:
         active = [f for f in result.findings if not f.waived]
         if active:
             self.files_with_findings += 1
+        self.fixed += result.fixed
         for finding in result.findings:
+            if finding.fix is not None:
+                if finding.fix.is_safe:
+                    self.fixable += 1
+                else:
+                    self.unsafe_fixable += 1
             if finding.waived:
                 self.waived += 1
                 continue

@@ -36,6 +36,7 @@ class ReportContext:
     tool_version: str = ""
     color: bool = False
     show_fixes: bool = False
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as applicable ([*])
 
 
 class Reporter(ABC):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 
@@ -26,6 +26,20 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "waived": finding.waived,
         "waiver_reason": finding.waiver_reason,
+        "fix": fix_to_dict(finding.fix) if finding.fix is not None else None,
+    }
+
+
+def fix_to_dict(fix: Fix) -> dict[str, Any]:
+    """The JSON shape of a fix: what it does, whether `--fix` applies it on its own (safe)
+    or only with `--unsafe-fixes`, and each replacement with its range (1-based, the end
+    exclusive, as the finding's own)."""
+    return {
+        "message": fix.message,
+        "applicability": fix.applicability.value,
+        "edits": [{"replacement": edit.replacement, "line": edit.span.line,
+                   "column": edit.span.column, "end_line": edit.span.end_line,
+                   "end_column": edit.span.end_column} for edit in fix.edits],
     }
 
 
@@ -50,6 +64,9 @@ class JsonReporter(Reporter):
             "baselined": summary.baselined,
             "fail_on": summary.threshold.value,
             "failing": summary.failing,
+            "fixed": summary.fixed,
+            "fixable": summary.fixable,
+            "unsafe_fixable": summary.unsafe_fixable,
         }
         self.stream.write(("\n" if not self._first else "") + '], "summary": '
                           + json.dumps(data) + "}\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULE_BY_ID, Rule, waiver_hint, waiver_yaml
 from ragft_lint.reporters import Reporter
@@ -134,10 +134,30 @@ class SarifReporter(Reporter):
         if finding.waived:
             result["suppressions"] = [{"kind": "inSource",
                                        "justification": finding.waiver_reason or ""}]
+        if finding.fix is not None:
+            result["fixes"] = [fix_to_sarif(finding.fix, uri)]
         return result
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(("]" if self._first else "\n      ]") + self._tail + "\n")
+
+
+def fix_to_sarif(fix: Fix, uri: str) -> dict[str, Any]:
+    """A SARIF `fix` (3.55): the replacements in the manifest at `uri`. Whether `--fix`
+    applies it on its own is a property: SARIF has no word for ruff's safe/unsafe."""
+    replacements = []
+    for edit in fix.edits:
+        span = edit.span
+        replacement: dict[str, Any] = {"deletedRegion": {
+            "startLine": span.line, "startColumn": span.column,
+            "endLine": span.end_line, "endColumn": span.end_column}}
+        if edit.replacement:
+            replacement["insertedContent"] = {"text": edit.replacement}
+        replacements.append(replacement)
+    return {"description": {"text": _sentence(fix.message)},
+            "artifactChanges": [{"artifactLocation": {"uri": uri},
+                                 "replacements": replacements}],
+            "properties": {"applicability": fix.applicability.value}}
 
 
 def _indent(text: str, spaces: int) -> str:

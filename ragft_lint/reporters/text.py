@@ -20,6 +20,10 @@ class TextReporter(Reporter):
             if self.context.show_fixes and finding.remediation and not finding.waived:
                 fix = printable(finding.remediation, keep="\n").replace("\n", "\n    ")
                 self.stream.write(f"    {self._style('help:', _DIM)} {fix}\n")
+            if self.context.show_fixes and finding.fix is not None:
+                unsafe = "" if finding.fix.is_safe else " (unsafe: applied with --unsafe-fixes)"
+                self.stream.write(f"    {self._style('fix:', _DIM)} "
+                                  f"{printable(finding.fix.message)}{unsafe}\n")
 
     def format_finding(self, finding: Finding) -> str:
         # Paths, messages and reasons carry text from the manifest and its file name: control
@@ -27,19 +31,26 @@ class TextReporter(Reporter):
         # a terminal, or split itself into lines that read as other findings.
         where = self._style(f"{printable(finding.file)}:{finding.line}:{finding.column}:", _BOLD)
         severity = self._style(finding.severity.value, _STYLE_BY_SEVERITY[finding.severity])
-        line = f"{where} {severity} {finding.rule} {printable(finding.message)}"
+        # [*]: `check --fix` fixes it (as ruff marks fixable violations).
+        fixable = " [*]" if fixes_it(finding, self.context.unsafe_fixes) else ""
+        line = f"{where} {severity} {finding.rule}{fixable} {printable(finding.message)}"
         if finding.waived:
             line += self._style(f" [waived: {printable(finding.waiver_reason or '')}]", _DIM)
         return line
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary) + "\n")
+        self.stream.write(summary_line(summary, unsafe_fixes=self.context.unsafe_fixes) + "\n")
 
     def _style(self, text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if self.context.color else text
 
 
-def summary_line(summary: Summary) -> str:
+def fixes_it(finding: Finding, unsafe_fixes: bool) -> bool:
+    """True if `check --fix` (with `--unsafe-fixes` when `unsafe_fixes`) fixes `finding`."""
+    return finding.fix is not None and finding.fix.applies(unsafe_fixes)
+
+
+def summary_line(summary: Summary, *, unsafe_fixes: bool = False) -> str:
     """One sentence a person reads at the end of a run."""
     files = _plural(summary.files_checked, "file")
     counts = [_plural(summary.count_by_severity[s], s.value, "s" if s != Severity.INFO else "")
@@ -48,6 +59,8 @@ def summary_line(summary: Summary) -> str:
     waived = f", {summary.waived} waived" if summary.waived else ""
     if summary.baselined:
         waived += f", {summary.baselined} baselined"
+    if summary.fixed:
+        waived += f", {summary.fixed} fixed"
     if not counts:
         text = f"All checks passed: {files} checked{waived}."
     else:
@@ -64,7 +77,21 @@ def summary_line(summary: Summary) -> str:
             where = f"--fail-on={summary.threshold.value}"
         text += (f" {summary.failing} at or above {where};"
                  " `ragft-lint explain RULE` says why and how to fix.")
-    return text
+    return text + fixable_sentence(summary, unsafe_fixes=unsafe_fixes)
+
+
+def fixable_sentence(summary: Summary, *, unsafe_fixes: bool = False) -> str:
+    """` [*] 2 fixable with `ragft-lint check --fix` (...)`, or "" when nothing is."""
+    fixable = summary.fixable + (summary.unsafe_fixable if unsafe_fixes else 0)
+    hidden = 0 if unsafe_fixes else summary.unsafe_fixable
+    option = "--fix --unsafe-fixes" if unsafe_fixes and summary.unsafe_fixable else "--fix"
+    text = f" [*] {fixable} fixable with `ragft-lint check {option}`" if fixable else ""
+    if hidden:
+        more = (f"{_plural(hidden, 'more fix', 'es')}" if fixable
+                else f"{_plural(hidden, 'fix', 'es')}")
+        text += (f" ({more} with --unsafe-fixes)" if fixable
+                 else f" {more} available with `ragft-lint check --fix --unsafe-fixes`")
+    return text + "." if text else ""
 
 
 def _plural(count: int, noun: str, suffix: str = "s") -> str:

@@ -35,6 +35,31 @@ def test_large_batch_uses_workers() -> None:
     assert len(pids) >= 1
 
 
+@pytest.mark.parametrize(("usable", "load", "jobs"), [
+    (2, 0.0, 2), (2, 0.4, 2), (2, 0.6, 1), (2, 7.0, 1),  # a busy 2-core machine: one process
+    (1, 0.0, 1), (4, 1.5, 3), (4, 3.0, 1), (16, 0.0, parallel.MAX_JOBS), (16, 9.2, 7),
+])
+def test_workers_only_on_idle_cpus(usable: int, load: float, jobs: int) -> None:
+    assert parallel.jobs_for(usable, load) == jobs
+
+
+def test_default_jobs_reads_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(parallel, "_load", lambda: 0.2)
+    assert parallel.default_jobs() == 4
+    monkeypatch.setattr(parallel, "_load", lambda: 3.0)
+    assert parallel.default_jobs() == 1
+    monkeypatch.setenv(parallel.JOBS_ENV, "3")  # the setting wins over the machine
+    assert parallel.default_jobs() == 3
+
+
+def test_the_machine_is_read() -> None:
+    # Whatever this machine is doing: a CPU count the process may use and a load >= 0.
+    assert 1 <= parallel.usable_cpus() <= (os.cpu_count() or 1)
+    assert parallel._load() >= 0
+
+
 @pytest.mark.parametrize("value", ["0", "-2", "two", "1.5"])
 def test_bad_jobs_setting_is_a_usage_error(value: str, tmp_path: Path) -> None:
     (tmp_path / "llm-project.yaml").write_text(to_yaml(make_manifest()), encoding="utf-8")

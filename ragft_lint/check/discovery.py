@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ragft_lint.core.errors import ConfigError
@@ -62,15 +63,23 @@ def _iter_targets(paths: Sequence[str], excluded: Excluded,
     for given in paths:
         if force_excluded is not None and force_excluded(given):
             continue
-        if os.path.isdir(given) and not os.path.islink(given):
-            candidates: Iterable[Target] = _walk(given, excluded)
-        else:
-            candidates = [Target(given)]
-        for candidate in candidates:
-            key = _identity(candidate)
-            if key not in seen:
-                seen.add(key)
-                yield candidate
+        # One stat for a file named on the command line (pre-commit names thousands):
+        # it tells a folder from a file and gives the file's identity.
+        try:
+            st: os.stat_result | None = os.stat(given)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode) and not os.path.islink(given):
+            for candidate in _walk(given, excluded):
+                key = _identity(candidate)
+                if key not in seen:
+                    seen.add(key)
+                    yield candidate
+            continue
+        key = (st.st_dev, st.st_ino) if st is not None else _path_key(given)
+        if key not in seen:
+            seen.add(key)
+            yield Target(given)
 
 
 def _identity(target: Target) -> object:
@@ -81,7 +90,11 @@ def _identity(target: Target) -> object:
             pass
         else:
             return (st.st_dev, st.st_ino)
-    return os.path.normcase(os.path.abspath(target.path))
+    return _path_key(target.path)
+
+
+def _path_key(path: str) -> str:
+    return os.path.normcase(os.path.abspath(path))
 
 
 def _walk(top: str, excluded: Excluded) -> Iterator[Target]:

@@ -1,7 +1,8 @@
 """Large batches over worker processes: the same results, in the same order, sooner.
 
 A manifest costs ~0.15 ms to check and starting workers ~20 ms, so only a batch of at least
-`PARALLEL_MIN_FILES` is spread (bench/run.py measures both ways). Workers are forked after
+`PARALLEL_MIN_FILES` is spread, and only over CPUs that are idle (`default_jobs`; bench/run.py
+measures both ways, paired). Workers are forked after
 the engine is built, so they inherit it (policies compiled, fast path decided) instead of
 rebuilding it; each gets chunks of targets and returns their results, which are yielded in
 target order as they arrive, a bounded number of chunks ahead, so memory stays flat however
@@ -34,7 +35,14 @@ _worker_check: Callable[[Any], Any] | None = None
 
 
 def default_jobs() -> int:
-    """Worker processes to use: RAGFT_LINT_JOBS if set, else one per usable CPU."""
+    """Worker processes to use: RAGFT_LINT_JOBS if set, else one per idle usable CPU.
+
+    Workers pay only on CPUs nothing else is using: on a machine already busy, two workers
+    were 1.17x slower than one process (bench/run.py). So the default counts the CPUs this
+    process may run on (its affinity mask, which containers and `taskset` narrow) and takes
+    away the tasks already running or waiting to run (`_load`); with fewer than two CPUs
+    left, every file is checked in this process.
+    """
     setting = os.environ.get(JOBS_ENV, "").strip()
     if setting:
         try:
@@ -47,9 +55,39 @@ def default_jobs() -> int:
         return jobs
     if not hasattr(os, "fork"):
         return 1
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(
-        os.cpu_count() or 1)
-    return max(1, min(MAX_JOBS, len(usable)))
+    return jobs_for(usable_cpus(), _load())
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - macOS, Windows
+
+
+def jobs_for(usable: int, load: float) -> int:
+    """Worker processes for `usable` CPUs when other work keeps `load` of them busy: the
+    idle CPUs, to the nearest whole one, at most MAX_JOBS; 1 (no workers) when fewer than
+    two are idle."""
+    idle = int(usable - load + 0.5)
+    return min(MAX_JOBS, idle) if idle >= 2 else 1
+
+
+def _load() -> float:
+    """How many CPUs other work is using: the larger of the tasks running or ready to run
+    right now besides this one (Linux's /proc/loadavg, fourth field) and the one-minute load
+    average. Either alone misleads: a busy machine has idle instants, and the average lags.
+    Taking the larger errs towards one process, which is never slower than itself."""
+    try:
+        average = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - no load average (Windows)
+        average = 0.0
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            running = float(handle.read().split()[3].split("/")[0]) - 1
+    except (OSError, IndexError, ValueError):  # pragma: no cover - not Linux
+        running = 0.0
+    return max(average, running, 0.0)
 
 
 def map_in_order(check: Callable[[T], R], items: Iterable[T], jobs: int | None = None

@@ -24,6 +24,7 @@ from ragft_lint.core.files import read_bytes as read_bounded
 from ragft_lint.core.finding import Span
 from ragft_lint.core.parser import make_parser
 from ragft_lint.core.pointer import escape_token as _escape
+from ragft_lint.core.pointer import unescape_token
 from ragft_lint.core.rules import UNREADABLE_FILE
 from ragft_lint.core.text import show_value
 
@@ -158,35 +159,86 @@ _PLAIN_SPECIAL = _NULLS | frozenset(_BOOL_BY_TEXT)
 _MAX_INT_DIGITS = 4000
 
 
-class _SpanMap(Mapping[str, Span]):
-    """Spans by pointer, kept as the parser's raw (start, end) marks until one is asked for.
+class _Marks:
+    """Where a collection starts and ends (a scalar's or an alias's event says so itself)."""
 
-    Building a Span for every node of every manifest cost more than the parse itself; only
-    the few a finding points at are ever needed.
+    __slots__ = ("end_mark", "start_mark")
+
+    def __init__(self, start_mark: Any, end_mark: Any):
+        self.start_mark, self.end_mark = start_mark, end_mark
+
+
+# An entry of the position tree compose() builds beside the data: (key marks, value marks)
+# for a scalar, plus the children (a dict by key, or a list) for a collection. Marks are the
+# parser's own events where they can be (anything with start_mark and end_mark), so a scalar
+# costs one tuple and one dict insertion; no pointer string is built until one is asked for.
+_Entry = tuple[Any, ...]
+
+
+class _SpanMap(Mapping[str, Span]):
+    """Spans by JSON pointer, found in the position tree when one is asked for.
+
+    Building a pointer and a Span for every node of every manifest cost more than the parse
+    itself; only the few a finding points at are ever needed. Values reached through an
+    alias are not in the tree (the alias has no children there): a lookup stops at the alias.
     """
 
-    __slots__ = ("_raw",)
+    __slots__ = ("_key", "_root")
 
-    def __init__(self, raw: dict[str, tuple[Any, Any]]):
-        self._raw = raw
+    def __init__(self, root: _Entry | None, *, key: bool):
+        self._root, self._key = root, key
+
+    def _marks(self, pointer: str) -> Any:
+        entry = self._root
+        if entry is None or (pointer and pointer[0] != "/"):
+            return None
+        if pointer:
+            for token in pointer[1:].split("/"):
+                children = entry[2] if len(entry) > 2 else None
+                if children.__class__ is dict:
+                    entry = children.get(unescape_token(token))
+                elif children is not None and token.isdecimal() and (
+                        token == "0" or token[0] != "0") and int(token) < len(children):
+                    entry = children[int(token)]
+                else:
+                    return None
+                if entry is None:
+                    return None
+        return entry[0] if self._key else entry[1]
 
     def __getitem__(self, pointer: str) -> Span:
-        start, end = self._raw[pointer]
+        marks = self._marks(pointer)
+        if marks is None:
+            raise KeyError(pointer)
+        start, end = marks.start_mark, marks.end_mark
         return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
+    def __contains__(self, pointer: object) -> bool:
+        return isinstance(pointer, str) and self._marks(pointer) is not None
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        if self._root is None:
+            return
+        stack: list[tuple[str, _Entry]] = [("", self._root)]
+        while stack:
+            pointer, entry = stack.pop()
+            if entry[0 if self._key else 1] is not None:
+                yield pointer
+            children = entry[2] if len(entry) > 2 else None
+            if children.__class__ is dict:
+                stack.extend((f"{pointer}/{_escape(k)}", e)
+                             for k, e in reversed(children.items()))
+            elif children is not None:
+                stack.extend((f"{pointer}/{i}", e)
+                             for i, e in reversed(list(enumerate(children))))
 
     def __len__(self) -> int:
-        return len(self._raw)
-
-    def __contains__(self, pointer: object) -> bool:
-        return pointer in self._raw
+        return sum(1 for _ in self)
 
 
-# A frame of the composing stack: [container, pointer, start mark, anchor, size, key, key marks]
-# (a list, not a class: this loop runs for every node of every manifest).
-_CONTAINER, _POINTER, _START, _ANCHOR, _SIZE, _KEY, _KEY_MARKS = range(7)
+# A frame of the composing stack: [container, children, start mark, anchor, size, key,
+# key event] (a list, not a class: this loop runs for every node of every manifest).
+_CONTAINER, _CHILDREN, _START, _ANCHOR, _SIZE, _KEY, _KEY_EVENT = range(7)
 _NO_KEY: Any = object()  # the mapping frame is waiting for its next key
 
 
@@ -203,18 +255,18 @@ def compose(text: str, limits: Limits = Limits()
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
     parser = make_parser(text)
     get_event = parser.get_event
-    value_marks: dict[str, tuple[Any, Any]] = {}
-    key_marks: dict[str, tuple[Any, Any]] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[list[Any]] = []
     documents = 0
     total_nodes = 0
     used_alias = False
     root: Any = None
+    root_entry: _Entry | None = None
     try:
         while True:
             event = get_event()
             kind = type(event)
+            children: Any = None
             if kind is scalar_event:
                 if event.ctag is None:
                     value = event.value
@@ -225,7 +277,7 @@ def compose(text: str, limits: Limits = Limits()
                         value = _resolve_plain(value, event)
                 else:
                     value = _resolve_scalar(event)
-                marks = (event.start_mark, event.end_mark)
+                marks: Any = event
                 anchor = event.anchor
                 if stack and anchor is None and total_nodes < max_nodes:
                     # The common case, placed here rather than below: an unanchored scalar
@@ -239,27 +291,23 @@ def compose(text: str, limits: Limits = Limits()
                                 total_nodes += 1
                                 top[_SIZE] += 1
                                 top[_KEY] = value
-                                top[_KEY_MARKS] = marks
+                                top[_KEY_EVENT] = event
                                 continue
                         else:
                             total_nodes += 1
                             top[_SIZE] += 1
                             container[key] = value
-                            # The escaping inlined for the common key that needs none.
-                            pointer = (f"{top[_POINTER]}/{key}"
-                                       if "~" not in key and "/" not in key
-                                       else f"{top[_POINTER]}/{_escape(key)}")
-                            value_marks[pointer] = marks
-                            key_marks[pointer] = top[_KEY_MARKS]
+                            top[_CHILDREN][key] = (top[_KEY_EVENT], event)
                             top[_KEY] = _NO_KEY
                             continue
                 size = 1
             elif kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
                 value = frame[_CONTAINER]
+                children = frame[_CHILDREN]
                 size = frame[_SIZE]
                 total_nodes -= size - 1  # its children were counted as they were added
-                marks = (frame[_START], event.end_mark)
+                marks = _Marks(frame[_START], event.end_mark)
                 anchor = frame[_ANCHOR]
             elif kind is mapping_start or kind is sequence_start:
                 is_map = kind is mapping_start
@@ -270,18 +318,11 @@ def compose(text: str, limits: Limits = Limits()
                                         line=start.line + 1, column=start.column + 1)
                 if stack:
                     top = stack[-1]
-                    container = top[_CONTAINER]
-                    if top[_KEY] is not _NO_KEY:
-                        pointer = f"{top[_POINTER]}/{_escape(top[_KEY])}"
-                    elif isinstance(container, list):
-                        pointer = f"{top[_POINTER]}/{len(container)}"
-                    else:
+                    if top[_KEY] is _NO_KEY and top[_CONTAINER].__class__ is dict:
                         raise ManifestError("mapping key is a collection; keys must be strings",
                                             line=start.line + 1, column=start.column + 1)
-                else:
-                    pointer = ""
-                stack.append([{} if is_map else [], pointer, start, event.anchor, 1, _NO_KEY,
-                              None])
+                stack.append([{}, {}, start, event.anchor, 1, _NO_KEY, None] if is_map else
+                             [[], [], start, event.anchor, 1, _NO_KEY, None])
                 continue
             elif kind is alias_event:
                 if event.anchor not in anchors:
@@ -290,7 +331,7 @@ def compose(text: str, limits: Limits = Limits()
                                         column=event.start_mark.column + 1)
                 used_alias = True
                 value, size = anchors[event.anchor]
-                marks = (event.start_mark, event.end_mark)
+                marks = event
                 anchor = None
             elif kind is document_start:
                 documents += 1
@@ -309,39 +350,39 @@ def compose(text: str, limits: Limits = Limits()
             if total_nodes > max_nodes:
                 detail = " after alias expansion (an alias bomb?)" if used_alias else ""
                 raise ManifestError(f"document has more than {max_nodes:,} nodes{detail}; "
-                                    "refused", line=marks[0].line + 1,
-                                    column=marks[0].column + 1)
+                                    "refused", line=marks.start_mark.line + 1,
+                                    column=marks.start_mark.column + 1)
             if anchor is not None:
                 anchors[anchor] = (value, size)
             if not stack:
                 root = value
-                value_marks[""] = marks
+                root_entry = (None, marks, children)
                 continue
             top = stack[-1]
             top[_SIZE] += size
             container = top[_CONTAINER]
             if container.__class__ is list:
-                value_marks[f"{top[_POINTER]}/{len(container)}"] = marks
+                top[_CHILDREN].append((None, marks) if children is None else
+                                      (None, marks, children))
                 container.append(value)
             elif top[_KEY] is _NO_KEY:
                 if value.__class__ is not str:
                     raise ManifestError(f"mapping key {show_value(value)} is not a string; "
-                                        "quote it", line=marks[0].line + 1,
-                                        column=marks[0].column + 1)
+                                        "quote it", line=marks.start_mark.line + 1,
+                                        column=marks.start_mark.column + 1)
                 if value in container:
-                    first = key_marks[f"{top[_POINTER]}/{_escape(value)}"][0]
+                    first = top[_CHILDREN][value][0].start_mark
                     raise ManifestError(
                         f"duplicate key {show_value(value)} "
                         f"(first defined at line {first.line + 1})",
-                        line=marks[0].line + 1, column=marks[0].column + 1)
+                        line=marks.start_mark.line + 1, column=marks.start_mark.column + 1)
                 top[_KEY] = value
-                top[_KEY_MARKS] = marks
+                top[_KEY_EVENT] = marks
             else:
                 key = top[_KEY]
                 container[key] = value
-                pointer = f"{top[_POINTER]}/{_escape(key)}"
-                value_marks[pointer] = marks
-                key_marks[pointer] = top[_KEY_MARKS]
+                top[_CHILDREN][key] = ((top[_KEY_EVENT], marks) if children is None else
+                                       (top[_KEY_EVENT], marks, children))
                 top[_KEY] = _NO_KEY
     except YAMLError as exc:  # the parser's errors; one of ours is an internal error (exit 2)
         raise _syntax_error(exc, text) from None
@@ -349,7 +390,7 @@ def compose(text: str, limits: Limits = Limits()
         raise ManifestError("file holds no YAML document (it is empty or only comments); "
                             "expected a manifest mapping")
     check_conformance(text)
-    return root, _SpanMap(value_marks), _SpanMap(key_marks)
+    return root, _SpanMap(root_entry, key=False), _SpanMap(root_entry, key=True)
 
 
 def _resolve_scalar(event: Any) -> Any:

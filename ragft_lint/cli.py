@@ -311,6 +311,31 @@ def _init_folder(output: str) -> str:
     return folder if os.path.isdir(folder) else "."
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, hidden=True,
+              help="Accepted for clients that pass it: stdio is the only transport.")
+def server(stdio: bool) -> int:
+    """Run the language server over standard input and output, for editors: the findings
+    of `check` while a manifest is typed, hover, rule completion in waivers, quick fixes.
+    Needs the `server` extra; the README shows the Neovim, Helix and VS Code set-up.
+
+    \b
+    Examples:
+      pip install 'ragft-lint[server]'
+      ragft-lint server   # started by the editor, which talks LSP on its stdin/stdout
+    """
+    from ragft_lint.core.errors import SetupError
+
+    try:
+        import pygls  # noqa: F401  (imported here, not at the top: only `server` needs it)
+    except ImportError:
+        raise SetupError("the language server needs pygls, which is not installed; install "
+                         "it with: pip install 'ragft-lint[server]'") from None
+    from ragft_lint.editor.server import serve
+
+    return serve()
+
+
 def use_color(choice: str, stream: TextIO) -> bool:
     """`auto` colours only a terminal, and never when NO_COLOR is set (no-color.org)."""
     if choice != "auto":

@@ -243,3 +243,20 @@ def test_check_text_keeps_the_size_bound_of_a_file_read() -> None:
     small = Engine(ENGINE.pack, limits=Limits(max_bytes=100))
     [refused] = small.check_text("llm-project.yaml", VALID).findings
     assert refused.rule == "RFT001" and "over the 100-byte limit" in refused.message
+
+
+def test_fixes_stay_cheap_on_a_huge_manifest() -> None:
+    from ragft_lint.core.fixes import MAX_FIXES_PER_MANIFEST, MAX_PROVED_CHARS
+
+    sources = "".join(f"      - name: s{i}\n        kind: databse\n" for i in range(150))
+    text = VALID.replace("    sources:\n", "    sources:\n" + sources)
+    found = findings(text)
+    assert len(found) == 151  # every typo reported (and RFT004)...
+    assert sum(f.fix is not None for f in found) == MAX_FIXES_PER_MANIFEST  # ...100 fixed
+    # Removing lines is proved by composing the whole text: not offered in a huge one.
+    padded = WAIVED.replace("project: support-assistant",
+                            "project: support-assistant\ndescription: " + "x" * MAX_PROVED_CHARS)
+    [unused] = findings(padded)
+    assert unused.rule == "RFT007" and unused.fix is None
+    assert [f.fix is not None for f in findings(padded.replace("approach: rag ", "approach: RAG "))
+            ] == [False, True]

@@ -3,9 +3,10 @@
 One implementation for `check --fix`, `check --diff` and the language server's quick fixes.
 A fix is computed from the finding and the manifest's own text, and touches only the bytes
 of the value, key or lines it changes, so comments, key order, quoting and indentation
-survive. Every fix is proved before it is offered: its edits are applied, the result is
-composed again and must hold exactly the data the fix promises (the one value replaced, the
-one key renamed, the one waiver gone). A fix that cannot be proved is not offered.
+survive. Every fix is proved before it is offered, or not offered: a replaced value or key
+must read back as exactly the promised value from exactly the token that held the old one
+(so nothing around it can change), and a removal of lines must leave a text that composes
+to exactly the manifest without that waiver.
 
 Safe fixes (applied by `--fix`): an enum value with exactly one close match, an unknown key
 with exactly one close match among the allowed keys, a YAML 1.1 boolean word in a boolean
@@ -15,12 +16,12 @@ field. Unsafe (`--unsafe-fixes`): removing an unused waiver, whose reason is an 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Applicability, Edit, Fix, Span
-from ragft_lint.core.pointer import unescape_token
+from ragft_lint.core.pointer import escape_token, unescape_token
 from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
@@ -174,15 +175,11 @@ def _rename_key_fix(manifest: Manifest, pointer: str, allowed: list[str]) -> Fix
     span = manifest.key_spans.get(pointer)
     if match is None or span is None or span.end_line != span.line:
         return None
-    replacement = _requote(_token(manifest.text, span), name, match)
-    if replacement is None:
+    token = _token(manifest, span)
+    replacement = _requote(token, name, match)
+    if replacement is None or not (_reads_as(token, name) and _reads_as(replacement, match)):
         return None
-    fix = Fix(f"Rename {show_value(name)} to {show_value(match)}", (Edit(span, replacement),))
-
-    def expected(data: Any) -> Any:
-        return {(match if k == name else k): v for k, v in data.items()}
-
-    return _proved(manifest, fix, _replaced_at(manifest.data, parent_pointer, expected))
+    return Fix(f"Rename {show_value(name)} to {show_value(match)}", (Edit(span, replacement),))
 
 
 def one_close_match(word: str, options: Sequence[str]) -> str | None:
@@ -210,24 +207,14 @@ def _replace_scalar(manifest: Manifest, pointer: str, old: str, new: Any, new_te
     span = manifest.value_spans.get(pointer)
     if span is None or span.end_line != span.line:
         return None
-    token = _token(manifest.text, span)
+    token = _token(manifest, span)
     if plain_only:
         replacement = new_text if token == old else None
     else:
         replacement = _requote(token, old, new_text)
-    if replacement is None:
+    if replacement is None or not (_reads_as(token, old) and _reads_as(replacement, new)):
         return None
-    fix = Fix(message, (Edit(span, replacement),))
-    parent_pointer, _, token_name = pointer.rpartition("/")
-    key: Any = unescape_token(token_name)
-
-    def expected(container: Any) -> Any:
-        index = int(key) if isinstance(container, list) else key
-        changed = container.copy()
-        changed[index] = new
-        return changed
-
-    return _proved(manifest, fix, _replaced_at(manifest.data, parent_pointer, expected))
+    return Fix(message, (Edit(span, replacement),))
 
 
 def _requote(token: str, old: str, new: str) -> str | None:
@@ -261,7 +248,9 @@ def unused_waiver_fix(manifest: Manifest, index: int) -> Fix | None:
     waivers = manifest.data.get("waivers") if isinstance(manifest.data, dict) else None
     if not manifest.text or not isinstance(waivers, list) or not 0 <= index < len(waivers):
         return None
-    text, starts = manifest.text, line_starts(manifest.text)
+    if not _can_prove(manifest):
+        return None
+    text, starts = manifest.text, _line_starts(manifest)
     item = manifest.value_spans.get(f"/waivers/{index}")
     if item is None:
         return None
@@ -298,8 +287,10 @@ def _last_line(manifest: Manifest, index: int, item: Span, starts: Sequence[int]
     if opener in ("{", "[", "*"):  # a flow collection or an alias ends exactly at its end mark
         ends = [item]
     else:  # a block mapping ends where the next token starts: its scalars end exactly
-        prefix = f"/waivers/{index}/"
-        ends = [manifest.value_spans[p] for p in manifest.value_spans if p.startswith(prefix)]
+        waiver = manifest.data["waivers"][index]
+        keys = [escape_token(k) for k in waiver] if isinstance(waiver, dict) else []
+        ends = [span for k in keys
+                if (span := manifest.value_spans.get(f"/waivers/{index}/{k}")) is not None]
     if not ends:
         return None
     end = max(ends, key=lambda s: (s.end_line or s.line, s.end_column or s.column))
@@ -314,30 +305,55 @@ def _last_line(manifest: Manifest, index: int, item: Span, starts: Sequence[int]
 
 # --- proving ------------------------------------------------------------------------------
 
-def _proved(manifest: Manifest, fix: Fix, expected: Any) -> Fix | None:
-    """`fix` if applying it yields a text that composes to exactly `expected`, else None."""
+def _reads_as(token: str, value: Any) -> bool:
+    """True if `token`, written where a scalar goes, reads as exactly `value`.
+
+    The edits replace exactly one scalar's or key's token, so this is what proves them:
+    the old token is a plain rendering of the value found (no anchor, tag or escape
+    hidden in it), and the new one reads as the value promised. Read in flow context, the
+    stricter one: a token that reads right there reads the same in block context.
+    """
     from ragft_lint.core.manifest import compose
 
+    try:
+        data, _, _ = compose(f"[{token}]")
+    except ManifestError:
+        return False
+    return bool(data == [value]) and type(data[0]) is type(value)
+
+
+#: The most text composed to prove line removals, per manifest and check (a removal is
+#: proved by composing the whole new text), and the largest text they are offered in: a
+#: real manifest is a few KiB; a huge one gets no removal rather than a slow check.
+PROOF_BUDGET_CHARS = 1 << 19
+MAX_PROVED_CHARS = 1 << 16
+
+
+def _can_prove(manifest: Manifest) -> bool:
+    size = len(manifest.text)
+    return size <= MAX_PROVED_CHARS and _budget(manifest)[0] >= size
+
+
+def _budget(manifest: Manifest) -> list[int]:
+    # Kept on the manifest: one check of it spends it.
+    budget: list[int] = manifest.__dict__.setdefault("_fix_proof_budget", [PROOF_BUDGET_CHARS])
+    return budget
+
+
+def _proved(manifest: Manifest, fix: Fix, expected: Any) -> Fix | None:
+    """`fix` if applying it yields a text that composes to exactly `expected`, else None
+    (also None once the manifest's proof budget is spent)."""
+    from ragft_lint.core.manifest import compose
+
+    if not _can_prove(manifest):
+        return None
+    _budget(manifest)[0] -= len(manifest.text)
     fixed, _ = apply_fixes(manifest.text, [fix])
     try:
         data, _, _ = compose(fixed)
     except ManifestError:
         return None
     return fix if data == expected else None
-
-
-def _replaced_at(data: Any, pointer: str, change: Callable[[Any], Any]) -> Any:
-    """`data` with the container at `pointer` replaced by `change(container)`; only the
-    containers along the way are copied."""
-    if not pointer:
-        return change(data)
-    head, _, rest = pointer[1:].partition("/")
-    key: Any = unescape_token(head)
-    if isinstance(data, list):
-        key = int(key)
-    copy = data.copy()
-    copy[key] = _replaced_at(data[key], "/" + rest if rest else "", change)
-    return copy
 
 
 def _get(data: Any, pointer: str) -> Any:
@@ -366,9 +382,16 @@ def _parent(data: Any, pointer: str) -> tuple[Any, Any]:
     return None, None
 
 
-def _token(text: str, span: Span) -> str:
+def _line_starts(manifest: Manifest) -> list[int]:
+    # Worked out once per manifest (on the manifest itself), not once per fix.
+    starts: list[int] = manifest.__dict__.get("_fix_line_starts") or line_starts(manifest.text)
+    manifest.__dict__["_fix_line_starts"] = starts
+    return starts
+
+
+def _token(manifest: Manifest, span: Span) -> str:
     """The text of a one-line span."""
-    starts = line_starts(text)
+    text, starts = manifest.text, _line_starts(manifest)
     start = offset_of(starts, text, span.line, span.column)
     end = offset_of(starts, text, span.end_line or span.line, span.end_column or span.column)
     return text[start:end]

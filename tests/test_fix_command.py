@@ -360,3 +360,50 @@ def test_fuzzed_near_misses_fix_cleanly(text: str, unsafe: bool) -> None:
 @given(st.data())
 def test_fuzzed_yaml_never_breaks_the_fixer(data: st.DataObject) -> None:
     _assert_fixes_well(data.draw(yaml_documents()), data.draw(st.booleans()))
+
+
+# --- real pre-commit: `args: [--fix]`, as with ruff's hook ---------------------------------
+
+@pytest.mark.slow
+def test_precommit_hook_with_fix_fixes_and_fails_the_commit(tmp_path: Path) -> None:
+    """The shipped hook (its entry, files pattern and serial run) with `args: [--fix]`,
+    through the real pre-commit: the manifest is fixed and the hook fails, because
+    pre-commit fails a hook that changed a file, so the fix is reviewed before commit."""
+    import shutil
+    import sys
+
+    from ruamel.yaml import YAML
+
+    if shutil.which("git") is None:
+        pytest.skip("pre-commit needs git")
+    hooks_file = Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml"
+    [hook] = YAML(typ="safe", pure=True).load(hooks_file.read_text(encoding="utf-8"))
+    # `language: system` runs the installed console script (the hook's own environment is
+    # built by tests/test_precommit.py; the behaviour under test here is --fix's).
+    entry = hook["entry"].replace("ragft-lint", console_script(), 1)
+    config = {"repos": [{"repo": "local", "hooks": [{
+        "id": hook["id"], "name": hook["name"], "entry": entry, "language": "system",
+        "files": hook["files"], "require_serial": hook["require_serial"],
+        "args": ["--fix"]}]}]}
+    (tmp_path / ".pre-commit-config.yaml").write_text(json.dumps(config), encoding="utf-8")
+    (tmp_path / "svc").mkdir()
+    manifest = tmp_path / "svc" / "llm-project.yaml"
+    manifest.write_text(COMMENTED, encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / ".cache"),
+           "PRE_COMMIT_COLOR": "never"}
+    run = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    first = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=600)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout
+    assert read(manifest) == SAFELY_FIXED
+    assert "4 fixed" in first.stdout
+    # Reviewed and staged, the commit goes through: what remains is a warning.
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    second = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert read(manifest) == SAFELY_FIXED

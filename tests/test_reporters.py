@@ -74,6 +74,8 @@ def test_golden(repo: Path, fmt: str) -> None:
     assert code == 1  # the bad and broken manifests have errors
     # The version is the one thing that changes on its own; goldens hold a placeholder.
     out = out.replace(json.dumps(__version__), '"<version>"')
+    # So are a JUnit report's time and host (Ant's schema requires both).
+    out = re.sub(r'(timestamp|hostname)="[^"]*"', r'\1="<\1>"', out)
     golden = GOLDEN / f"report.{fmt}.{EXTENSION_BY_FORMAT[fmt]}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8", newline="\n")
@@ -248,8 +250,9 @@ def test_sarif_paths_are_relative_to_the_github_workspace(
     assert "repo/manifests/bad/llm-project.yaml" in uris
 
 
-# github holds its annotations to choose the ones GitHub will show (a bounded number).
-@pytest.mark.parametrize("fmt", ["sarif", "junit", "gitlab"])
+# github holds its annotations to choose the ones GitHub will show (a bounded number), and
+# junit its suites, as the totals on <testsuites> come first.
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
 def test_streaming_formats_write_each_file_as_it_is_checked(repo: Path, fmt: str) -> None:
     from ragft_lint.core.engine import Engine
     from ragft_lint.core.policy import PolicyPack, load_builtin_policies
@@ -278,7 +281,7 @@ def test_junit_reads_as_a_test_report(repo: Path, tmp_path: Path) -> None:
     assert all(case.is_passed for case in good)
     bad = {case.name.split()[0]: case for case in suites["manifests/bad/llm-project.yaml"]}
     failed = sorted(rule for rule, case in bad.items() if not case.is_passed)
-    assert failed == ["RFT101", "RFT302", "RFT401", "RFT501", "RFT601"]
+    assert failed == ["RFT101", "RFT401", "RFT501", "RFT601"]  # RFT302 is a warning
     failure = next(r for r in bad["RFT401"].result if isinstance(r, Failure))
     assert "labeled_examples is 30" in (failure.message or "")
     assert "manifests/bad/llm-project.yaml:13:3" in (failure.text or "")
@@ -287,8 +290,133 @@ def test_junit_reads_as_a_test_report(repo: Path, tmp_path: Path) -> None:
     skip = next(r for r in waived["RFT102"].result if isinstance(r, Skipped))
     assert (skip.message or "").startswith("waived: Retrieval over the changelog")
     counts = {name: (suite.tests, suite.failures, suite.skipped) for name, suite in suites.items()}
-    assert counts["manifests/bad/llm-project.yaml"] == (14, 5, 0)
+    assert counts["manifests/bad/llm-project.yaml"] == (14, 4, 0)
     assert counts["manifests/waived/llm-project.yaml"] == (14, 0, 1)
+
+
+# Jenkins' JUnit schema (jenkinsci/xunit-plugin, junit-10.xsd, MIT) as pytest's sdist ships
+# it (testing/example_scripts/junit-10.xsd): taken from the package index by pip, for the
+# pytest this suite runs on, and kept in .ci/xsd/ (not committed).
+JENKINS_XSD_MEMBER = "testing/example_scripts/junit-10.xsd"
+
+
+@pytest.fixture(scope="session")
+def jenkins_junit_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import tarfile
+
+    from lxml import etree
+
+    version = pytest.__version__
+    cached = REPO / ".ci" / "xsd" / f"junit-10.pytest-{version}.xsd"
+    if not cached.is_file():
+        folder = tmp_path_factory.mktemp("pytest-sdist")
+        run = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                              "--no-binary", ":all:", f"pytest=={version}", "-d", str(folder)],
+                             capture_output=True, text=True, timeout=600, check=False)
+        sdists = list(folder.glob("pytest-*.tar.gz"))
+        if run.returncode != 0 or not sdists:
+            message = f"cannot download pytest {version}'s sdist for junit-10.xsd: {run.stderr}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        with tarfile.open(sdists[0]) as archive:
+            member = archive.extractfile(f"pytest-{version}/{JENKINS_XSD_MEMBER}")
+            assert member is not None
+            data = member.read()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(data)
+    return etree.XMLSchema(etree.parse(str(cached)))
+
+
+def junit_report(*args: str, cwd: Path | None = None) -> tuple[int, bytes]:
+    target = (cwd or Path.cwd()) / "report.junit.xml"
+    code = run_cli("check", *args, "--output", f"junit={target}").exit_code
+    return code, target.read_bytes()
+
+
+@pytest.mark.parametrize("fail_on", ["error", "warning", "info"])
+def test_junit_is_valid_against_jenkins_junit_10_xsd(repo: Path, jenkins_junit_schema: Any,
+                                                     fail_on: str) -> None:
+    from lxml import etree
+
+    _code, data = junit_report("manifests", "--fail-on", fail_on)
+    document = etree.fromstring(data)
+    assert jenkins_junit_schema.validate(document), jenkins_junit_schema.error_log
+
+
+def test_junit_suites_have_every_part_ants_schema_requires(repo: Path) -> None:
+    """Apache Ant's JUnit schema (windyroad JUnit-Schema, the `testsuite` type), as each
+    suite would stand in a TEST-*.xml file: properties, the test cases, system-out and
+    system-err in that order; name, timestamp (no zone), hostname, tests, failures, errors
+    and time on the suite; name, classname and time on each case, at most one of skipped,
+    error or failure in it, and no attribute or child the schema does not declare."""
+    from lxml import etree
+
+    _code, data = junit_report("manifests")
+    suites = etree.fromstring(data).findall("testsuite")
+    assert len(suites) == 4
+    suite_attributes = {"name", "timestamp", "hostname", "tests", "failures", "errors",
+                        "skipped", "time"}
+    for suite in suites:
+        children = [child.tag for child in suite]
+        assert children[0] == "properties" and children[-2:] == ["system-out", "system-err"]
+        assert set(children[1:-2]) <= {"testcase"}
+        assert set(suite.attrib) <= suite_attributes
+        assert suite_attributes - {"skipped"} <= set(suite.attrib)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", suite.get("timestamp", ""))
+        float(suite.get("time", "x"))
+        for prop in suite.find("properties"):
+            assert prop.tag == "property" and set(prop.attrib) == {"name", "value"}
+        for case in suite.findall("testcase"):
+            assert set(case.attrib) == {"name", "classname", "time"}
+            float(case.get("time", "x"))
+            assert len(case) <= 1 and {child.tag for child in case} <= {
+                "skipped", "error", "failure"}
+            for child in case:
+                if child.tag in ("error", "failure"):
+                    assert child.get("type")
+
+
+def test_junit_fails_only_what_fails_the_run_and_totals_the_suites(repo: Path) -> None:
+    from lxml import etree
+
+    def cases(data: bytes) -> dict[tuple[str, str], etree._Element]:
+        return {(suite.get("name"), case.get("name").split()[0]): case
+                for suite in etree.fromstring(data).findall("testsuite")
+                for case in suite.findall("testcase")}
+
+    bad = "manifests/bad/llm-project.yaml"
+    code, data = junit_report("manifests")
+    assert code == 1
+    warning = cases(data)[(bad, "RFT302")]
+    assert warning.find("failure") is None  # below --fail-on=error: passes...
+    suite = next(s for s in etree.fromstring(data).findall("testsuite") if s.get("name") == bad)
+    assert f"{bad}:12:3: warning RFT302" in (suite.findtext("system-out") or "")  # ...and says so
+    assert suite.find("properties/property[@name='fail-on']").get("value") == "error"
+    _code, strict = junit_report("manifests", "--fail-on", "warning")
+    assert cases(strict)[(bad, "RFT302")].find("failure").get("type") == "warning"
+    root = etree.fromstring(strict)
+    suites = root.findall("testsuite")
+    for total in ("tests", "failures", "errors"):
+        assert int(root.get(total)) == sum(int(s.get(total)) for s in suites)
+    assert int(root.get("failures")) == len(
+        [c for c in cases(strict).values() if c.find("failure") is not None])
+
+
+def test_junit_uses_each_manifests_own_fail_on(repo: Path, write_manifest: Any) -> None:
+    from lxml import etree
+
+    warned = make_manifest(approach="rag", criteria__external_data={"required": False})
+    write_manifest(warned, folder=str(repo / "strict"))
+    (repo / "strict" / ".ragft-lint.toml").write_text('fail-on = "warning"\n', encoding="utf-8")
+    write_manifest(warned, folder=str(repo / "lenient"))
+    code, data = junit_report("strict", "lenient")
+    assert code == 1
+    verdicts = {suite.get("name"): (suite.get("failures"), suite.find(
+        "properties/property[@name='fail-on']").get("value"))
+        for suite in etree.fromstring(data).findall("testsuite")}
+    assert verdicts == {"strict/llm-project.yaml": ("1", "warning"),
+                        "lenient/llm-project.yaml": ("0", "error")}
 
 
 def test_junit_survives_characters_xml_cannot_carry(

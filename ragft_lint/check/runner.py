@@ -114,7 +114,8 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     session = sessions.here
     context = ReportContext(
         rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
-        color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes)
+        color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
+        fail_on=session.settings.fail_on)
     specs = [parse_output(text) for text in request.outputs]
     with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:
         summary = run_check(request.paths, sessions, reporters, request.force_exclude,

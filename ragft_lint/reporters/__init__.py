@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from ragft_lint.core.finding import Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import Rule
 
@@ -34,6 +35,8 @@ class ReportContext:
 
     rules: Sequence[Rule] = ()
     tool_version: str = ""
+    # The run's --fail-on (a file's own configuration may set another: FileResult.fail_on).
+    fail_on: Severity = Severity.ERROR
     color: bool = False
     show_fixes: bool = False
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as applicable ([*])

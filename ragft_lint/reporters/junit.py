@@ -1,16 +1,27 @@
-"""`--format junit`: JUnit XML, as Jenkins and GitLab read test reports.
+"""`--format junit`: JUnit XML, as Jenkins, GitLab and Ant's report readers take it.
 
 One `testsuite` per manifest and one `testcase` per rule evaluated on it, passing ones too,
-so a test report shows what was checked and not only what failed. A rule with findings is
-a `failure` (its message is the first finding, its text lists them all with positions); a
-rule whose findings are all waived is `skipped`, with the waiver's reason; info findings
-pass and are printed in the case's `system-out`. Suites are
-streamed as manifests are checked: nothing is held but the current file's findings.
+so a test report shows what was checked and not only what failed. A rule with findings at
+or above the manifest's `fail-on` is a `failure` (its message is the first finding, its text
+lists them all with positions); a rule whose findings are all waived is `skipped`, with the
+waiver's reason; findings below `fail-on` pass (Jenkins marks a build unstable on any
+failure, so a warning that does not fail the run must not fail a test) and are listed in
+the suite's `system-out`.
+
+The document is valid against both schemas readers hold it to: Jenkins' xunit-plugin
+`junit-10.xsd` for the whole report (totals on `<testsuites>`), and Apache Ant's JUnit
+schema for each suite (`properties`, `system-out` and `system-err` present, `timestamp`,
+`hostname` and `time` set, no attributes Ant does not know). The totals come first in the
+document, so suites are spooled (in memory, then on disk past a megabyte) and written at
+the end.
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import tempfile
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
@@ -34,53 +45,77 @@ class JunitReporter(Reporter):
     def start(self) -> None:
         self._root = source_root()
         self._rule_by_id = rules_by_id(self.context.rules)
-        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                          '<testsuites name="ragft-lint">\n')
+        # Closed in finish(): it lives across the reporter's calls (a run that stops early
+        # leaves it to the garbage collector, which deletes it).
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=1 << 20, mode="w+", encoding="utf-8", newline="\n")
+        self._totals = {"tests": 0, "failures": 0}
+        # Ant's form: local time without a zone; one stamp for the run, as it is one check.
+        self._timestamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        self._hostname = socket.gethostname() or "localhost"
 
     def file(self, result: FileResult) -> None:
         path = display_path(result.path, self._root)
+        threshold = result.fail_on or self.context.fail_on
         findings_by_rule: dict[str, list[Finding]] = {}
         for finding in result.findings:
             findings_by_rule.setdefault(finding.rule, []).append(finding)
         suite = ET.Element("testsuite", name=xml_text(path))
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="fail-on", value=threshold.value)
         failures = skipped = 0
+        passing: list[Finding] = []  # below the threshold: reported, not failed
         rule_ids = sorted(set(result.rules_run) | set(findings_by_rule))
         for rule_id in rule_ids:
-            case = self._testcase(path, rule_id, findings_by_rule.get(rule_id, ()))
+            case, below = self._testcase(path, rule_id, findings_by_rule.get(rule_id, ()),
+                                         threshold)
             failures += case.find("failure") is not None
             skipped += case.find("skipped") is not None
+            passing += below
             suite.append(case)
+        out = ET.SubElement(suite, "system-out")
+        out.text = xml_text("\n".join(_describe(path, f) for f in passing))
+        ET.SubElement(suite, "system-err")
         suite.set("tests", str(len(rule_ids)))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
         suite.set("skipped", str(skipped))
+        suite.set("time", "0")
+        suite.set("timestamp", self._timestamp)
+        suite.set("hostname", self._hostname)
+        self._totals["tests"] += len(rule_ids)
+        self._totals["failures"] += failures
         ET.indent(suite, space="  ", level=1)
-        self.stream.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+        self._spool.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
 
-    def _testcase(self, path: str, rule_id: str, findings: Iterable[Finding]) -> ET.Element:
+    def _testcase(self, path: str, rule_id: str, findings: Iterable[Finding],
+                  threshold: Severity) -> tuple[ET.Element, list[Finding]]:
+        """The rule's test case, and its findings that pass (below the threshold)."""
         rule = self._rule_by_id.get(rule_id)
         name = f"{rule_id} {rule.name}" if rule else rule_id
-        case = ET.Element("testcase", name=name, classname=xml_text(path), file=xml_text(path))
-        findings = list(findings)
-        failing = [f for f in findings if not f.waived and f.severity != Severity.INFO]
-        infos = [f for f in findings if not f.waived and f.severity == Severity.INFO]
+        case = ET.Element("testcase", name=name, classname=xml_text(path), time="0")
+        active = [f for f in findings if not f.waived]
+        failing = [f for f in active if f.severity >= threshold]
+        below = [f for f in active if f.severity < threshold]
         waived = [f for f in findings if f.waived]
-        if failing or infos:
-            case.set("line", str((failing or infos)[0].line))
         if failing:
             failure = ET.SubElement(case, "failure", message=xml_text(failing[0].message),
                                     type=failing[0].severity.value)
             failure.text = xml_text("\n".join(_describe(path, f) for f in failing))
-        elif waived and not infos:
+        elif waived and not below:
             reasons = "; ".join(f.waiver_reason or "" for f in waived)
             ET.SubElement(case, "skipped", message=xml_text(f"waived: {reasons}"))
-        if infos:
-            # An info finding is news, not a failure: it goes to the case's output.
-            out = ET.SubElement(case, "system-out")
-            out.text = xml_text("\n".join(_describe(path, f) for f in infos))
-        return case
+        return case, below
 
     def finish(self, summary: Summary) -> None:
+        totals = self._totals
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                          f'<testsuites name="ragft-lint" tests="{totals["tests"]}" '
+                          f'failures="{totals["failures"]}" errors="0" time="0">\n')
+        self._spool.seek(0)
+        while chunk := self._spool.read(1 << 16):
+            self.stream.write(chunk)
+        self._spool.close()
         self.stream.write("</testsuites>\n")
 
 

@@ -124,7 +124,9 @@ WORDS = ["rag", "fine-tune", "hybrid", "RAG", "none", "low", "medium", "high", "
          "yearly", "quarterly", "monthly", "weekly", "daily", "realtime", "cloud", "on-prem",
          "edge", "database", "document-store", "api", "web", "file-share", "other", "yes",
          "no", "", " ", "\t\n", "x", "RFT401", "RFT999", "RFT004", "2024-01-01", "2099-12-31",
-         "2024-02-30", "2024-1-01", "2024-01-01\n", "\u0662\u0660\u0662\u0664-01-01", "1"]
+         "2024-02-30", "2024-1-01", "2024-01-01\n", "\u0662\u0660\u0662\u0664-01-01", "1",
+         "unknown", "Unknown", "prompting", "curated", "raw", "style", "domain-knowledge",
+         "open", "hosted"]
 NUMBERS = [0, 1, -1, 49, 50, 99, 100, 999, 1000, 1001, 5000, 10**30, 1.0, 0.0, -0.0, 999.5,
            1000.0, 1e300, math.inf, -math.inf, math.nan]
 
@@ -152,6 +154,13 @@ PATHS = [
     ("constraints", "deployment"), ("waivers",), ("waivers", 0), ("waivers", 0, "rule"),
     ("waivers", 0, "reason"), ("waivers", 0, "expires"), ("metadata",), ("unknown",),
     ("criteria", "typo_key"), ("constraints", "gpu"), ("waivers", 0, "extra"),
+    # schema_version 2
+    ("criteria", "external_data", "size_tokens"), ("criteria", "adaptation_goals"),
+    ("criteria", "adaptation_goals", 0), ("criteria", "labeled_data_quality"),
+    ("constraints", "context_window_tokens"), ("constraints", "latency_budget_ms"),
+    ("constraints", "queries_per_day"), ("constraints", "eval_set"),
+    ("constraints", "base_model"), ("constraints", "base_model", "name"),
+    ("constraints", "base_model", "parameters_billion"), ("constraints", "base_model", "weights"),
 ]
 
 
@@ -159,9 +168,9 @@ PATHS = [
 def manifests(draw: st.DrawFn) -> Any:
     """A plausible manifest, then a few edits at the places the schema and policies look."""
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": draw(st.sampled_from([1, 2])),
         "project": draw(st.sampled_from(["svc", "x y", "émoji ☃"])),
-        "approach": draw(st.sampled_from(["rag", "fine-tune", "hybrid"])),
+        "approach": draw(st.sampled_from(["rag", "fine-tune", "hybrid", "prompting"])),
         "criteria": {
             "external_data": {"required": draw(st.booleans())},
             "behavior_adaptation": draw(st.sampled_from(["none", "low", "medium", "high"])),
@@ -227,6 +236,7 @@ def _delete(data: Any, path: tuple[Any, ...]) -> None:
 TRICKY = [None, True, False, 0, 1, -1, 1.0, 0.0, -0.0, 49, 50, 99, 100, 999, 1000, 1001,
           999.5, 1000.0, 10**30, 1e300, math.inf, -math.inf, math.nan, "", " ", "\t", "1",
           "true", "rag", "hybrid", "fine-tune", "none", "low", "high", "daily", "static",
+          "unknown", "prompting", "raw", ["style"], ["skill", "x"],
           "document-store", "RFT401", "2024-01-01", "2024-02-30", "2024-01-01\n",
           "\uff12\uff10\uff12\uff14-01-01",
           [], [{}], [{"name": "n", "kind": "api"}], [{"name": "", "kind": "api"}],
@@ -239,8 +249,10 @@ def _tricky_manifests() -> Iterator[Any]:
     type (bool vs int, 1 vs 1.0, NaN), enum, const, thresholds, dates and shapes."""
     for path in PATHS:
         for value in TRICKY:
-            for approach in ("rag", "fine-tune", "hybrid"):
+            for version, approach in ((1, "rag"), (1, "fine-tune"), (1, "hybrid"),
+                                      (2, "prompting"), (2, "fine-tune")):
                 data = copy.deepcopy(BASE_MANIFEST)
+                data["schema_version"] = version
                 data["approach"] = approach
                 _set(data, path, copy.deepcopy(value))
                 yield data

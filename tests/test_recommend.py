@@ -244,6 +244,9 @@ def _enum(spec: dict[str, object]) -> set[object]:
     for key in ("anyOf", "oneOf"):
         for branch in spec.get(key, []):  # type: ignore[attr-defined]
             values |= _enum(branch)
+    for key in ("then", "else"):  # `{if: {const: unknown}, else: {type: boolean}}`
+        if isinstance(spec.get(key), dict):
+            values |= _enum(spec[key])  # type: ignore[arg-type]
     if "items" in spec:
         values |= _enum(spec["items"])  # type: ignore[arg-type]
     return values - {"unknown"}

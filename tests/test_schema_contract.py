@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from ragft_lint.core.resources import load_schema
 
 
 def iter_properties(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every property the schema declares, with its path. The top level's `allOf` (the
+    schema_version 1 restrictions) only restates keys declared here and is not walked."""
     if not isinstance(schema, dict):
         return
     for name, sub in schema.get("properties", {}).items():
@@ -19,6 +22,11 @@ def iter_properties(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str
         yield from iter_properties(sub, f"{path}/{name}")
     if "items" in schema:
         yield from iter_properties(schema["items"], f"{path}/items")
+    for key in ("then", "else"):
+        yield from iter_properties(schema.get(key), path)
+    if path:
+        for sub in schema.get("allOf", ()):
+            yield from iter_properties(sub, path)
 
 
 @pytest.mark.parametrize("name", ["llm-project.schema.json", "policy.schema.json"])
@@ -28,9 +36,10 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["llm-project.schema.json", "policy.schema.json"])
 def test_every_property_has_a_description(name: str) -> None:
-    missing = [path for path, sub in iter_properties(load_schema(name))
-               if not sub.get("description")]
-    assert missing == []
+    # A branch (if/then) may restate a property to add a constraint: one description per path.
+    found = list(iter_properties(load_schema(name)))
+    described = {path for path, sub in found if sub.get("description")}
+    assert sorted({path for path, _ in found} - described) == []
 
 
 def test_manifest_mappings_reject_unknown_keys() -> None:
@@ -56,6 +65,92 @@ def test_public_names_are_kept() -> None:
     assert set(criteria["required"]) == {
         "external_data", "behavior_adaptation", "hallucination_tolerance", "labeled_examples",
         "data_dynamics", "interpretability"}
-    assert schema["properties"]["approach"]["enum"] == ["rag", "fine-tune", "hybrid"]
+    assert schema["properties"]["approach"]["enum"] == ["rag", "fine-tune", "hybrid", "prompting"]
     assert criteria["properties"]["data_dynamics"]["enum"] == [
-        "static", "yearly", "quarterly", "monthly", "weekly", "daily", "realtime"]
+        "static", "yearly", "quarterly", "monthly", "weekly", "daily", "realtime", "unknown"]
+
+
+def _errors(data: Any) -> list[str]:
+    validator = Draft202012Validator(load_schema("llm-project.schema.json"))
+    return sorted(e.message for e in validator.iter_errors(data))
+
+
+V2_MANIFEST: dict[str, Any] = {
+    "schema_version": 2, "project": "p", "approach": "prompting",
+    "criteria": {
+        "external_data": {"required": True, "sources": [{"name": "kb", "kind": "document-store"}],
+                          "size_tokens": 150000},
+        "behavior_adaptation": "unknown", "adaptation_goals": ["tone", "domain-knowledge"],
+        "hallucination_tolerance": "unknown", "labeled_examples": "unknown",
+        "labeled_data_quality": "unknown", "data_dynamics": "unknown",
+        "interpretability": "unknown"},
+    "constraints": {"context_window_tokens": 200000, "latency_budget_ms": 800,
+                    "queries_per_day": 5000, "eval_set": False,
+                    "base_model": {"name": "m", "parameters_billion": 0.5, "weights": "hosted"}},
+}
+
+
+def test_v2_accepts_prompting_unknown_needs_and_the_new_fields() -> None:
+    assert _errors(V2_MANIFEST) == []
+    whole_unknown = {**V2_MANIFEST, "criteria": {**V2_MANIFEST["criteria"],
+                                                 "external_data": "unknown"}}
+    assert _errors(whole_unknown) == []
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("labeled_examples", "many"), ("labeled_examples", -1), ("adaptation_goals", ["voice"]),
+    ("labeled_data_quality", "clean"), ("external_data", "maybe"), ("external_data", 3),
+])
+def test_v2_still_rejects_what_is_neither_a_value_nor_unknown(key: str, value: Any) -> None:
+    data = {**V2_MANIFEST, "criteria": {**V2_MANIFEST["criteria"], key: value}}
+    assert _errors(data) != []
+
+
+def test_v1_refuses_everything_v2_adds_and_says_so() -> None:
+    """schema_version 1 is unchanged: prompting, `unknown` and the new keys stay errors."""
+    data = {**V2_MANIFEST, "schema_version": 1}
+    validator = Draft202012Validator(load_schema("llm-project.schema.json"))
+    messages = {e.schema.get("x-message") for e in validator.iter_errors(data)}
+    assert all(m and m.endswith("needs schema_version: 2") for m in messages)
+    paths = {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(data)}
+    assert paths == {
+        "approach", "criteria/external_data/size_tokens", "criteria/adaptation_goals",
+        "criteria/labeled_data_quality", *(f"criteria/{k}" for k in (
+            "behavior_adaptation", "hallucination_tolerance", "labeled_examples",
+            "data_dynamics", "interpretability")),
+        *(f"constraints/{k}" for k in ("context_window_tokens", "latency_budget_ms",
+                                       "queries_per_day", "eval_set", "base_model"))}
+
+
+def test_v1_restrictions_name_only_declared_keys() -> None:
+    """The schema_version 1 branch restates keys; a typo there would restrict nothing."""
+    schema = load_schema("llm-project.schema.json")
+    declared = {path for path, _ in iter_properties(schema)}
+    restricted = {path for path, _ in iter_properties(schema["allOf"][0]["then"])}
+    assert restricted and restricted <= declared
+
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_library_manifests_are_valid_v2(path: Path) -> None:
+    """The published cases are written in schema_version 2 and must stay valid against it,
+    through jsonschema and through the compiled fast path alike."""
+    from ruamel.yaml import YAML
+
+    from ragft_lint.core import _generated
+
+    manifest = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["manifest"]
+    assert _errors(manifest) == []
+    assert _generated.manifest_is_valid(manifest)
+
+
+def test_readme_version_2_example_is_valid() -> None:
+    from ruamel.yaml import YAML
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Version 2", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = YAML(typ="safe").load(block)
+    assert data["schema_version"] == 2
+    assert _errors({**data, "project": "readme"}) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '4d1b0eb2-78998'
+SOURCE_DIGEST = 'c9d47a85-87549'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -30,23 +30,28 @@ def _is_date(value):
 
 
 _R0 = _re.compile('\\S')
-_E1 = frozenset(['fine-tune', 'hybrid', 'rag'])
+_E1 = frozenset(['fine-tune', 'hybrid', 'prompting', 'rag'])
 _E2 = frozenset(['api', 'database', 'document-store', 'file-share', 'other', 'web'])
 _K3 = frozenset(['kind', 'name'])
-_K4 = frozenset(['required', 'sources'])
-_E5 = frozenset(['high', 'low', 'medium', 'none'])
-_E6 = frozenset(['daily', 'monthly', 'quarterly', 'realtime', 'static', 'weekly', 'yearly'])
-_E7 = frozenset(['high', 'low', 'medium'])
-_K8 = frozenset(['behavior_adaptation', 'data_dynamics', 'external_data', 'hallucination_tolerance', 'interpretability', 'labeled_examples'])
-_E9 = frozenset(['cloud', 'edge', 'on-prem'])
-_K10 = frozenset(['compute_budget', 'deployment'])
-_R11 = _re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
-_K12 = frozenset(['expires', 'reason', 'rule'])
-_K13 = frozenset(['approach', 'constraints', 'criteria', 'description', 'metadata', 'owner', 'project', 'schema_version', 'waivers'])
-_E14 = frozenset(['hybrid', 'rag'])
-_E15 = frozenset(['low', 'none'])
-_E16 = frozenset(['fine-tune', 'hybrid'])
-_E17 = frozenset(['daily', 'realtime', 'weekly'])
+_K4 = frozenset(['required', 'size_tokens', 'sources'])
+_E5 = frozenset(['high', 'low', 'medium', 'none', 'unknown'])
+_E6 = frozenset(['domain-knowledge', 'format', 'skill', 'style', 'terminology', 'tone'])
+_E7 = frozenset(['curated', 'mixed', 'raw', 'unknown'])
+_E8 = frozenset(['daily', 'monthly', 'quarterly', 'realtime', 'static', 'unknown', 'weekly', 'yearly'])
+_E9 = frozenset(['high', 'low', 'medium', 'unknown'])
+_K10 = frozenset(['adaptation_goals', 'behavior_adaptation', 'data_dynamics', 'external_data', 'hallucination_tolerance', 'interpretability', 'labeled_data_quality', 'labeled_examples'])
+_E11 = frozenset(['high', 'low', 'medium'])
+_E12 = frozenset(['cloud', 'edge', 'on-prem'])
+_E13 = frozenset(['hosted', 'open'])
+_K14 = frozenset(['name', 'parameters_billion', 'weights'])
+_K15 = frozenset(['base_model', 'compute_budget', 'context_window_tokens', 'deployment', 'eval_set', 'latency_budget_ms', 'queries_per_day'])
+_R16 = _re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$')
+_K17 = frozenset(['expires', 'reason', 'rule'])
+_K18 = frozenset(['approach', 'constraints', 'criteria', 'description', 'metadata', 'owner', 'project', 'schema_version', 'waivers'])
+_E19 = frozenset(['hybrid', 'rag'])
+_E20 = frozenset(['low', 'none'])
+_E21 = frozenset(['fine-tune', 'hybrid'])
+_E22 = frozenset(['daily', 'realtime', 'weekly'])
 
 
 def manifest_is_valid(d):
@@ -62,7 +67,7 @@ def manifest_is_valid(d):
         if not ('criteria' in d):
             return False
         v = d.get('schema_version', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1)))):
+        if not (v is _MISSING or ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1) or ((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 2)))):
             return False
         v = d.get('project', _MISSING)
         if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
@@ -80,17 +85,19 @@ def manifest_is_valid(d):
         if not (v is _MISSING or (_s1(v))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s7(v))):
+        if not (v is _MISSING or (_s12(v))):
             return False
         v = d.get('waivers', _MISSING)
-        if not (v is _MISSING or (_s8(v))):
+        if not (v is _MISSING or (_s14(v))):
             return False
         v = d.get('metadata', _MISSING)
         if not (v is _MISSING or ((isinstance(v, dict)))):
             return False
-        if not (_K13.issuperset(d)):
+        if not (_K18.issuperset(d)):
             return False
         pass
+    if not (_s16(d)):
+        return False
     return True
 
 
@@ -116,56 +123,73 @@ def _s1(d):
         v = d.get('behavior_adaptation', _MISSING)
         if not (v is _MISSING or (((isinstance(v, str) and v in _E5)))):
             return False
+        v = d.get('adaptation_goals', _MISSING)
+        if not (v is _MISSING or (_s11(v))):
+            return False
         v = d.get('hallucination_tolerance', _MISSING)
         if not (v is _MISSING or (((isinstance(v, str) and v in _E5)))):
             return False
         v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 0))))):
+        if not (v is _MISSING or (_s6(v))):
             return False
-        v = d.get('data_dynamics', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E6)))):
-            return False
-        v = d.get('interpretability', _MISSING)
+        v = d.get('labeled_data_quality', _MISSING)
         if not (v is _MISSING or (((isinstance(v, str) and v in _E7)))):
             return False
-        if not (_K8.issuperset(d)):
+        v = d.get('data_dynamics', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E8)))):
+            return False
+        v = d.get('interpretability', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E9)))):
+            return False
+        if not (_K10.issuperset(d)):
             return False
         pass
     return True
 
 
 def _s2(d):
-    if not ((isinstance(d, dict))):
-        return False
     if isinstance(d, dict):
         if not ('required' in d):
             return False
         v = d.get('required', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, bool)))):
+        if not (v is _MISSING or (_s3(v))):
             return False
         v = d.get('sources', _MISSING)
-        if not (v is _MISSING or (_s3(v))):
+        if not (v is _MISSING or (_s4(v))):
+            return False
+        v = d.get('size_tokens', _MISSING)
+        if not (v is _MISSING or (_s6(v))):
             return False
         if not (_K4.issuperset(d)):
             return False
         pass
-    if _s5(d):
-        if not (_s6(d)):
-            return False
+    if not (_s7(d)):
+        return False
+    if not (_s8(d)):
+        return False
     return True
 
 
 def _s3(d):
-    if not ((isinstance(d, list))):
-        return False
-    if isinstance(d, list):
-        for item in d:
-            if not (_s4(item)):
-                return False
+    if (d == 'unknown'):
+        pass
+    else:
+        if not ((isinstance(d, bool))):
+            return False
     return True
 
 
 def _s4(d):
+    if not ((isinstance(d, list))):
+        return False
+    if isinstance(d, list):
+        for item in d:
+            if not (_s5(item)):
+                return False
+    return True
+
+
+def _s5(d):
     if not ((isinstance(d, dict))):
         return False
     if isinstance(d, dict):
@@ -185,7 +209,34 @@ def _s4(d):
     return True
 
 
-def _s5(d):
+def _s6(d):
+    if not ((not (isinstance(d, _NUMBERS) and not isinstance(d, bool)) or (not (d < 0)))):
+        return False
+    if (d == 'unknown'):
+        pass
+    else:
+        if not ((((isinstance(d, int) and not isinstance(d, bool)) or (isinstance(d, float) and d.is_integer())))):
+            return False
+    return True
+
+
+def _s7(d):
+    if (d == 'unknown'):
+        pass
+    else:
+        if not ((isinstance(d, dict))):
+            return False
+    return True
+
+
+def _s8(d):
+    if _s9(d):
+        if not (_s10(d)):
+            return False
+    return True
+
+
+def _s9(d):
     if isinstance(d, dict):
         if not ('required' in d):
             return False
@@ -196,7 +247,7 @@ def _s5(d):
     return True
 
 
-def _s6(d):
+def _s10(d):
     if isinstance(d, dict):
         if not ('sources' in d):
             return False
@@ -207,33 +258,82 @@ def _s6(d):
     return True
 
 
-def _s7(d):
+def _s11(d):
+    if isinstance(d, list):
+        for item in d:
+            if not (((isinstance(item, str) and item in _E6))):
+                return False
+    if (d == 'unknown'):
+        pass
+    else:
+        if not ((isinstance(d, list))):
+            return False
+    return True
+
+
+def _s12(d):
     if not ((isinstance(d, dict))):
         return False
     if isinstance(d, dict):
         v = d.get('compute_budget', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E7)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E11)))):
             return False
         v = d.get('deployment', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E9)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E12)))):
             return False
-        if not (_K10.issuperset(d)):
+        v = d.get('context_window_tokens', _MISSING)
+        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
+            return False
+        v = d.get('latency_budget_ms', _MISSING)
+        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
+            return False
+        v = d.get('queries_per_day', _MISSING)
+        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 0))))):
+            return False
+        v = d.get('base_model', _MISSING)
+        if not (v is _MISSING or (_s13(v))):
+            return False
+        v = d.get('eval_set', _MISSING)
+        if not (v is _MISSING or ((isinstance(v, bool)))):
+            return False
+        if not (_K15.issuperset(d)):
             return False
         pass
     return True
 
 
-def _s8(d):
+def _s13(d):
+    if not ((isinstance(d, dict))):
+        return False
+    if isinstance(d, dict):
+        if not ('name' in d):
+            return False
+        v = d.get('name', _MISSING)
+        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
+            return False
+        v = d.get('parameters_billion', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, _NUMBERS) and not isinstance(v, bool))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v <= 0))))):
+            return False
+        v = d.get('weights', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E13)))):
+            return False
+        if not (_K14.issuperset(d)):
+            return False
+        pass
+    return True
+
+
+def _s14(d):
     if not ((isinstance(d, list))):
         return False
     if isinstance(d, list):
         for item in d:
-            if not (_s9(item)):
+            if not (_s15(item)):
                 return False
     return True
 
 
-def _s9(d):
+def _s15(d):
     if not ((isinstance(d, dict))):
         return False
     if isinstance(d, dict):
@@ -250,9 +350,125 @@ def _s9(d):
         if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
             return False
         v = d.get('expires', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (_R11.search(v) is not None and _is_date(v))))):
+        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (_R16.search(v) is not None and _is_date(v))))):
             return False
-        if not (_K12.issuperset(d)):
+        if not (_K17.issuperset(d)):
+            return False
+        pass
+    return True
+
+
+def _s16(d):
+    if _s17(d):
+        if not (_s18(d)):
+            return False
+    return True
+
+
+def _s17(d):
+    if isinstance(d, dict):
+        if not ('schema_version' in d):
+            return False
+        v = d.get('schema_version', _MISSING)
+        if not (v is _MISSING or ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1)))):
+            return False
+        pass
+    return True
+
+
+def _s18(d):
+    if isinstance(d, dict):
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or (_s19(v))):
+            return False
+        v = d.get('criteria', _MISSING)
+        if not (v is _MISSING or (_s20(v))):
+            return False
+        v = d.get('constraints', _MISSING)
+        if not (v is _MISSING or (_s24(v))):
+            return False
+        pass
+    return True
+
+
+def _s19(d):
+    if not (not ((d == 'prompting'))):
+        return False
+    return True
+
+
+def _s20(d):
+    if isinstance(d, dict):
+        v = d.get('external_data', _MISSING)
+        if not (v is _MISSING or (_s21(v))):
+            return False
+        v = d.get('behavior_adaptation', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('hallucination_tolerance', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('labeled_examples', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('data_dynamics', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('interpretability', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('adaptation_goals', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        v = d.get('labeled_data_quality', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        pass
+    return True
+
+
+def _s21(d):
+    if isinstance(d, dict):
+        v = d.get('required', _MISSING)
+        if not (v is _MISSING or (_s22(v))):
+            return False
+        v = d.get('size_tokens', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        pass
+    if not (_s22(d)):
+        return False
+    return True
+
+
+def _s22(d):
+    if not (not ((d == 'unknown'))):
+        return False
+    return True
+
+
+def _s23(d):
+    if not (not (True)):
+        return False
+    return True
+
+
+def _s24(d):
+    if isinstance(d, dict):
+        v = d.get('context_window_tokens', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        v = d.get('latency_budget_ms', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        v = d.get('queries_per_day', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        v = d.get('base_model', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
+            return False
+        v = d.get('eval_set', _MISSING)
+        if not (v is _MISSING or (_s23(v))):
             return False
         pass
     return True
@@ -268,22 +484,22 @@ def _when_RFT101(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s11(v))):
+        if not (v is _MISSING or (_s26(v))):
             return False
         pass
     return True
 
 
-def _s11(d):
+def _s26(d):
     if isinstance(d, dict):
         v = d.get('external_data', _MISSING)
-        if not (v is _MISSING or (_s12(v))):
+        if not (v is _MISSING or (_s27(v))):
             return False
         pass
     return True
 
 
-def _s12(d):
+def _s27(d):
     if isinstance(d, dict):
         v = d.get('required', _MISSING)
         if not (v is _MISSING or ((v is True))):
@@ -299,25 +515,25 @@ def _when_RFT102(d):
         if not ('criteria' in d):
             return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E14)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E19)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s14(v))):
+        if not (v is _MISSING or (_s29(v))):
             return False
         pass
     return True
 
 
-def _s14(d):
+def _s29(d):
     if isinstance(d, dict):
         v = d.get('external_data', _MISSING)
-        if not (v is _MISSING or (_s15(v))):
+        if not (v is _MISSING or (_s30(v))):
             return False
         pass
     return True
 
 
-def _s15(d):
+def _s30(d):
     if isinstance(d, dict):
         v = d.get('required', _MISSING)
         if not (v is _MISSING or ((v is False))):
@@ -336,13 +552,13 @@ def _when_RFT201(d):
         if not (v is _MISSING or ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s17(v))):
+        if not (v is _MISSING or (_s32(v))):
             return False
         pass
     return True
 
 
-def _s17(d):
+def _s32(d):
     if isinstance(d, dict):
         v = d.get('behavior_adaptation', _MISSING)
         if not (v is _MISSING or ((v == 'high'))):
@@ -361,13 +577,13 @@ def _when_RFT202(d):
         if not (v is _MISSING or ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s19(v))):
+        if not (v is _MISSING or (_s34(v))):
             return False
         pass
     return True
 
 
-def _s19(d):
+def _s34(d):
     if isinstance(d, dict):
         v = d.get('behavior_adaptation', _MISSING)
         if not (v is _MISSING or ((v == 'medium'))):
@@ -386,16 +602,16 @@ def _when_RFT203(d):
         if not (v is _MISSING or ((v == 'hybrid'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s21(v))):
+        if not (v is _MISSING or (_s36(v))):
             return False
         pass
     return True
 
 
-def _s21(d):
+def _s36(d):
     if isinstance(d, dict):
         v = d.get('behavior_adaptation', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E15)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E20)))):
             return False
         pass
     return True
@@ -411,13 +627,13 @@ def _when_RFT301(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s23(v))):
+        if not (v is _MISSING or (_s38(v))):
             return False
         pass
     return True
 
 
-def _s23(d):
+def _s38(d):
     if isinstance(d, dict):
         v = d.get('hallucination_tolerance', _MISSING)
         if not (v is _MISSING or ((v == 'none'))):
@@ -436,13 +652,13 @@ def _when_RFT302(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s25(v))):
+        if not (v is _MISSING or (_s40(v))):
             return False
         pass
     return True
 
 
-def _s25(d):
+def _s40(d):
     if isinstance(d, dict):
         v = d.get('hallucination_tolerance', _MISSING)
         if not (v is _MISSING or ((v == 'low'))):
@@ -458,16 +674,16 @@ def _when_RFT401(d):
         if not ('criteria' in d):
             return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E16)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s27(v))):
+        if not (v is _MISSING or (_s42(v))):
             return False
         pass
     return True
 
 
-def _s27(d):
+def _s42(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
         if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 50))))):
@@ -483,16 +699,16 @@ def _when_RFT402(d):
         if not ('criteria' in d):
             return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E16)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s29(v))):
+        if not (v is _MISSING or (_s44(v))):
             return False
         pass
     return True
 
 
-def _s29(d):
+def _s44(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
         if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 50) and not (v >= 1000))))):
@@ -511,16 +727,16 @@ def _when_RFT501(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s31(v))):
+        if not (v is _MISSING or (_s46(v))):
             return False
         pass
     return True
 
 
-def _s31(d):
+def _s46(d):
     if isinstance(d, dict):
         v = d.get('data_dynamics', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E17)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E22)))):
             return False
         pass
     return True
@@ -536,13 +752,13 @@ def _when_RFT502(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s33(v))):
+        if not (v is _MISSING or (_s48(v))):
             return False
         pass
     return True
 
 
-def _s33(d):
+def _s48(d):
     if isinstance(d, dict):
         v = d.get('data_dynamics', _MISSING)
         if not (v is _MISSING or ((v == 'monthly'))):
@@ -561,13 +777,13 @@ def _when_RFT601(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s35(v))):
+        if not (v is _MISSING or (_s50(v))):
             return False
         pass
     return True
 
 
-def _s35(d):
+def _s50(d):
     if isinstance(d, dict):
         v = d.get('interpretability', _MISSING)
         if not (v is _MISSING or ((v == 'high'))):
@@ -586,13 +802,13 @@ def _when_RFT602(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s37(v))):
+        if not (v is _MISSING or (_s52(v))):
             return False
         pass
     return True
 
 
-def _s37(d):
+def _s52(d):
     if isinstance(d, dict):
         v = d.get('interpretability', _MISSING)
         if not (v is _MISSING or ((v == 'medium'))):
@@ -608,16 +824,16 @@ def _when_RFT701(d):
         if not ('constraints' in d):
             return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E16)))):
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s39(v))):
+        if not (v is _MISSING or (_s54(v))):
             return False
         pass
     return True
 
 
-def _s39(d):
+def _s54(d):
     if isinstance(d, dict):
         if not ('compute_budget' in d):
             return False
@@ -652,15 +868,22 @@ MATCHER_BY_CONDITION = {
 def manifest_schema():
     """schemas/llm-project.schema.json, for explaining an invalid manifest."""
     return {'$schema': 'https://json-schema.org/draft/2020-12/schema',
-            '$id': 'urn:ragft-lint:schema:llm-project:1',
+            '$id': 'urn:ragft-lint:schema:llm-project:2',
             'title': 'llm-project.yaml',
             'description': "Declares an LLM project's needs against the six RAG vs fine-tuning criteria "
-                           'and the approach it has chosen. Checked by ragft-lint.',
+                           'and the approach it has chosen. Checked by ragft-lint. schema_version 1 is '
+                           'the original format; schema_version 2 adds the prompting approach, `unknown` '
+                           'for any criterion, and the fields published guides weigh (knowledge size, '
+                           'adaptation goals, data quality, context window, latency, query volume, base '
+                           'model, evaluation set).',
             'type': 'object',
             'additionalProperties': False,
             'required': ['schema_version', 'project', 'approach', 'criteria'],
-            'properties': {'schema_version': {'description': 'Version of this manifest format. Must be 1.',
-                                              'const': 1},
+            'properties': {'schema_version': {'description': 'Version of this manifest format: 1 (the '
+                                                             "original) or 2 (adds prompting, 'unknown' "
+                                                             "needs and the fields marked 'schema_version "
+                                                             "2').",
+                                              'enum': [1, 2]},
                            'project': {'description': 'Name of the LLM project or application.',
                                        'type': 'string',
                                        'minLength': 1,
@@ -669,12 +892,17 @@ def manifest_schema():
                                      'type': 'string'},
                            'description': {'description': 'What the project does, in a sentence or two.',
                                            'type': 'string'},
-                           'approach': {'description': "The chosen way to improve the model: 'rag' "
-                                                       "(retrieval-augmented generation), 'fine-tune' "
-                                                       "(train the weights) or 'hybrid' (both).",
-                                        'enum': ['rag', 'fine-tune', 'hybrid']},
+                           'approach': {'description': "The chosen way to improve the model: 'prompting' "
+                                                       '(prompt engineering and long context, no '
+                                                       'retrieval pipeline and no training; '
+                                                       "schema_version 2), 'rag' (retrieval-augmented "
+                                                       "generation), 'fine-tune' (train the weights) or "
+                                                       "'hybrid' (both).",
+                                        'enum': ['rag', 'fine-tune', 'hybrid', 'prompting']},
                            'criteria': {'description': "The project's needs against the six decision "
-                                                       'criteria. All six are required.',
+                                                       'criteria. All six are required; with '
+                                                       "schema_version 2 any of them may be 'unknown' "
+                                                       '(not decided yet).',
                                         'type': 'object',
                                         'additionalProperties': False,
                                         'required': ['external_data',
@@ -693,8 +921,10 @@ def manifest_schema():
                                                                                         'APIs)? Favours '
                                                                                         'RAG: fine-tuned '
                                                                                         'weights cannot '
-                                                                                        'query them.',
-                                                                         'type': 'object',
+                                                                                        'query them. With '
+                                                                                        'schema_version 2 '
+                                                                                        'it may be '
+                                                                                        "'unknown'.",
                                                                          'additionalProperties': False,
                                                                          'required': ['required'],
                                                                          'properties': {'required': {'description': 'true '
@@ -712,8 +942,16 @@ def manifest_schema():
                                                                                                                     'booleans: '
                                                                                                                     'true '
                                                                                                                     'or '
-                                                                                                                    'false).',
-                                                                                                     'type': 'boolean'},
+                                                                                                                    'false); '
+                                                                                                                    "'unknown' "
+                                                                                                                    '(schema_version '
+                                                                                                                    '2) '
+                                                                                                                    'if '
+                                                                                                                    'not '
+                                                                                                                    'decided '
+                                                                                                                    'yet.',
+                                                                                                     'if': {'const': 'unknown'},
+                                                                                                     'else': {'type': 'boolean'}},
                                                                                         'sources': {'description': 'The '
                                                                                                                    'external '
                                                                                                                    'sources '
@@ -755,31 +993,66 @@ def manifest_schema():
                                                                                                                                                'api',
                                                                                                                                                'web',
                                                                                                                                                'file-share',
-                                                                                                                                               'other']}}}}},
-                                                                         'if': {'properties': {'required': {'const': True}},
-                                                                                'required': ['required']},
-                                                                         'then': {'required': ['sources'],
-                                                                                  'properties': {'sources': {'minItems': 1,
-                                                                                                             'x-message': 'must '
-                                                                                                                          'list '
-                                                                                                                          'at '
-                                                                                                                          'least '
-                                                                                                                          'one '
-                                                                                                                          'source '
-                                                                                                                          'when '
-                                                                                                                          'required '
-                                                                                                                          'is '
-                                                                                                                          'true'}},
-                                                                                  'x-message': "'sources' "
-                                                                                               'is '
-                                                                                               'required '
-                                                                                               'when '
-                                                                                               'required '
-                                                                                               'is true: '
-                                                                                               'list the '
-                                                                                               'external '
-                                                                                               'data '
-                                                                                               'sources'}},
+                                                                                                                                               'other']}}}},
+                                                                                        'size_tokens': {'description': 'schema_version '
+                                                                                                                       '2: '
+                                                                                                                       'how '
+                                                                                                                       'much '
+                                                                                                                       'knowledge '
+                                                                                                                       'the '
+                                                                                                                       'answers '
+                                                                                                                       'draw '
+                                                                                                                       'on, '
+                                                                                                                       'in '
+                                                                                                                       'tokens, '
+                                                                                                                       'or '
+                                                                                                                       "'unknown'. "
+                                                                                                                       'Compared '
+                                                                                                                       'with '
+                                                                                                                       'constraints.context_window_tokens: '
+                                                                                                                       'knowledge '
+                                                                                                                       'larger '
+                                                                                                                       'than '
+                                                                                                                       'the '
+                                                                                                                       'window '
+                                                                                                                       'cannot '
+                                                                                                                       'be '
+                                                                                                                       'given '
+                                                                                                                       'whole '
+                                                                                                                       'in '
+                                                                                                                       'the '
+                                                                                                                       'prompt.',
+                                                                                                        'if': {'const': 'unknown'},
+                                                                                                        'else': {'type': 'integer'},
+                                                                                                        'minimum': 0}},
+                                                                         'allOf': [{'if': {'const': 'unknown'},
+                                                                                    'else': {'type': 'object'}},
+                                                                                   {'if': {'properties': {'required': {'const': True}},
+                                                                                           'required': ['required']},
+                                                                                    'then': {'required': ['sources'],
+                                                                                             'properties': {'sources': {'minItems': 1,
+                                                                                                                        'x-message': 'must '
+                                                                                                                                     'list '
+                                                                                                                                     'at '
+                                                                                                                                     'least '
+                                                                                                                                     'one '
+                                                                                                                                     'source '
+                                                                                                                                     'when '
+                                                                                                                                     'required '
+                                                                                                                                     'is '
+                                                                                                                                     'true'}},
+                                                                                             'x-message': "'sources' "
+                                                                                                          'is '
+                                                                                                          'required '
+                                                                                                          'when '
+                                                                                                          'required '
+                                                                                                          'is '
+                                                                                                          'true: '
+                                                                                                          'list '
+                                                                                                          'the '
+                                                                                                          'external '
+                                                                                                          'data '
+                                                                                                          'sources'}}]},
                                                        'behavior_adaptation': {'description': 'Criterion '
                                                                                               '2: how '
                                                                                               'much must '
@@ -788,19 +1061,65 @@ def manifest_schema():
                                                                                               'behaviour, '
                                                                                               'writing '
                                                                                               'style, '
-                                                                                              'tone or '
-                                                                                              'domain '
-                                                                                              'terminology? '
+                                                                                              'tone, '
+                                                                                              'terminology '
+                                                                                              'or domain '
+                                                                                              'knowledge? '
                                                                                               'Favours '
                                                                                               'fine-tuning: '
                                                                                               'retrieval '
                                                                                               'does not '
                                                                                               'change '
-                                                                                              'style.',
+                                                                                              'style. '
+                                                                                              'With '
+                                                                                              'schema_version '
+                                                                                              '2 it may '
+                                                                                              'be '
+                                                                                              "'unknown'.",
                                                                                'enum': ['none',
                                                                                         'low',
                                                                                         'medium',
-                                                                                        'high']},
+                                                                                        'high',
+                                                                                        'unknown']},
+                                                       'adaptation_goals': {'description': 'schema_version '
+                                                                                           '2, criterion '
+                                                                                           '2: what the '
+                                                                                           'change of '
+                                                                                           'behaviour is '
+                                                                                           'for, as a '
+                                                                                           'list (style, '
+                                                                                           'tone, format, '
+                                                                                           'terminology, '
+                                                                                           'skill, '
+                                                                                           'domain-knowledge), '
+                                                                                           "or 'unknown'. "
+                                                                                           'Retrieval '
+                                                                                           'injects '
+                                                                                           'domain '
+                                                                                           'knowledge '
+                                                                                           'better than '
+                                                                                           'fine-tuning '
+                                                                                           'alone; style, '
+                                                                                           'tone, format '
+                                                                                           'and skills '
+                                                                                           'are what '
+                                                                                           'fine-tuning '
+                                                                                           'sets.',
+                                                                            'items': {'description': 'One '
+                                                                                                     'goal '
+                                                                                                     'of '
+                                                                                                     'the '
+                                                                                                     'change '
+                                                                                                     'of '
+                                                                                                     'behaviour.',
+                                                                                      'enum': ['style',
+                                                                                               'tone',
+                                                                                               'format',
+                                                                                               'terminology',
+                                                                                               'skill',
+                                                                                               'domain-knowledge']},
+                                                                            'if': {'const': 'unknown'},
+                                                                            'else': {'type': 'array'}},
                                                        'hallucination_tolerance': {'description': 'Criterion '
                                                                                                   '3: how '
                                                                                                   'much '
@@ -815,11 +1134,17 @@ def manifest_schema():
                                                                                                   'grounded '
                                                                                                   'in '
                                                                                                   'retrieved '
-                                                                                                  'evidence.',
+                                                                                                  'evidence. '
+                                                                                                  'With '
+                                                                                                  'schema_version '
+                                                                                                  '2 it '
+                                                                                                  'may be '
+                                                                                                  "'unknown'.",
                                                                                    'enum': ['none',
                                                                                             'low',
                                                                                             'medium',
-                                                                                            'high']},
+                                                                                            'high',
+                                                                                            'unknown']},
                                                        'labeled_examples': {'description': 'Criterion 4: '
                                                                                            'number of '
                                                                                            'good labelled '
@@ -832,9 +1157,49 @@ def manifest_schema():
                                                                                            'data it gives '
                                                                                            'marginal '
                                                                                            'gains or '
-                                                                                           'overfits.',
-                                                                            'type': 'integer',
+                                                                                           'overfits. '
+                                                                                           'With '
+                                                                                           'schema_version '
+                                                                                           '2 it may be '
+                                                                                           "'unknown'.",
+                                                                            'if': {'const': 'unknown'},
+                                                                            'else': {'type': 'integer'},
                                                                             'minimum': 0},
+                                                       'labeled_data_quality': {'description': 'schema_version '
+                                                                                               '2, '
+                                                                                               'criterion '
+                                                                                               '4: how '
+                                                                                               'the '
+                                                                                               'labelled '
+                                                                                               'examples '
+                                                                                               'were '
+                                                                                               'made: '
+                                                                                               "'curated' "
+                                                                                               '(selected '
+                                                                                               'and '
+                                                                                               'checked), '
+                                                                                               "'mixed', "
+                                                                                               "'raw' "
+                                                                                               '(taken as '
+                                                                                               'they are, '
+                                                                                               'e.g. '
+                                                                                               'exported '
+                                                                                               'chat '
+                                                                                               'logs) or '
+                                                                                               "'unknown'. "
+                                                                                               'Raw or '
+                                                                                               'unrepresentative '
+                                                                                               'data '
+                                                                                               'makes '
+                                                                                               'fine-tuning '
+                                                                                               'worse '
+                                                                                               'whatever '
+                                                                                               'the '
+                                                                                               'count.',
+                                                                                'enum': ['curated',
+                                                                                         'mixed',
+                                                                                         'raw',
+                                                                                         'unknown']},
                                                        'data_dynamics': {'description': 'Criterion 5: how '
                                                                                         'often the '
                                                                                         'underlying data '
@@ -844,14 +1209,19 @@ def manifest_schema():
                                                                                         'snapshot; '
                                                                                         'frequently '
                                                                                         'changing data '
-                                                                                        'favours RAG.',
+                                                                                        'favours RAG. '
+                                                                                        'With '
+                                                                                        'schema_version 2 '
+                                                                                        'it may be '
+                                                                                        "'unknown'.",
                                                                          'enum': ['static',
                                                                                   'yearly',
                                                                                   'quarterly',
                                                                                   'monthly',
                                                                                   'weekly',
                                                                                   'daily',
-                                                                                  'realtime']},
+                                                                                  'realtime',
+                                                                                  'unknown']},
                                                        'interpretability': {'description': 'Criterion 6: '
                                                                                            'how much '
                                                                                            'answers must '
@@ -864,10 +1234,14 @@ def manifest_schema():
                                                                                            'answer; '
                                                                                            'fine-tuned '
                                                                                            'weights '
-                                                                                           'cannot.',
+                                                                                           'cannot. With '
+                                                                                           'schema_version '
+                                                                                           '2 it may be '
+                                                                                           "'unknown'.",
                                                                             'enum': ['low',
                                                                                      'medium',
-                                                                                     'high']}}},
+                                                                                     'high',
+                                                                                     'unknown']}}},
                            'constraints': {'description': 'Other trade-offs that weigh on the choice.',
                                            'type': 'object',
                                            'additionalProperties': False,
@@ -882,7 +1256,128 @@ def manifest_schema():
                                                                                         'runs.',
                                                                          'enum': ['cloud',
                                                                                   'on-prem',
-                                                                                  'edge']}}},
+                                                                                  'edge']},
+                                                          'context_window_tokens': {'description': 'schema_version '
+                                                                                                   '2: '
+                                                                                                   'the '
+                                                                                                   'base '
+                                                                                                   "model's "
+                                                                                                   'context '
+                                                                                                   'window, '
+                                                                                                   'in '
+                                                                                                   'tokens. '
+                                                                                                   'Knowledge '
+                                                                                                   '(criteria.external_data.size_tokens) '
+                                                                                                   'larger '
+                                                                                                   'than '
+                                                                                                   'it '
+                                                                                                   'cannot '
+                                                                                                   'be '
+                                                                                                   'given '
+                                                                                                   'in '
+                                                                                                   'the '
+                                                                                                   'prompt.',
+                                                                                    'type': 'integer',
+                                                                                    'minimum': 1},
+                                                          'latency_budget_ms': {'description': 'schema_version '
+                                                                                               '2: the '
+                                                                                               'p95 '
+                                                                                               'answer '
+                                                                                               'latency '
+                                                                                               'the '
+                                                                                               'application '
+                                                                                               'can '
+                                                                                               'afford, '
+                                                                                               'in '
+                                                                                               'milliseconds. '
+                                                                                               'A '
+                                                                                               'retrieval '
+                                                                                               'step adds '
+                                                                                               'a round '
+                                                                                               'trip; '
+                                                                                               'smaller '
+                                                                                               'fine-tuned '
+                                                                                               'models '
+                                                                                               'answer '
+                                                                                               'faster.',
+                                                                                'type': 'integer',
+                                                                                'minimum': 1},
+                                                          'queries_per_day': {'description': 'schema_version '
+                                                                                             '2: expected '
+                                                                                             'queries a '
+                                                                                             'day. A long '
+                                                                                             'prompt is '
+                                                                                             'paid for on '
+                                                                                             'every '
+                                                                                             'query; '
+                                                                                             'training is '
+                                                                                             'paid for '
+                                                                                             'once, up '
+                                                                                             'front.',
+                                                                              'type': 'integer',
+                                                                              'minimum': 0},
+                                                          'base_model': {'description': 'schema_version '
+                                                                                        '2: the model the '
+                                                                                        'project starts '
+                                                                                        'from.',
+                                                                         'type': 'object',
+                                                                         'additionalProperties': False,
+                                                                         'required': ['name'],
+                                                                         'properties': {'name': {'description': 'Name '
+                                                                                                                'of '
+                                                                                                                'the '
+                                                                                                                'base '
+                                                                                                                'model, '
+                                                                                                                'e.g. '
+                                                                                                                'Llama2-13B.',
+                                                                                                 'type': 'string',
+                                                                                                 'minLength': 1,
+                                                                                                 'pattern': '\\S'},
+                                                                                        'parameters_billion': {'description': 'Its '
+                                                                                                                              'size, '
+                                                                                                                              'in '
+                                                                                                                              'billions '
+                                                                                                                              'of '
+                                                                                                                              'parameters.',
+                                                                                                               'type': 'number',
+                                                                                                               'exclusiveMinimum': 0},
+                                                                                        'weights': {'description': "'open' "
+                                                                                                                   '(the '
+                                                                                                                   'team '
+                                                                                                                   'holds '
+                                                                                                                   'the '
+                                                                                                                   'weights '
+                                                                                                                   'and '
+                                                                                                                   'can '
+                                                                                                                   'train '
+                                                                                                                   'them '
+                                                                                                                   'anywhere) '
+                                                                                                                   'or '
+                                                                                                                   "'hosted' "
+                                                                                                                   '(a '
+                                                                                                                   "provider's "
+                                                                                                                   'model, '
+                                                                                                                   'fine-tuned '
+                                                                                                                   'only '
+                                                                                                                   'where '
+                                                                                                                   'and '
+                                                                                                                   'while '
+                                                                                                                   'the '
+                                                                                                                   'provider '
+                                                                                                                   'offers '
+                                                                                                                   'it).',
+                                                                                                    'enum': ['open',
+                                                                                                             'hosted']}}},
+                                                          'eval_set': {'description': 'schema_version 2: '
+                                                                                      'true if the '
+                                                                                      'project has an '
+                                                                                      'evaluation set to '
+                                                                                      'measure answers '
+                                                                                      'against (needed '
+                                                                                      'before '
+                                                                                      'fine-tuning: '
+                                                                                      "'evals first').",
+                                                                       'type': 'boolean'}}},
                            'waivers': {'description': 'Accepted exceptions to rules, each with an audit '
                                                       'trail. A waived finding no longer fails the build.',
                                        'type': 'array',
@@ -915,7 +1410,87 @@ def manifest_schema():
                                                                             'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'}}}},
                            'metadata': {'description': "Free-form mapping for the team's own keys; "
                                                        'policies may read it.',
-                                        'type': 'object'}}}
+                                        'type': 'object'}},
+            'allOf': [{'if': {'properties': {'schema_version': {'const': 1}},
+                              'required': ['schema_version']},
+                       'then': {'properties': {'approach': {'not': {'const': 'prompting'},
+                                                            'x-message': "approach 'prompting' needs "
+                                                                         'schema_version: 2'},
+                                               'criteria': {'properties': {'external_data': {'allOf': [{'not': {'const': 'unknown'},
+                                                                                                        'x-message': "'unknown' "
+                                                                                                                     'needs '
+                                                                                                                     'schema_version: '
+                                                                                                                     '2'}],
+                                                                                             'properties': {'required': {'not': {'const': 'unknown'},
+                                                                                                                         'x-message': "'unknown' "
+                                                                                                                                      'needs '
+                                                                                                                                      'schema_version: '
+                                                                                                                                      '2'},
+                                                                                                            'size_tokens': {'not': {},
+                                                                                                                            'x-message': 'size_tokens '
+                                                                                                                                         'needs '
+                                                                                                                                         'schema_version: '
+                                                                                                                                         '2'}}},
+                                                                           'behavior_adaptation': {'not': {'const': 'unknown'},
+                                                                                                   'x-message': "'unknown' "
+                                                                                                                'needs '
+                                                                                                                'schema_version: '
+                                                                                                                '2'},
+                                                                           'hallucination_tolerance': {'not': {'const': 'unknown'},
+                                                                                                       'x-message': "'unknown' "
+                                                                                                                    'needs '
+                                                                                                                    'schema_version: '
+                                                                                                                    '2'},
+                                                                           'labeled_examples': {'not': {'const': 'unknown'},
+                                                                                                'x-message': "'unknown' "
+                                                                                                             'needs '
+                                                                                                             'schema_version: '
+                                                                                                             '2'},
+                                                                           'data_dynamics': {'not': {'const': 'unknown'},
+                                                                                             'x-message': "'unknown' "
+                                                                                                          'needs '
+                                                                                                          'schema_version: '
+                                                                                                          '2'},
+                                                                           'interpretability': {'not': {'const': 'unknown'},
+                                                                                                'x-message': "'unknown' "
+                                                                                                             'needs '
+                                                                                                             'schema_version: '
+                                                                                                             '2'},
+                                                                           'adaptation_goals': {'not': {},
+                                                                                                'x-message': 'adaptation_goals '
+                                                                                                             'needs '
+                                                                                                             'schema_version: '
+                                                                                                             '2'},
+                                                                           'labeled_data_quality': {'not': {},
+                                                                                                    'x-message': 'labeled_data_quality '
+                                                                                                                 'needs '
+                                                                                                                 'schema_version: '
+                                                                                                                 '2'}}},
+                                               'constraints': {'properties': {'context_window_tokens': {'not': {},
+                                                                                                        'x-message': 'context_window_tokens '
+                                                                                                                     'needs '
+                                                                                                                     'schema_version: '
+                                                                                                                     '2'},
+                                                                              'latency_budget_ms': {'not': {},
+                                                                                                    'x-message': 'latency_budget_ms '
+                                                                                                                 'needs '
+                                                                                                                 'schema_version: '
+                                                                                                                 '2'},
+                                                                              'queries_per_day': {'not': {},
+                                                                                                  'x-message': 'queries_per_day '
+                                                                                                               'needs '
+                                                                                                               'schema_version: '
+                                                                                                               '2'},
+                                                                              'base_model': {'not': {},
+                                                                                             'x-message': 'base_model '
+                                                                                                          'needs '
+                                                                                                          'schema_version: '
+                                                                                                          '2'},
+                                                                              'eval_set': {'not': {},
+                                                                                           'x-message': 'eval_set '
+                                                                                                        'needs '
+                                                                                                        'schema_version: '
+                                                                                                        '2'}}}}}}]}
 
 
 def source_data():

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 POLICY_SCHEMA = "policy.schema.json"
 POLICY_SUFFIXES = (".yaml", ".yml")
 MESSAGE_FIELDS = ("approach", "value", "project")
+# schema_version 2: a need not decided yet. A condition is a JSON Schema, and `properties`
+# or `exclusiveMaximum` hold vacuously on a string, so without a guard every policy reading
+# an unknown need would fire on it.
+UNKNOWN = "unknown"
 
 
 @dataclass
@@ -50,6 +54,19 @@ class Policy:
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def needs_read(self) -> tuple[tuple[str, ...], ...]:
+        """The declared needs (paths under `criteria`) the condition looks at."""
+        found = self.__dict__.get("_needs_read")
+        if found is None:
+            found = self.__dict__["_needs_read"] = tuple(sorted(set(_needs_read(self.when))))
+        return found
+
+    def reads_unknown(self, data: Mapping[str, Any]) -> bool:
+        """Whether a need the condition looks at is declared `unknown` (itself or a mapping
+        above it): such a policy is not evaluated, the core rule RFT008 asks instead."""
+        return any(_unknown_on(data, path) for path in self.needs_read)
 
     def condition(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """`when` with every `{$param: name}` replaced by its value."""
@@ -158,8 +175,11 @@ class PolicyPack:
         compiled = self._compiled
         if compiled is None or len(compiled) != len(self.policies):
             compiled = self._compiled = [(p, self._matcher(p)) for p in self.policies]
+        unknown = has_unknown_need(data)
         for policy, matcher in compiled:
-            if (skip and policy.id in skip) or not matcher(data):
+            if (skip and policy.id in skip) or (unknown and policy.reads_unknown(data)):
+                continue
+            if not matcher(data):
                 continue
             span = manifest.entry_span(policy.pointer)
             rule = self.rule(policy)
@@ -170,6 +190,49 @@ class PolicyPack:
                 end_line=span.end_line, end_column=span.end_column,
                 remediation=self._fix_hint(rule),
             )
+
+
+def has_unknown_need(data: Any) -> bool:
+    """Whether a schema_version 2 manifest declares a need (a criterion, or a field of one)
+    `unknown`. Cheap, and false for every schema_version 1 manifest."""
+    if not isinstance(data, dict) or data.get("schema_version") != 2:
+        return False
+    criteria = data.get("criteria")
+    if not isinstance(criteria, dict):
+        return False
+    return any(value == UNKNOWN or (isinstance(value, dict) and UNKNOWN in value.values())
+               for value in criteria.values())
+
+
+def _unknown_on(data: Any, path: tuple[str, ...]) -> bool:
+    for token in path:
+        if not isinstance(data, dict):
+            return False
+        data = data.get(token)
+        if data == UNKNOWN:
+            return True
+    return False
+
+
+def _needs_read(schema: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Paths under /criteria that a condition constrains, through every applicator."""
+    if isinstance(schema, list):
+        for sub in schema:
+            yield from _needs_read(sub, path)
+        return
+    if not isinstance(schema, dict):
+        return
+    for name, sub in (schema.get("properties") or {}).items():
+        here = (*path, name)
+        if here[0] == "criteria" and len(here) > 1:
+            yield here
+        yield from _needs_read(sub, here)
+    for keyword in ("allOf", "anyOf", "oneOf", "not", "if", "then", "else"):
+        if keyword in schema:
+            yield from _needs_read(schema[keyword], path)
+    for name in schema.get("required") or ():
+        if isinstance(name, str) and path and path[0] == "criteria":
+            yield (*path, name)
 
 
 def resolve_pointer(data: Any, pointer: str) -> Any:

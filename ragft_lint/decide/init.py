@@ -118,7 +118,8 @@ def choices(key: str) -> tuple[str, ...]:
 
     properties = load_schema()["properties"]
     section = "constraints" if key == "compute_budget" else "criteria"
-    return tuple(properties[section]["properties"][key]["enum"])
+    # `init` writes schema_version 1 manifests, where 'unknown' is not a value.
+    return tuple(v for v in properties[section]["properties"][key]["enum"] if v != "unknown")
 
 
 def hint(pack: PolicyPack, question: Question) -> str:

@@ -1,0 +1,75 @@
+"""schema_version 2 lets a team say a need is `unknown`: no policy ever fires on it."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ragft_lint.core.engine import Engine
+from ragft_lint.core.policy import Policy, PolicyPack, load_builtin_policies
+from tests.conftest import to_yaml
+
+BUILTIN = load_builtin_policies()
+PACK = PolicyPack(BUILTIN)
+
+
+def _check(tmp_path: Path, data: Any) -> set[str]:
+    path = tmp_path / "llm-project.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    result = Engine(PACK).check(str(path))
+    assert result.policies_run, [f.message for f in result.findings]
+    return {f.rule for f in result.findings}
+
+
+def _with_unknown(example: Any, need: tuple[str, ...]) -> Any:
+    data = copy.deepcopy(example)
+    data["schema_version"] = 2
+    node = data
+    for token in need[:-1]:
+        node = node[token]
+    node[need[-1]] = "unknown"
+    if need == ("criteria", "external_data", "required"):
+        node.pop("sources", None)
+    return data
+
+
+CASES = [(policy, index, need)
+         for policy in BUILTIN
+         for index, _ in enumerate(policy.examples_fail)
+         for need in policy.needs_read]
+
+
+def test_every_policy_reading_a_need_is_covered() -> None:
+    """Only policies that read no criterion at all (RFT701: compute budget) are left out."""
+    assert {p.id for p, _, _ in CASES} == {p.id for p in BUILTIN} - {"RFT701"}
+
+
+@pytest.mark.parametrize(("policy", "index", "need"), CASES,
+                         ids=[f"{p.id}-{i}-{'.'.join(n[1:])}" for p, i, n in CASES])
+def test_a_policy_never_fires_on_an_unknown_need(tmp_path: Path, policy: Policy, index: int,
+                                                 need: tuple[str, ...]) -> None:
+    example = policy.examples_fail[index]
+    as_v2 = dict(copy.deepcopy(example), schema_version=2)
+    assert policy.id in _check(tmp_path, as_v2), "the fail example fires as v2 too"
+    assert policy.id not in _check(tmp_path, _with_unknown(example, need))
+
+
+def test_a_whole_unknown_mapping_hides_the_needs_below_it(tmp_path: Path) -> None:
+    [example] = BUILTIN[0].examples_fail  # RFT101: fine-tune with external data required
+    data = dict(copy.deepcopy(example), schema_version=2)
+    data["criteria"]["external_data"] = "unknown"
+    assert "RFT101" not in _check(tmp_path, data)
+
+
+def test_v1_word_unknown_is_a_schema_error_not_a_silent_pass(tmp_path: Path) -> None:
+    data = copy.deepcopy(BUILTIN[0].examples_fail[0])
+    data["criteria"]["labeled_examples"] = "unknown"
+    path = tmp_path / "llm-project.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    result = Engine(PACK).check(str(path))
+    assert not result.policies_run
+    assert [f.message for f in result.findings if f.rule == "RFT003"] == [
+        "criteria.labeled_examples: 'unknown' needs schema_version: 2"]

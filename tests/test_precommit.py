@@ -62,3 +62,67 @@ def test_hook_passes_on_the_good_manifest(project: Path, home: Path) -> None:
     proc = try_repo(project, home, "--files", "good/llm-project.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+# --- a project's own .pre-commit-config.yaml with `args:` -------------------------------------
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This repository's files (committed or not) as a git repository of their own, and its
+    commit: what a `repo:` / `rev:` pair in a project's configuration names."""
+    from tests.monorepo import run_git
+
+    copy = tmp_path_factory.mktemp("ragft-lint-repo")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    run_git(copy, "init", "-q")
+    run_git(copy, "add", "-A")
+    run_git(copy, "commit", "-q", "-m", "hook under test")
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=copy, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    return copy, rev
+
+
+def run_with_args(hook_repo: tuple[Path, str], project: Path, home: Path, args: list[str]
+                  ) -> subprocess.CompletedProcess[str]:
+    repo, rev = hook_repo
+    config = project / f"pre-commit-{len(args)}.yaml"
+    config.write_text(f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n"
+                      f"      - id: ragft-lint\n        args: {args!r}\n", encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--config", str(config), "--all-files"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_args_of_your_own_keep_the_fix_hints_and_the_exclusion(
+        hook_repo: tuple[Path, str], home: Path, tmp_path_factory: pytest.TempPathFactory
+        ) -> None:
+    from tests.conftest import console_script
+    from tests.monorepo import SERVICE_BY_NAME, build_monorepo
+
+    project = build_monorepo(tmp_path_factory.mktemp("baselined"), git=True)
+    # Adopt with a baseline (search's warning is recorded), then a new finding appears.
+    subprocess.run([console_script(), "check", "--write-baseline", "ragft-baseline.json"],
+                   cwd=project, check=True, capture_output=True)
+    billing = project / SERVICE_BY_NAME["billing"].manifest
+    billing.write_text(billing.read_text().replace("monthly", "daily"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+
+    proc = run_with_args(hook_repo, project, home, ["--baseline", "ragft-baseline.json"])
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    assert "services/billing/llm-project.yaml:10:3: error RFT501" in out
+    assert "    help: " in out  # the hook's default --show-fixes survives the args
+    assert "RFT102" not in out and "1 baselined" in out  # the args apply
+    assert "services/legacy" not in out  # and so does the hook's --force-exclude
+
+    quiet = run_with_args(hook_repo, project, home, ["--no-show-fixes"])
+    assert quiet.returncode == 1, quiet.stdout + quiet.stderr
+    assert "error RFT501" in quiet.stdout and "help: " not in quiet.stdout

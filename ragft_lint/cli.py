@@ -22,7 +22,20 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 SEVERITIES = ("error", "warning", "info")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The top-level group: its command list shows each command's whole first sentence,
+    wrapped, instead of cutting it off at the width of the terminal."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(limit=1 << 16))
+                for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="ragft-lint")
 def cli() -> None:
     """Check that an LLM project's chosen approach (RAG, fine-tuning or hybrid) fits the
@@ -39,6 +52,16 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that fails the run (exit 1). [default: error, or the "
                    "configuration's fail-on]")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With `-` as PATH, the manifest read from standard input: the name used "
+                   "in findings and to find its configuration.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the findings only: no summary line, no warnings.")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings of each rule instead of the findings.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings are at or above --fail-on (2 still means the "
+                   "check could not run).")
 @click.option("--show-fixes/--no-show-fixes", default=False,
               help="Print how to fix each finding under it (the pre-commit hook shows them; "
                    "--no-show-fixes in its args turns them off).")
@@ -68,7 +91,8 @@ def cli() -> None:
               metavar="FILE", help="Report only findings that FILE does not record.")
 @click.option("--write-baseline", "write_baseline_path", metavar="FILE",
               type=click.Path(dir_okay=False, path_type=str),
-              help="Record every current finding in FILE (for --baseline) and exit 0.")
+              help="Record every current finding in FILE (for --baseline); exit 1 if some "
+                   "cannot be recorded (unreadable or unparsable files), else 0.")
 @click.option("--fix", is_flag=True,
               help="Apply the safe fixes ([*]) to the manifests, then report what remains.")
 @click.option("--diff", is_flag=True,
@@ -77,7 +101,8 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True,
               help="With --fix or --diff, apply unsafe fixes too (removing unused waivers).")
 def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
-          fail_on: str | None, show_fixes: bool,
+          fail_on: str | None, stdin_filename: str | None, quiet: bool, statistics: bool,
+          exit_zero: bool, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
           force_exclude: bool, policies: tuple[str, ...], baseline_path: str | None,
@@ -91,6 +116,7 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
       ragft-lint check
       ragft-lint check services/ --fail-on warning
       ragft-lint check llm-project.yaml --format json
+      ragft-lint check - --stdin-filename svc/llm-project.yaml < edited.yaml
       ragft-lint check --write-baseline ragft-baseline.json   # adopt on an existing repo
       ragft-lint check --baseline ragft-baseline.json         # then fail on new findings only
       ragft-lint check --output sarif=ragft-lint.sarif --output junit=ragft-lint.xml
@@ -112,15 +138,22 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
         paths=paths, output_format=output_format, outputs=outputs, show_fixes=show_fixes,
         color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,
         write_baseline=write_baseline_path, force_exclude=force_exclude, fix=fix, diff=diff,
-        unsafe_fixes=unsafe_fixes)
+        unsafe_fixes=unsafe_fixes, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
+        stdin_filename=stdin_filename)
+    if stdin_filename and any(path != "-" for path in paths):
+        raise click.UsageError("--stdin-filename names the manifest read from standard "
+                               "input: give `-` as the PATH, or no PATH")
     if fix or diff:
         if write_baseline_path:
             raise click.UsageError("--write-baseline records findings; it cannot be used with "
                                    "--fix or --diff")
+        if "-" in paths or stdin_filename:
+            raise click.UsageError("--fix and --diff edit files; standard input (`-`) has "
+                                   "none to edit")
         from ragft_lint.editor.fixer import fix_command
 
         return fix_command(sessions, request, sys.stdout, sys.stderr)
-    return check_command(sessions, request, sys.stdout, sys.stderr)
+    return check_command(sessions, request, sys.stdout, sys.stderr, stdin=sys.stdin.buffer)
 
 
 @cli.command("test-policies")
@@ -355,8 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: Any = cli.main(args=argv, prog_name="ragft-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # `ragft-lint` alone: the help
         exc.show()
+        return EXIT_ERROR
+    except click.ClickException as exc:
+        click.echo(click_error_line(exc), err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("ragft-lint: aborted", err=True)
@@ -380,6 +416,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "(set RAGFT_LINT_DEBUG=1 for the traceback, and please report it)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else 0
+
+
+def click_error_line(exc: click.ClickException) -> str:
+    """A usage error click found (unknown option, bad value, missing argument) in the one
+    style of every ragft-lint error: `ragft-lint: error: ...`, on one line, with where to
+    read the usage instead of click's multi-line block."""
+    message = " ".join(exc.format_message().split())
+    if len(message) > 1 and message[0].isupper() and not message[1].isupper():
+        message = message[0].lower() + message[1:]  # "No such option" -> "no such option"
+    # click's "No such command 'chek'. (Did you mean one of: ...?)": one sentence.
+    message = message.replace(". (Did you mean", " (did you mean").removesuffix(".")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return f"ragft-lint: error: {message}"
 
 
 def _tolerate_unencodable_output() -> None:

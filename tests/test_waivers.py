@@ -135,3 +135,27 @@ def test_second_waiver_for_same_rule_is_unused(write_manifest) -> None:
     path = write_manifest(make_manifest(**FINE_TUNE_DAILY, waivers=[waiver(), waiver()]))
     _, report = check_json(path)
     assert sorted(rules(report)) == [("RFT007", "warning", False), ("RFT501", "error", True)]
+
+
+def test_expired_waiver_for_a_rule_that_no_longer_fires_says_to_remove_it(write_manifest) -> None:
+    from tests.conftest import run_cli
+
+    # The data became monthly: RFT501 no longer fires, only RFT502 (a warning) does.
+    fixed = {**FINE_TUNE_DAILY, "criteria__data_dynamics": "monthly"}
+    path = write_manifest(make_manifest(**fixed, waivers=[waiver(expires="2020-01-31")]))
+    code, report = check_json(path)
+    assert code == 1  # the expired waiver is still an error (RFT005)
+    expired = next(f for f in report["findings"] if f["rule"] == "RFT005")
+    assert expired["message"] == ("waiver for RFT501 expired on 2020-01-31, and RFT501 no "
+                                  "longer reports anything in this manifest: remove the waiver")
+    assert "counts again" not in expired["message"]
+    assert expired["remediation"] == ("Remove the waiver for RFT501: the manifest no longer "
+                                      "needs it.")
+    assert "help: Remove the waiver for RFT501" in run_cli("check", "--show-fixes",
+                                                           str(path)).stdout
+    # While it still fires, the finding counts again, and says so.
+    still = write_manifest(make_manifest(**FINE_TUNE_DAILY, waivers=[waiver(expires="2020-01-31")]),
+                           folder="still")
+    _, report = check_json(still)
+    assert "the finding counts again" in next(
+        f for f in report["findings"] if f["rule"] == "RFT005")["message"]

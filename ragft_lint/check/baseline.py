@@ -111,15 +111,32 @@ class BaselineRecorder(Reporter):
         self.path = path
         self.root = os.path.dirname(os.path.abspath(path))
         self.count_by_key: Counter[Key] = Counter()
+        # Findings that a baseline cannot hold (a file that cannot be read or parsed): the
+        # next --baseline run reports them, so this run says which they are and fails.
+        self.unrecorded: list[Finding] = []
 
     def file(self, result: FileResult) -> None:
         self.count_by_key.update(fingerprint(finding, self.root) for finding in result.findings
                                  if recordable(finding))
+        self.unrecorded.extend(finding for finding in result.findings
+                               if finding.rule in NEVER_BASELINED)
 
     def finish(self, summary: Summary) -> None:
+        from ragft_lint.reporters.text import printable
+
         recorded, files = self.write(), summary.files_checked
         self.stream.write(f"Wrote {self.path}: {recorded} finding{'s' * (recorded != 1)} "
                           f"recorded from {files} file{'s' * (files != 1)}.\n")
+        if self.unrecorded:
+            count = len(self.unrecorded)
+            self.stream.write(
+                f"Not recorded: {count} finding{'s' * (count != 1)} in files that cannot be "
+                "read or parsed (a baseline never holds these: fix them, or the next "
+                "--baseline run fails on them):\n")
+            for finding in self.unrecorded:
+                self.stream.write(f"  {printable(finding.file)}:{finding.line}:{finding.column}:"
+                                  f" {finding.severity.value} {finding.rule} "
+                                  f"{printable(finding.message)}\n")
 
     def write(self) -> int:
         """Write the baseline file whole (or not at all); the number of findings recorded."""

@@ -32,6 +32,7 @@ class Target:
 
     path: str
     refusal: str | None = None
+    content: bytes | None = None  # standard input's, checked under the name `path`
 
 
 def iter_targets(paths: Sequence[str], excluded: Excluded = _never,

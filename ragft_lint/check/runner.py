@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from ragft_lint.check.discovery import iter_targets
+from ragft_lint.check.discovery import Target, iter_targets
 from ragft_lint.check.session import Sessions
 from ragft_lint.core.engine import Engine
+from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import FileResult, Summary
+from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 
@@ -24,15 +25,16 @@ def _check_file(engine: Engine, path: str) -> FileResult:
 
 
 def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Reporter],
-              force_exclude: bool = False, check_file: CheckFile = _check_file) -> Summary:
+              force_exclude: bool = False, check_file: CheckFile = _check_file,
+              stdin: Target | None = None) -> Summary:
     """Check every manifest under `paths`, each with its own configuration's session,
-    streaming each result to every reporter.
+    streaming each result to every reporter. `stdin` (a manifest read from standard input,
+    with the name it is checked under) replaces `paths`.
 
     A large batch is checked by worker processes (ragft_lint.check.parallel), in the same order.
     """
     import gc
 
-    from ragft_lint.check.discovery import Target
     from ragft_lint.check.parallel import default_jobs, map_in_order
 
     threshold = sessions.here.settings.fail_on
@@ -40,7 +42,8 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     def check_target(target: Target) -> FileResult:
         session = sessions.for_path(target.path)
         if target.refusal is None:
-            result = check_file(session.engine, target.path)
+            result = (check_file(session.engine, target.path) if target.content is None
+                      else session.engine.check(target.path, target.content))
         else:
             refused = Finding(file=target.path, line=1, column=1, rule=UNREADABLE_FILE.id,
                               severity=Severity.ERROR, message=target.refusal)
@@ -55,8 +58,12 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
         summary.files_excluded += excluded
         return excluded
 
-    # Validates the paths before anything is written.
-    targets = iter_targets(paths, sessions.excluded, force_excluded if force_exclude else None)
+    targets: Iterable[Target]
+    if stdin is not None:
+        targets = [] if force_exclude and force_excluded(stdin.path) else [stdin]
+    else:  # validates the paths before anything is written
+        targets = iter_targets(paths, sessions.excluded,
+                               force_excluded if force_exclude else None)
     results = map_in_order(check_target, targets, default_jobs())  # and RAGFT_LINT_JOBS
     # Everything alive now (modules, schema, policies) lives until exit: move it out of the
     # cyclic GC's sight. Full collections during a large batch then scan only per-file
@@ -90,23 +97,35 @@ class CheckRequest:
     fix: bool = False  # --fix: ragft_lint.editor.fixer runs the check
     diff: bool = False  # --diff
     unsafe_fixes: bool = False
+    quiet: bool = False  # findings only: no summary, no warnings
+    statistics: bool = False  # a count per rule instead of the findings
+    exit_zero: bool = False  # report, never fail (exit 2 still means it could not run)
+    stdin_filename: str | None = None  # the name of standard input's manifest (`check -`)
+
+
+STDIN = "-"
 
 
 def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO,
-                  check_file: CheckFile = _check_file) -> int:
-    """The whole `check` command; returns its exit code. Messages go to `out` and `err`."""
+                  check_file: CheckFile = _check_file, stdin: BinaryIO | None = None) -> int:
+    """The whole `check` command; returns its exit code. Messages go to `out` and `err`;
+    `check -` reads the manifest from `stdin`."""
     from ragft_lint import __version__
     from ragft_lint.reporters import ReportContext
     from ragft_lint.reporters.outputs import open_reporters, parse_output, stdout_formats
 
     if request.show_config:
-        return show_config(sessions, request.paths, out)
+        paths = [request.stdin_filename] if request.stdin_filename else request.paths
+        return show_config(sessions, paths, out)
+    piped = _stdin_target(request, stdin, sessions.limits.max_bytes)
     if request.write_baseline:
         from ragft_lint.check.baseline import BaselineRecorder
 
         recorder = BaselineRecorder(out, ReportContext(), request.write_baseline)
-        run_check(request.paths, sessions, [recorder], request.force_exclude)
-        return 0
+        run_check(request.paths, sessions, [recorder], request.force_exclude, stdin=piped)
+        # Exit 1 when some finding could not be recorded: it would fail the next --baseline
+        # run by surprise.
+        return EXIT_FINDINGS if recorder.unrecorded and not request.exit_zero else EXIT_CLEAN
     if request.baseline:
         from ragft_lint.check.baseline import Baseline
 
@@ -115,11 +134,26 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     context = ReportContext(
         rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
         color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
-        fail_on=session.settings.fail_on)
+        fail_on=session.settings.fail_on, quiet=request.quiet)
     specs = [parse_output(text) for text in request.outputs]
-    with open_reporters(stdout_formats(request.output_format), specs, context, out) as reporters:
+    formats = stdout_formats(request.output_format)
+    if request.statistics:
+        if request.output_format not in (None, "text"):
+            raise ConfigError(f"--statistics prints a table of counts, not --format "
+                              f"{request.output_format}; write that report with --output "
+                              f"{request.output_format}=PATH")
+        formats = [name for name in formats if name != "text"]  # annotations stay
+    with open_reporters(formats, specs, context, out) as reporters:
+        if request.statistics:
+            from ragft_lint.reporters.text import StatisticsReporter
+
+            reporters = [StatisticsReporter(out, context), *reporters]
         summary = run_check(request.paths, sessions, reporters, request.force_exclude,
-                            check_file)
+                            check_file, piped)
+    if request.exit_zero and summary.exit_code == EXIT_FINDINGS:
+        return EXIT_CLEAN
+    if request.quiet:
+        return summary.exit_code
     if summary.files_checked == 0 and summary.files_excluded:
         err.write("ragft-lint: warning: nothing to check: every file named is excluded by the "
                   "configuration's exclude globs (--force-exclude)\n")
@@ -129,13 +163,26 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     return summary.exit_code
 
 
+def _stdin_target(request: CheckRequest, stdin: BinaryIO | None, max_bytes: int
+                  ) -> Target | None:
+    """The manifest on standard input, for `check -` (or `--stdin-filename` with no PATH),
+    named after --stdin-filename (ruff's convention), else `-`; None when not asked."""
+    if STDIN not in request.paths and not (request.stdin_filename and not request.paths):
+        return None
+    if len(request.paths) > 1:
+        raise ConfigError("`-` (standard input) cannot be combined with other paths")
+    if stdin is None:  # pragma: no cover - the CLI always passes it
+        raise ConfigError("no standard input to read")
+    # One byte over the limit is enough to know the input is too large.
+    return Target(request.stdin_filename or STDIN, content=stdin.read(max_bytes + 1))
+
+
 def show_config(sessions: Sessions, paths: Sequence[str], out: TextIO) -> int:
     """`check --show-config [PATH]`: the configuration that applies to PATH (a manifest or a
     folder; default the working directory) and where each value came from."""
     import os
 
     from ragft_lint.check.config import render
-    from ragft_lint.core.errors import ConfigError
 
     if len(paths) > 1:
         raise ConfigError("--show-config shows the configuration of one manifest or folder; "

@@ -15,7 +15,13 @@ from typing import Any
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.fixes import unused_waiver_fix
-from ragft_lint.core.manifest import Limits, Manifest, parse_manifest, read_manifest
+from ragft_lint.core.manifest import (
+    Limits,
+    Manifest,
+    manifest_from_bytes,
+    parse_manifest,
+    read_manifest,
+)
 from ragft_lint.core.policy import PolicyPack
 from ragft_lint.core.result import FileResult, ResultFilter
 from ragft_lint.core.rules import (
@@ -44,9 +50,14 @@ class Engine:
     # which lives a layer up and so is known here only by what it does.
     baseline: ResultFilter | None = None
 
-    def check(self, path: str) -> FileResult:
+    def check(self, path: str, content: bytes | None = None) -> FileResult:
+        """Check the manifest at `path`, or, when `content` is given (standard input), the
+        manifest in it, named `path`."""
         try:
-            manifest = read_manifest(path, self.limits)
+            if content is None:
+                manifest = read_manifest(path, self.limits)
+            else:
+                manifest = manifest_from_bytes(path, content, self.limits)
         except ManifestError as exc:
             return _unreadable(path, exc)
         return self.check_manifest(manifest)
@@ -112,6 +123,8 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
     needed again where the rule runs.
     """
     data: dict[str, Any] = manifest.data
+    findings = list(findings)
+    fired = {finding.rule for finding in findings}
     out: list[Finding] = []
     reason_by_rule: dict[str, str] = {}
     index_by_rule: dict[str, int] = {}
@@ -124,10 +137,19 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
             continue
         expires = dt.date.fromisoformat(waiver["expires"])
         if today > expires:
-            out.append(_waiver_finding(
-                manifest, f"{pointer}/expires", EXPIRED_WAIVER,
-                f"waiver for {rule_id} expired on {expires.isoformat()}; the finding counts "
-                f"again (reason given: {reason})"))
+            if rule_id in fired or rule_id in disabled:
+                out.append(_waiver_finding(
+                    manifest, f"{pointer}/expires", EXPIRED_WAIVER,
+                    f"waiver for {rule_id} expired on {expires.isoformat()}; the finding counts "
+                    f"again (reason given: {reason})"))
+            else:  # nothing left to waive: renewing it would be wrong advice
+                out.append(_waiver_finding(
+                    manifest, f"{pointer}/expires", EXPIRED_WAIVER,
+                    f"waiver for {rule_id} expired on {expires.isoformat()}, and {rule_id} no "
+                    "longer reports anything in this manifest: remove the waiver",
+                    unused_waiver_fix(manifest, index),
+                    remediation=f"Remove the waiver for {rule_id}: the manifest no longer "
+                                "needs it."))
             continue
         if rule_id in reason_by_rule:
             first = manifest.span(f"/waivers/{index_by_rule[rule_id]}").line
@@ -155,12 +177,13 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
 
 
 def _waiver_finding(manifest: Manifest, pointer: str, rule: Rule, message: str,
-                    fix: Fix | None = None) -> Finding:
+                    fix: Fix | None = None, remediation: str | None = None) -> Finding:
     span = manifest.entry_span(pointer)
     return Finding(file=manifest.path, line=span.line, column=span.column, rule=rule.id,
                    severity=rule.severity, message=message, pointer=pointer,
                    end_line=span.end_line, end_column=span.end_column,
-                   remediation=rule.remediation, fix=fix)
+                   remediation=rule.remediation if remediation is None else remediation,
+                   fix=fix)
 
 
 def _unknown_rule_message(rule_id: str, pack: PolicyPack) -> str:

@@ -96,6 +96,17 @@ def parse_manifest(path: str, text: str, limits: Limits = Limits()) -> Manifest:
     return Manifest(path, data, value_spans, key_spans, text)
 
 
+def manifest_from_bytes(path: str, raw: bytes, limits: Limits = Limits()) -> Manifest:
+    """The manifest whose content is `raw` (read from standard input), named `path` in
+    findings; the same bounds as a file, and ManifestError if it cannot be read."""
+    if len(raw) > limits.max_bytes:
+        raise ManifestError(f"standard input is over the {limits.max_bytes:,}-byte limit"
+                            f"{_TOO_LARGE_HINT}", rule=UNREADABLE)
+    text = decode(raw)
+    data, value_spans, key_spans = compose(text, limits)
+    return Manifest(path, data, value_spans, key_spans, text)
+
+
 def read_bytes(path: str, max_bytes: int) -> bytes:
     """Read a regular file of at most `max_bytes` (core.files: FIFOs and devices are refused
     before they are opened); every failure is a ManifestError, so a finding."""

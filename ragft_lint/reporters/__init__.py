@@ -40,6 +40,7 @@ class ReportContext:
     color: bool = False
     show_fixes: bool = False
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as applicable ([*])
+    quiet: bool = False  # findings only: no summary line (`check --quiet`)
 
 
 class Reporter(ABC):

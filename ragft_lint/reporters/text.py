@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
@@ -39,10 +40,39 @@ class TextReporter(Reporter):
         return line
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(summary_line(summary, unsafe_fixes=self.context.unsafe_fixes) + "\n")
+        if not self.context.quiet:
+            self.stream.write(summary_line(summary, unsafe_fixes=self.context.unsafe_fixes)
+                              + "\n")
 
     def _style(self, text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if self.context.color else text
+
+
+class StatisticsReporter(TextReporter):
+    """`check --statistics`: how many findings of each rule, most frequent first, instead
+    of the findings themselves (as ruff's --statistics), then the summary line."""
+
+    def start(self) -> None:
+        self._count_by_rule: Counter[str] = Counter()
+        self._severity_by_rule: dict[str, Severity] = {}
+
+    def file(self, result: FileResult) -> None:
+        for finding in result.findings:
+            if not finding.waived:  # counted in the summary's "waived"
+                self._count_by_rule[finding.rule] += 1
+                self._severity_by_rule[finding.rule] = finding.severity
+
+    def finish(self, summary: Summary) -> None:
+        name_by_rule = {rule.id: rule.name for rule in self.context.rules}
+        rows = sorted(self._count_by_rule.items(), key=lambda item: (-item[1], item[0]))
+        width = max((len(str(count)) for _, count in rows), default=1)
+        id_width = max((len(rule) for rule, _ in rows), default=0)
+        for rule, count in rows:
+            severity = self._severity_by_rule[rule]
+            self.stream.write(f"{count:>{width}}  {rule:<{id_width}}  "
+                              f"{self._style(f'{severity.value:<7}', _STYLE_BY_SEVERITY[severity])}"
+                              f"  {name_by_rule.get(rule, '-')}\n")
+        super().finish(summary)
 
 
 def fixes_it(finding: Finding, unsafe_fixes: bool) -> bool:

@@ -161,7 +161,11 @@ async def test_configuration_of_the_file_applies_and_is_read_once(
     config.write_text('severity = {RFT102 = "error"}\n', encoding="utf-8")
     stamp = os.stat(config).st_mtime_ns + 10**9
     os.utime(config, ns=(stamp, stamp))  # a later mtime even on a coarse clock
-    diagnostics = by_code(await change_document(client, path, FAILING, 5))
+    # Saving it in the editor is enough: the open manifests are checked again at once.
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=config.as_uri())))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    diagnostics = by_code(list(client.diagnostics[path.as_uri()]))
     assert set(diagnostics) == {"RFT102", "RFT201"}
     assert diagnostics["RFT102"].severity == types.DiagnosticSeverity.Error
     assert len([m for m in client.log_messages if "read configuration" in m.message]) == 2
@@ -206,6 +210,9 @@ async def test_hover_explains_keys_and_rules(client: LanguageClient, tmp_path: P
     assert "approach `rag`" in key
     assert "**RFT201**" in key and "**reports** (error)" in key
     assert "RFT203" not in key  # a hybrid rule: not this approach's
+    approach = hover_text(await client.text_document_hover_async(types.HoverParams(
+        text_document=uri, position=position_of(text, "approach: rag", 2))))
+    assert "reporting now: **RFT201** (error)." in approach  # RFT102 is waived
     # A rule id in a waiver: the `explain` text.
     rule = hover_text(await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "rule: RFT102", len("rule: RF")))))
@@ -318,6 +325,32 @@ async def test_the_fixes_of_check_are_quick_fixes(client: LanguageClient, tmp_pa
     assert removal.title.endswith("(unsafe fix)") and not removal.is_preferred
     assert removal.edit is not None and removal.edit.changes is not None
     assert apply(stale, list(removal.edit.changes[path.as_uri()])) == fixed
+
+
+async def test_fix_all_writes_what_check_fix_writes(client: LanguageClient,
+                                                    tmp_path: Path) -> None:
+    path = tmp_path / "llm-project.yaml"
+    text = (FAILING.replace("approach: rag", "approach: finetune  # sic")
+            .replace("required: false", "required: no"))
+    path.write_text(text, encoding="utf-8")
+    diagnostics = await open_document(client, path, text)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+        range=types.Range(start=types.Position(line=0, character=0),
+                          end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=diagnostics,
+                                        only=[types.CodeActionKind.SourceFixAll])))
+    assert actions is not None and len(actions) == 1  # only what was asked for
+    fix_all = actions[0]
+    assert isinstance(fix_all, types.CodeAction) and fix_all.kind == "source.fixAll.ragft-lint"
+    assert fix_all.title.endswith("(2 fixes)")
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    fixed = apply(text, list(fix_all.edit.changes[path.as_uri()]))
+    proc = subprocess.run([console_script(), "check", "--fix", str(path)], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60)
+    assert "2 fixed" in proc.stdout, proc.stdout
+    assert fixed == path.read_text(encoding="utf-8")
+    assert "approach: fine-tune  # sic" in fixed and "required: false" in fixed
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -72,6 +72,26 @@ class Lines:
         return _move(self._lsp_starts, self._yaml_starts, self.yaml, line, column, -self.bom)
 
 
+def changed_region(old: str, new: str) -> tuple[int, int, str]:
+    """The smallest single replacement turning `old` into `new`: (start, end, text), as
+    offsets into `old`. An editor applying it keeps its cursor and folds elsewhere."""
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return start, len(old) - end, new[start:len(new) - end]
+
+
+def lsp_position(text: str, offset: int) -> tuple[int, int]:
+    """The client's 0-based (line, code-point column) of an offset into `text`."""
+    before = text[:offset]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return len(_LSP_BREAK.findall(before)), offset - line_start
+
+
 def _starts(text: str, breaks: re.Pattern[str]) -> list[int]:
     return [0, *(match.end() for match in breaks.finditer(text))]
 
@@ -181,6 +201,8 @@ def key_hover(pointer: str, manifest: Manifest, pack: PolicyPack, schema: dict[s
     data = manifest.data if isinstance(manifest.data, dict) else {}
     value = resolve(data, pointer)
     parts = [f"**`{tokens[-1]}`**" + (f": {description}" if description else "")]
+    if pointer == "/approach" and isinstance(value, str):
+        parts.append(_approach_summary(value, pack, findings))
     if not policies:
         return "\n\n".join(parts)
     approach = data.get("approach")
@@ -208,6 +230,15 @@ def key_hover(pointer: str, manifest: Manifest, pack: PolicyPack, schema: dict[s
                      "apply to other approaches.")
     parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _approach_summary(approach: str, pack: PolicyPack, findings: Sequence[Finding]) -> str:
+    """What the policies say about the approach itself: how many judge it, which report."""
+    judging = [p for p in pack.policies if _admits_approach(p.condition(pack.params), approach)]
+    reporting = [f for f in findings if f.rule in pack.policy_by_id and not f.waived]
+    now = ", ".join(f"**{f.rule}** ({f.severity.value})" for f in reporting) or "none"
+    return (f"{len(judging)} of {len(pack.policies)} policy rules can report on approach "
+            f"`{approach}`; reporting now: {now}.")
 
 
 def _admits_approach(condition: dict[str, Any], approach: Any) -> bool:

@@ -37,6 +37,9 @@ from ragft_lint.editor.sessions import SessionCache
 from ragft_lint.reporters.common import rule_url
 
 SOURCE = "ragft-lint"
+# "Fix all" as ruff's server names it: editors run `source.fixAll` actions on save when
+# asked to (VS Code: "editor.codeActionsOnSave": {"source.fixAll": "explicit"}).
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.ragft-lint"
 log = logging.getLogger(__name__)
 
 _SEVERITY = {Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -212,6 +215,11 @@ def build_server() -> RagftServer:
     def did_save(ls: RagftServer, params: types.DidSaveTextDocumentParams) -> None:
         if is_manifest(params.text_document.uri):
             ls.lint(params.text_document.uri)
+            return
+        # Another file saved in the editor may be a configuration or a policy file: check
+        # every open manifest again (the session cache re-reads only what changed).
+        for uri in list(ls.checked):
+            ls.lint(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RagftServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -254,8 +262,8 @@ def build_server() -> RagftServer:
             for rule in session.pack.rules]
         return types.CompletionList(is_incomplete=False, items=items)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     def code_action(ls: RagftServer, params: types.CodeActionParams
                     ) -> list[types.CodeAction] | None:
         checked = ls.checked.get(params.text_document.uri)
@@ -342,7 +350,42 @@ def _code_actions(ls: RagftServer, params: types.CodeActionParams, checked: Chec
                     range=ls.to_range(checked, edit.line, edit.column, edit.end_line,
                                       edit.end_column),
                     new_text=edit.text)]))
-    return fixes + waivers
+    actions = fixes + waivers
+    fix_all = _fix_all(checked, session, uri, codec)
+    if fix_all is not None:
+        actions.append(fix_all)
+    only = params.context.only
+    if only:  # the client asked for some kinds only (a code-actions-on-save run)
+        actions = [a for a in actions if any(
+            str(a.kind) == str(kind) or str(a.kind).startswith(f"{kind}.") for kind in only)]
+    return actions
+
+
+def _fix_all(checked: Checked, session: Session, uri: str, codec: PositionCodec
+             ) -> types.CodeAction | None:
+    """Every safe fix at once, pass after pass: the text `check --fix` would write."""
+    from ragft_lint.editor.fixer import fix_text
+
+    assert checked.result is not None
+    if not any(f.fix is not None and f.fix.is_safe for f in checked.result.findings):
+        return None
+    fixed = fix_text(session.engine, checked.path, checked.lines.body)
+    if fixed.fixed == 0 or fixed.text == checked.lines.body:
+        return None
+    start, end, replacement = language.changed_region(checked.text, checked.lines.text[
+        :checked.lines.bom] + fixed.text)
+
+    def position(offset: int) -> types.Position:
+        line, column = language.lsp_position(checked.text, offset)
+        return codec.position_to_client_units(checked.lines.lsp,
+                                              types.Position(line=line, character=column))
+
+    count = f"{fixed.fixed} fix{'es' if fixed.fixed != 1 else ''}"
+    return types.CodeAction(
+        title=f"Fix all safely fixable ragft-lint findings ({count})", kind=FIX_ALL,
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
+            range=types.Range(start=position(start), end=position(end)),
+            new_text=replacement)]}))
 
 
 def _span(span: Span) -> tuple[int, int, int, int]:

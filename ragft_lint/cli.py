@@ -143,7 +143,7 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
     if stdin_filename and any(path != "-" for path in paths):
         raise click.UsageError("--stdin-filename names the manifest read from standard "
                                "input: give `-` as the PATH, or no PATH")
-    if fix or diff:
+    if (fix or diff) and not show_config:
         if write_baseline_path:
             raise click.UsageError("--write-baseline records findings; it cannot be used with "
                                    "--fix or --diff")

@@ -407,3 +407,54 @@ def test_precommit_hook_with_fix_fixes_and_fails_the_commit(tmp_path: Path) -> N
                             timeout=600)
     assert second.returncode == 0, second.stdout + second.stderr
     assert read(manifest) == SAFELY_FIXED
+
+
+def test_diff_marks_a_last_line_without_a_newline(tmp_path: Path) -> None:
+    path = tmp_path / "llm-project.yaml"
+    text = SAFELY_FIXED.split("\n\n# Accepted")[0]  # no final newline
+    path.write_text(text.replace("interpretability: low", "interpretability: lo"),
+                    encoding="utf-8")
+    result = run_cli("check", "--diff", str(path))
+    assert result.stdout.endswith("-  interpretability: lo\n\\ No newline at end of file\n"
+                                  "+  interpretability: low\n\\ No newline at end of file\n")
+
+
+def test_a_file_changed_while_being_fixed_is_not_overwritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragft_lint.editor import fixer
+
+    real = fixer.fix_text
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        outcome = real(*args, **kwargs)
+        project.write_text(COMMENTED + "# edited in the editor meanwhile\n", encoding="utf-8")
+        return outcome
+
+    monkeypatch.setattr(fixer, "fix_text", meanwhile)
+    result = run_cli("check", "--fix")
+    assert read(project) == COMMENTED + "# edited in the editor meanwhile\n"
+    assert result.stderr == ("ragft-lint: warning: llm-project.yaml: not fixed: the file "
+                             "changed while it was being fixed\n")
+    assert result.exit_code == 1 and " [*] " in result.stdout
+
+
+def test_a_write_that_fails_is_a_warning_and_the_findings_stay(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ragft_lint.core import files
+
+    def refuse(path: str, data: Any, *, what: str = "the file") -> None:
+        raise files.FileWriteError(f"cannot write {what}: Read-only file system", where=path)
+
+    monkeypatch.setattr(files, "write_atomic", refuse)
+    result = run_cli("check", "--fix")
+    assert read(project) == COMMENTED
+    assert result.stderr == ("ragft-lint: warning: llm-project.yaml: not fixed: cannot write "
+                             "the manifest: Read-only file system\n")
+    assert result.exit_code == 1
+
+
+def test_show_config_with_diff_shows_the_configuration_and_writes_nothing(
+        project: Path) -> None:
+    result = run_cli("check", "--diff", "--show-config")
+    assert result.exit_code == 0 and "fail-on" in result.stdout
+    assert "+++" not in result.stdout and read(project) == COMMENTED

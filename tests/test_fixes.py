@@ -260,3 +260,22 @@ def test_fixes_stay_cheap_on_a_huge_manifest() -> None:
     assert unused.rule == "RFT007" and unused.fix is None
     assert [f.fix is not None for f in findings(padded.replace("approach: rag ", "approach: RAG "))
             ] == [False, True]
+
+
+def test_a_waiver_ending_in_a_block_scalar_is_removed_to_its_last_line() -> None:
+    first = ("  - rule: RFT201\n    expires: 2099-12-31\n    reason: |\n"
+             "      kept for the audit,\n      over two lines\n")
+    second = "  - rule: RFT101   # still needed? no: rag reports nothing for it\n" \
+             "    reason: r\n    expires: 2099-12-31\n"
+    text = VALID + "waivers:\n" + first + second
+    fixes = {f.message: f.fix for f in fixable(text)}
+    fix = fixes["unused waiver: RFT201 reports nothing in this manifest; remove the waiver"]
+    assert fix is not None
+    assert apply_fixes(text, [fix])[0] == VALID + "waivers:\n" + second
+
+
+def test_a_fix_at_the_end_of_a_file_without_a_final_newline() -> None:
+    text = VALID.rstrip("\n").replace("interpretability: high", "interpretability: hihg")
+    assert fix_all(text) == VALID.rstrip("\n")
+    waived = WAIVED.rstrip("\n")
+    assert fix_all(waived, unsafe=True) == VALID

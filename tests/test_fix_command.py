@@ -458,3 +458,11 @@ def test_show_config_with_diff_shows_the_configuration_and_writes_nothing(
     result = run_cli("check", "--diff", "--show-config")
     assert result.exit_code == 0 and "fail-on" in result.stdout
     assert "+++" not in result.stdout and read(project) == COMMENTED
+
+
+def test_diff_follows_quiet_and_exit_zero(project: Path) -> None:
+    quiet = run_cli("check", "--diff", "--quiet")
+    assert (quiet.exit_code, quiet.stderr) == (1, "")
+    assert quiet.stdout == unified_diff("llm-project.yaml", COMMENTED, SAFELY_FIXED)
+    assert run_cli("check", "--diff", "--exit-zero").exit_code == 0
+    assert read(project) == COMMENTED

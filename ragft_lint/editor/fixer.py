@@ -164,6 +164,8 @@ class DiffReporter(Reporter):
             self.stream.write(result.diff)
 
     def finish(self, summary: Summary) -> None:
+        if self.context.quiet:  # the diff alone
+            return
         if summary.fixed:
             fixes = f"{summary.fixed} fix{'es' if summary.fixed != 1 else ''}"
             files = f"{self.files} file{'s' if self.files != 1 else ''}"
@@ -181,7 +183,7 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
 
     --fix: fixes written, then the remaining findings reported as `check` reports them
     (they decide the exit code). --diff: the diffs printed, nothing written; exit 1 when
-    there is something to fix, else 0.
+    there is something to fix (unless --exit-zero), else 0; --quiet: the diffs alone.
     """
     def warn(message: str) -> None:
         err.write(f"ragft-lint: warning: {message}\n")
@@ -189,7 +191,7 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
     fixer = FileFixer(unsafe=request.unsafe_fixes, write=not request.diff, warn=warn)
     if not request.diff:
         return check_command(sessions, request, out, err, fixer)
-    context = ReportContext(unsafe_fixes=request.unsafe_fixes)
+    context = ReportContext(unsafe_fixes=request.unsafe_fixes, quiet=request.quiet)
     summary = run_check(request.paths, sessions, [DiffReporter(out, context, err)],
                         request.force_exclude, fixer)
-    return 1 if summary.fixed else 0
+    return 1 if summary.fixed and not request.exit_zero else 0

@@ -243,6 +243,35 @@ def rules(output_format: str) -> int:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Show the change as a unified diff and write nothing; exit 1 if a file "
+                   "would change.")
+def migrate(paths: tuple[str, ...], show_diff: bool) -> int:
+    """Rewrite schema_version 1 manifests as schema_version 2, in place.
+
+    Version 2 keeps every version-1 key, so only `schema_version` changes; comments, key
+    order and quoting are kept byte for byte. PATHs are files or folders (searched for
+    llm-project.yaml as `check` does); none means the current folder. Exit codes: 0 done,
+    1 with --diff when a file would change, 2 on an error.
+
+    \b
+    Examples:
+      ragft-lint migrate --diff
+      ragft-lint migrate services/search/llm-project.yaml
+    """
+    from ragft_lint.check.discovery import iter_targets
+    from ragft_lint.decide.migrate import run_migrate
+
+    targets = list(iter_targets(paths))
+    for target in targets:
+        if target.refusal is not None:
+            raise click.UsageError(f"{target.path}: {target.refusal}")
+    return run_migrate([t.path for t in targets], diff=show_diff, out=sys.stdout,
+                       err=sys.stderr)
+
+
+@cli.command()
 def schema() -> int:
     """Print the llm-project.yaml JSON Schema, for editors and other tools.
 

@@ -185,3 +185,26 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 def test_the_decision_commands_exist() -> None:
     assert {"recommend", "explain", "rules", "init", "schema"} <= set(_commands())
+
+
+def test_readme_verdict_table_is_computed_from_the_policies() -> None:
+    import io
+
+    from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+    from ragft_lint.decide.verdicts import write_verdict_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- verdicts:start -->\n(.*?)<!-- verdicts:end -->", readme, re.S)
+    assert match, "README.md has no verdicts markers"
+    out = io.StringIO()
+    write_verdict_table(PolicyPack(load_builtin_policies()), out)
+    assert match.group(1) == out.getvalue(), (
+        "README.md's verdict table is stale: paste `python -m ragft_lint.decide.verdicts` "
+        "between the verdicts markers")
+    # The acceptance rows of issue 10, as a reader of the README sees them.
+    from ragft_lint.reporters.common import rule_url
+
+    assert (f"| 4 | `labeled_examples` < 50 | ok | ok | error ([RFT401]({rule_url('RFT401')}))"
+            in out.getvalue())
+    assert ("| 4 | 50 <= `labeled_examples` < 1000 | ok | ok | "
+            f"warning ([RFT402]({rule_url('RFT402')}))") in out.getvalue()

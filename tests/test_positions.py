@@ -59,6 +59,11 @@ def fine_tune(**needs: str) -> str:
     return TEMPLATE.format(**{**FINE_TUNE, **needs})
 
 
+def v2(text: str) -> str:
+    """The manifest as schema_version 2."""
+    return edit(text, "schema_version: 1", "schema_version: 2")
+
+
 def edit(text: str, old: str, new: str) -> str:
     """`text` with its one occurrence of `old` replaced (a typo in a row fails loudly)."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
@@ -150,6 +155,34 @@ CASES: list[Case] = [
     )),
     Case("RFT701", fine_tune(compute="low"), (
         ('RFT701', 23, 3, 23, 22, "approach 'fine-tune' needs compute to train and retrain, but compute_budget is 'low'"),
+    )),
+    # --- schema_version 2 policies and the unknown-need rule
+    Case("RFT008", v2(fine_tune(labeled="unknown")), (
+        ('RFT008', 19, 3, 19, 28, "labeled_examples is unknown, and approach 'fine-tune' depends on it (RFT401, RFT402): declare it"),
+    )),
+    Case("RFT103", v2(edit(edit(rag(approach="prompting"), "kind: api}\n",
+                               "kind: api}\n    size_tokens: 500000\n"),
+                          "deployment: cloud\n", "deployment: cloud\n  context_window_tokens: 200000\n")), (
+        ('RFT103', 17, 5, 17, 24, "approach 'prompting' gives the model its knowledge in the prompt, but size_tokens is 500000, more than context_window_tokens (200000)"),
+    )),
+    Case("RFT204", v2(rag(approach="prompting", behavior="high")), (
+        ('RFT204', 17, 3, 17, 28, "approach 'prompting' steers the model only through its prompt, but behavior_adaptation is 'high'"),
+    )),
+    Case("RFT205", v2(edit(fine_tune(), "# tone of voice\n",
+                           "# tone of voice\n  adaptation_goals: [tone, domain-knowledge]\n")), (
+        ('RFT205', 18, 3, 18, 45, "approach 'fine-tune' trains facts into the weights, but adaptation_goals lists 'domain-knowledge', which retrieval injects better"),
+    )),
+    Case("RFT403", v2(edit(fine_tune(), "# reviewed by support leads\n",
+                           "# reviewed by support leads\n  labeled_data_quality: raw\n")), (
+        ('RFT403', 20, 3, 20, 28, "approach 'fine-tune' learns from its labelled examples, but labeled_data_quality is 'raw'"),
+    )),
+    Case("RFT702", v2(edit(fine_tune(), "deployment: cloud\n",
+                           "deployment: cloud\n  eval_set: false\n")), (
+        ('RFT702', 25, 3, 25, 18, "approach 'fine-tune' trains a model, but eval_set is false: evals first"),
+    )),
+    Case("RFT703", v2(edit(fine_tune(), "deployment: cloud\n",
+                           "deployment: cloud\n  base_model: {name: gpt-x, weights: hosted}\n")), (
+        ('RFT703', 25, 29, 25, 44, "approach 'fine-tune' trains the base model, but its weights are 'hosted': only its provider can fine-tune it"),
     )),
     Case("several policies, in line order", fine_tune(required="true", dynamics="weekly",
                                                       labeled="0"), (

@@ -43,8 +43,9 @@ CASES = [(policy, index, need)
 
 
 def test_every_policy_reading_a_need_is_covered() -> None:
-    """Only policies that read no criterion at all (RFT701: compute budget) are left out."""
-    assert {p.id for p, _, _ in CASES} == {p.id for p in BUILTIN} - {"RFT701"}
+    """Only policies that read no criterion at all (constraints only) are left out."""
+    assert {p.id for p, _, _ in CASES} == {p.id for p in BUILTIN} - {"RFT701", "RFT702",
+                                                                      "RFT703"}
 
 
 @pytest.mark.parametrize(("policy", "index", "need"), CASES,
@@ -73,3 +74,71 @@ def test_v1_word_unknown_is_a_schema_error_not_a_silent_pass(tmp_path: Path) -> 
     assert not result.policies_run
     assert [f.message for f in result.findings if f.rule == "RFT003"] == [
         "criteria.labeled_examples: 'unknown' needs schema_version: 2"]
+
+
+# --- RFT008: an unknown need the declared approach depends on is reported ---------------------
+
+def _findings(tmp_path: Path, data: Any) -> list[tuple[str, str, str]]:
+    path = tmp_path / "llm-project.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    result = Engine(PACK).check(str(path))
+    return [(f.rule, f.pointer or "", f.message) for f in result.findings]
+
+
+V2 = {
+    "schema_version": 2, "project": "p", "approach": "fine-tune",
+    "criteria": {"external_data": {"required": False}, "behavior_adaptation": "high",
+                 "hallucination_tolerance": "medium", "labeled_examples": 5000,
+                 "data_dynamics": "static", "interpretability": "low"},
+}
+
+
+def test_each_unknown_need_of_the_approach_is_one_warning(tmp_path: Path) -> None:
+    data = copy.deepcopy(V2)
+    data["criteria"].update(labeled_examples="unknown", data_dynamics="unknown")
+    assert _findings(tmp_path, data) == [
+        ("RFT008", "/criteria/labeled_examples", "labeled_examples is unknown, and approach "
+         "'fine-tune' depends on it (RFT401, RFT402): declare it"),
+        ("RFT008", "/criteria/data_dynamics", "data_dynamics is unknown, and approach "
+         "'fine-tune' depends on it (RFT501, RFT502): declare it"),
+    ]
+
+
+def test_an_unknown_need_no_policy_of_the_approach_judges_is_not_reported(
+        tmp_path: Path) -> None:
+    """rag does not train, so its labelled data does not matter to `check`."""
+    data = copy.deepcopy(V2)
+    data["approach"] = "rag"
+    data["criteria"].update(external_data={"required": True, "sources": [
+        {"name": "docs", "kind": "api"}]}, behavior_adaptation="low",
+        labeled_examples="unknown", labeled_data_quality="unknown")
+    assert _findings(tmp_path, data) == []
+
+
+def test_a_whole_unknown_mapping_is_one_warning_at_it(tmp_path: Path) -> None:
+    data = copy.deepcopy(V2)
+    data["criteria"]["external_data"] = "unknown"
+    assert [(r, p) for r, p, _ in _findings(tmp_path, data)] == [
+        ("RFT008", "/criteria/external_data")]
+
+
+def test_unknown_warnings_fail_a_warning_gate(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    data = copy.deepcopy(V2)
+    data["criteria"]["interpretability"] = "unknown"
+    path = tmp_path / "llm-project.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    assert run_cli("check", str(path)).exit_code == 0
+    result = run_cli("check", "--fail-on", "warning", str(path))
+    assert result.exit_code == 1
+    assert "warning RFT008 interpretability is unknown" in result.stdout
+
+
+def test_a_switched_off_policy_no_longer_makes_its_need_matter(tmp_path: Path) -> None:
+    data = copy.deepcopy(V2)
+    data["criteria"]["interpretability"] = "unknown"
+    path = tmp_path / "llm-project.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    result = Engine(PACK, disabled=frozenset({"RFT601", "RFT602"})).check(str(path))
+    assert [f.rule for f in result.findings] == []

@@ -151,8 +151,9 @@ class Settings:
             self._check_selector("ignore", selector, known)
             if all(rule in CORE_RULE_BY_ID for rule in known if rule.startswith(selector)):
                 raise self.error("ignore", f"{selector} names core rules only; core rules "
-                                 "(RFT001-RFT007: unreadable files, invalid YAML, schema "
-                                 "violations, waivers) cannot be ignored")
+                                 "(RFT001-RFT008: unreadable files, invalid YAML, schema "
+                                 "violations, waivers, needs not declared) cannot be "
+                                 "ignored")
             enabled -= {rule for rule in policy_ids if rule.startswith(selector)}
         return frozenset(set(policy_ids) - enabled)
 
@@ -160,7 +161,7 @@ class Settings:
         """Per-rule severity overrides, each naming a loaded policy rule."""
         for rule in self.severity:
             if rule in CORE_RULE_BY_ID:
-                raise self.error(f"severity.{rule}", "core rules (RFT001-RFT007) keep their "
+                raise self.error(f"severity.{rule}", "core rules (RFT001-RFT008) keep their "
                                  "severity; only policy rules can be overridden")
             if rule not in pack.policy_by_id:
                 raise self.error(f"severity.{rule}", "unknown rule id"

@@ -178,6 +178,9 @@ class _Compiler:
             lines.append(f"    if {_GUARD_BY_TYPE['array'].format(v='d')}:")
             lines.append("        for item in d:")
             check(self.test(schema["items"], "item"), "            ")
+        if "contains" in schema:  # jsonschema: some item matches (minContains is 1)
+            lines.append(f"    if {_GUARD_BY_TYPE['array'].format(v='d')}:")
+            check(f"any({self.test(schema['contains'], 'item')} for item in d)", "        ")
         if "if" in schema and ("then" in schema or "else" in schema):
             lines.append(f"    if {self.test(schema['if'], 'd')}:")
             if "then" in schema:
@@ -258,7 +261,7 @@ _HANDLED = frozenset({
     "type", "enum", "const", "properties", "required", "additionalProperties", "propertyNames",
     "minProperties", "maxProperties", "items", "minItems", "maxItems", "minLength",
     "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "if", "then", "else", "allOf", "anyOf", "oneOf", "not",
+    "exclusiveMaximum", "if", "then", "else", "allOf", "anyOf", "oneOf", "not", "contains",
 })
 
 _EQUAL = '''
@@ -389,7 +392,7 @@ def render(schema_dir: str, policy_dir: str) -> str:
                          for e in policy.rule.evidence],
             "pointer": policy.pointer, "when": policy.when, "message": policy.message,
             "params": policy.params, "examples_fail": policy.examples_fail,
-            "examples_pass": policy.examples_pass,
+            "examples_pass": policy.examples_pass, "exceeds": policy.exceeds,
         })
     parts = [_PRELUDE.format(digest=digest(contents))]
     if any("_equal(" in f for f in compiler.functions):  # only for list/object constants

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = 'c9d47a85-87549'
+SOURCE_DIGEST = '72599ca9-108619'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -542,6 +542,60 @@ def _s30(d):
     return True
 
 
+def _when_RFT103(d):
+    if isinstance(d, dict):
+        if not ('approach' in d):
+            return False
+        if not ('criteria' in d):
+            return False
+        if not ('constraints' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or ((v == 'prompting'))):
+            return False
+        v = d.get('criteria', _MISSING)
+        if not (v is _MISSING or (_s32(v))):
+            return False
+        v = d.get('constraints', _MISSING)
+        if not (v is _MISSING or (_s34(v))):
+            return False
+        pass
+    return True
+
+
+def _s32(d):
+    if isinstance(d, dict):
+        v = d.get('external_data', _MISSING)
+        if not (v is _MISSING or (_s33(v))):
+            return False
+        pass
+    return True
+
+
+def _s33(d):
+    if isinstance(d, dict):
+        if not ('required' in d):
+            return False
+        if not ('size_tokens' in d):
+            return False
+        v = d.get('required', _MISSING)
+        if not (v is _MISSING or ((v is True))):
+            return False
+        v = d.get('size_tokens', _MISSING)
+        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))))):
+            return False
+        pass
+    return True
+
+
+def _s34(d):
+    if isinstance(d, dict):
+        if not ('context_window_tokens' in d):
+            return False
+        pass
+    return True
+
+
 def _when_RFT201(d):
     if isinstance(d, dict):
         if not ('approach' in d):
@@ -552,13 +606,13 @@ def _when_RFT201(d):
         if not (v is _MISSING or ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s32(v))):
+        if not (v is _MISSING or (_s36(v))):
             return False
         pass
     return True
 
 
-def _s32(d):
+def _s36(d):
     if isinstance(d, dict):
         v = d.get('behavior_adaptation', _MISSING)
         if not (v is _MISSING or ((v == 'high'))):
@@ -577,13 +631,13 @@ def _when_RFT202(d):
         if not (v is _MISSING or ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s34(v))):
+        if not (v is _MISSING or (_s38(v))):
             return False
         pass
     return True
 
 
-def _s34(d):
+def _s38(d):
     if isinstance(d, dict):
         v = d.get('behavior_adaptation', _MISSING)
         if not (v is _MISSING or ((v == 'medium'))):
@@ -602,18 +656,70 @@ def _when_RFT203(d):
         if not (v is _MISSING or ((v == 'hybrid'))):
             return False
         v = d.get('criteria', _MISSING)
+        if not (v is _MISSING or (_s40(v))):
+            return False
+        pass
+    return True
+
+
+def _s40(d):
+    if isinstance(d, dict):
+        v = d.get('behavior_adaptation', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E20)))):
+            return False
+        pass
+    return True
+
+
+def _when_RFT204(d):
+    if isinstance(d, dict):
+        if not ('approach' in d):
+            return False
+        if not ('criteria' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or ((v == 'prompting'))):
+            return False
+        v = d.get('criteria', _MISSING)
         if not (v is _MISSING or (_s36(v))):
             return False
         pass
     return True
 
 
-def _s36(d):
+def _when_RFT205(d):
     if isinstance(d, dict):
-        v = d.get('behavior_adaptation', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E20)))):
+        if not ('approach' in d):
+            return False
+        if not ('criteria' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or ((v == 'fine-tune'))):
+            return False
+        v = d.get('criteria', _MISSING)
+        if not (v is _MISSING or (_s43(v))):
             return False
         pass
+    return True
+
+
+def _s43(d):
+    if isinstance(d, dict):
+        if not ('adaptation_goals' in d):
+            return False
+        v = d.get('adaptation_goals', _MISSING)
+        if not (v is _MISSING or (_s44(v))):
+            return False
+        pass
+    return True
+
+
+def _s44(d):
+    if not ((isinstance(d, list))):
+        return False
+    if isinstance(d, list):
+        if not (any((item == 'domain-knowledge') for item in d)):
+            return False
     return True
 
 
@@ -627,13 +733,13 @@ def _when_RFT301(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s38(v))):
+        if not (v is _MISSING or (_s46(v))):
             return False
         pass
     return True
 
 
-def _s38(d):
+def _s46(d):
     if isinstance(d, dict):
         v = d.get('hallucination_tolerance', _MISSING)
         if not (v is _MISSING or ((v == 'none'))):
@@ -652,13 +758,13 @@ def _when_RFT302(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s40(v))):
+        if not (v is _MISSING or (_s48(v))):
             return False
         pass
     return True
 
 
-def _s40(d):
+def _s48(d):
     if isinstance(d, dict):
         v = d.get('hallucination_tolerance', _MISSING)
         if not (v is _MISSING or ((v == 'low'))):
@@ -677,13 +783,13 @@ def _when_RFT401(d):
         if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s42(v))):
+        if not (v is _MISSING or (_s50(v))):
             return False
         pass
     return True
 
 
-def _s42(d):
+def _s50(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
         if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v >= 50))))):
@@ -702,16 +808,43 @@ def _when_RFT402(d):
         if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s44(v))):
+        if not (v is _MISSING or (_s52(v))):
             return False
         pass
     return True
 
 
-def _s44(d):
+def _s52(d):
     if isinstance(d, dict):
         v = d.get('labeled_examples', _MISSING)
         if not (v is _MISSING or ((not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 50) and not (v >= 1000))))):
+            return False
+        pass
+    return True
+
+
+def _when_RFT403(d):
+    if isinstance(d, dict):
+        if not ('approach' in d):
+            return False
+        if not ('criteria' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+            return False
+        v = d.get('criteria', _MISSING)
+        if not (v is _MISSING or (_s54(v))):
+            return False
+        pass
+    return True
+
+
+def _s54(d):
+    if isinstance(d, dict):
+        if not ('labeled_data_quality' in d):
+            return False
+        v = d.get('labeled_data_quality', _MISSING)
+        if not (v is _MISSING or ((v == 'raw'))):
             return False
         pass
     return True
@@ -727,13 +860,13 @@ def _when_RFT501(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s46(v))):
+        if not (v is _MISSING or (_s56(v))):
             return False
         pass
     return True
 
 
-def _s46(d):
+def _s56(d):
     if isinstance(d, dict):
         v = d.get('data_dynamics', _MISSING)
         if not (v is _MISSING or (((isinstance(v, str) and v in _E22)))):
@@ -752,13 +885,13 @@ def _when_RFT502(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s48(v))):
+        if not (v is _MISSING or (_s58(v))):
             return False
         pass
     return True
 
 
-def _s48(d):
+def _s58(d):
     if isinstance(d, dict):
         v = d.get('data_dynamics', _MISSING)
         if not (v is _MISSING or ((v == 'monthly'))):
@@ -777,13 +910,13 @@ def _when_RFT601(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s50(v))):
+        if not (v is _MISSING or (_s60(v))):
             return False
         pass
     return True
 
 
-def _s50(d):
+def _s60(d):
     if isinstance(d, dict):
         v = d.get('interpretability', _MISSING)
         if not (v is _MISSING or ((v == 'high'))):
@@ -802,13 +935,13 @@ def _when_RFT602(d):
         if not (v is _MISSING or ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s52(v))):
+        if not (v is _MISSING or (_s62(v))):
             return False
         pass
     return True
 
 
-def _s52(d):
+def _s62(d):
     if isinstance(d, dict):
         v = d.get('interpretability', _MISSING)
         if not (v is _MISSING or ((v == 'medium'))):
@@ -827,18 +960,83 @@ def _when_RFT701(d):
         if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s54(v))):
+        if not (v is _MISSING or (_s64(v))):
             return False
         pass
     return True
 
 
-def _s54(d):
+def _s64(d):
     if isinstance(d, dict):
         if not ('compute_budget' in d):
             return False
         v = d.get('compute_budget', _MISSING)
         if not (v is _MISSING or ((v == 'low'))):
+            return False
+        pass
+    return True
+
+
+def _when_RFT702(d):
+    if isinstance(d, dict):
+        if not ('approach' in d):
+            return False
+        if not ('constraints' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+            return False
+        v = d.get('constraints', _MISSING)
+        if not (v is _MISSING or (_s66(v))):
+            return False
+        pass
+    return True
+
+
+def _s66(d):
+    if isinstance(d, dict):
+        if not ('eval_set' in d):
+            return False
+        v = d.get('eval_set', _MISSING)
+        if not (v is _MISSING or ((v is False))):
+            return False
+        pass
+    return True
+
+
+def _when_RFT703(d):
+    if isinstance(d, dict):
+        if not ('approach' in d):
+            return False
+        if not ('constraints' in d):
+            return False
+        v = d.get('approach', _MISSING)
+        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+            return False
+        v = d.get('constraints', _MISSING)
+        if not (v is _MISSING or (_s68(v))):
+            return False
+        pass
+    return True
+
+
+def _s68(d):
+    if isinstance(d, dict):
+        if not ('base_model' in d):
+            return False
+        v = d.get('base_model', _MISSING)
+        if not (v is _MISSING or (_s69(v))):
+            return False
+        pass
+    return True
+
+
+def _s69(d):
+    if isinstance(d, dict):
+        if not ('weights' in d):
+            return False
+        v = d.get('weights', _MISSING)
+        if not (v is _MISSING or ((v == 'hosted'))):
             return False
         pass
     return True
@@ -850,18 +1048,24 @@ def _s54(d):
 MATCHER_BY_CONDITION = {
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'external_data': {'properties': {'required': {'const': True}}}}}}}": _when_RFT101,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['rag', 'hybrid']}, 'criteria': {'properties': {'external_data': {'properties': {'required': {'const': False}}}}}}}": _when_RFT102,
+    "{'required': ['approach', 'criteria', 'constraints'], 'properties': {'approach': {'const': 'prompting'}, 'criteria': {'properties': {'external_data': {'required': ['required', 'size_tokens'], 'properties': {'required': {'const': True}, 'size_tokens': {'type': 'integer'}}}}}, 'constraints': {'required': ['context_window_tokens']}}}": _when_RFT103,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'rag'}, 'criteria': {'properties': {'behavior_adaptation': {'const': 'high'}}}}}": _when_RFT201,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'rag'}, 'criteria': {'properties': {'behavior_adaptation': {'const': 'medium'}}}}}": _when_RFT202,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'hybrid'}, 'criteria': {'properties': {'behavior_adaptation': {'enum': ['none', 'low']}}}}}": _when_RFT203,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'prompting'}, 'criteria': {'properties': {'behavior_adaptation': {'const': 'high'}}}}}": _when_RFT204,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'required': ['adaptation_goals'], 'properties': {'adaptation_goals': {'type': 'array', 'contains': {'const': 'domain-knowledge'}}}}}}": _when_RFT205,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'none'}}}}}": _when_RFT301,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'hallucination_tolerance': {'const': 'low'}}}}}": _when_RFT302,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'exclusiveMaximum': 50}}}}}": _when_RFT401,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'properties': {'labeled_examples': {'minimum': 50, 'exclusiveMaximum': 1000}}}}}": _when_RFT402,
+    "{'required': ['approach', 'criteria'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'criteria': {'required': ['labeled_data_quality'], 'properties': {'labeled_data_quality': {'const': 'raw'}}}}}": _when_RFT403,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'enum': ['weekly', 'daily', 'realtime']}}}}}": _when_RFT501,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'data_dynamics': {'const': 'monthly'}}}}}": _when_RFT502,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'interpretability': {'const': 'high'}}}}}": _when_RFT601,
     "{'required': ['approach', 'criteria'], 'properties': {'approach': {'const': 'fine-tune'}, 'criteria': {'properties': {'interpretability': {'const': 'medium'}}}}}": _when_RFT602,
     "{'required': ['approach', 'constraints'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'constraints': {'required': ['compute_budget'], 'properties': {'compute_budget': {'const': 'low'}}}}}": _when_RFT701,
+    "{'required': ['approach', 'constraints'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'constraints': {'required': ['eval_set'], 'properties': {'eval_set': {'const': False}}}}}": _when_RFT702,
+    "{'required': ['approach', 'constraints'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'constraints': {'required': ['base_model'], 'properties': {'base_model': {'required': ['weights'], 'properties': {'weights': {'const': 'hosted'}}}}}}}": _when_RFT703,
 }
 
 
@@ -1654,7 +1858,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT102-retrieval-without-external-data.yaml',
              'id': 'RFT102',
              'name': 'retrieval-without-external-data',
@@ -1720,7 +1925,96 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT103-knowledge-exceeds-context-window.yaml',
+             'id': 'RFT103',
+             'name': 'knowledge-exceeds-context-window',
+             'title': 'The knowledge is larger than the context window, so the prompt cannot hold it',
+             'severity': 'error',
+             'criterion': 1,
+             'rationale': 'Criterion 1: prompting hands the model the knowledge its answers draw on '
+                          'inside the prompt itself. Knowledge larger than the context window cannot all '
+                          "be given at once. Anthropic's guidance puts a whole knowledge base into the "
+                          'prompt only when it fits (under 200,000 tokens, about 500 pages, for its '
+                          'models) and sends larger ones to retrieval.',
+             'remediation': "Switch approach to 'rag', which retrieves the passages each question needs; "
+                            'or use a base model whose context window holds the whole knowledge and '
+                            'update constraints.context_window_tokens.',
+             'evidence': [{'source': 'anthropic-contextual-retrieval-2024',
+                           'claim': 'A knowledge base smaller than 200,000 tokens (about 500 pages) can '
+                                    'be put whole into the prompt, with no retrieval; larger knowledge '
+                                    'bases need retrieval.',
+                           'strength': 'moderate'},
+                          {'source': 'li-2024-self-route',
+                           'claim': 'When the whole context can be given to a long-context model, '
+                                    'prompting beats retrieval on average quality; retrieval keeps a '
+                                    'significantly lower cost.',
+                           'strength': 'moderate'}],
+             'pointer': '/criteria/external_data/size_tokens',
+             'when': {'required': ['approach', 'criteria', 'constraints'],
+                      'properties': {'approach': {'const': 'prompting'},
+                                     'criteria': {'properties': {'external_data': {'required': ['required',
+                                                                                                'size_tokens'],
+                                                                                   'properties': {'required': {'const': True},
+                                                                                                  'size_tokens': {'type': 'integer'}}}}},
+                                     'constraints': {'required': ['context_window_tokens']}}},
+             'message': "approach '{approach}' gives the model its knowledge in the prompt, but "
+                        'size_tokens is {value}, more than context_window_tokens ({limit})',
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'handbook',
+                                                                            'kind': 'document-store'}],
+                                                               'size_tokens': 500000},
+                                             'behavior_adaptation': 'none',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'context_window_tokens': 200000}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'handbook',
+                                                                            'kind': 'document-store'}],
+                                                               'size_tokens': 200000},
+                                             'behavior_adaptation': 'none',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'context_window_tokens': 200000}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'rag',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'handbook',
+                                                                            'kind': 'document-store'}],
+                                                               'size_tokens': 500000},
+                                             'behavior_adaptation': 'none',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'context_window_tokens': 200000}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'handbook',
+                                                                            'kind': 'document-store'}],
+                                                               'size_tokens': 'unknown'},
+                                             'behavior_adaptation': 'none',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'context_window_tokens': 200000}}],
+             'exceeds': '/constraints/context_window_tokens'},
             {'file': 'RFT201-style-change-needs-fine-tuning.yaml',
              'id': 'RFT201',
              'name': 'style-change-needs-fine-tuning',
@@ -1783,7 +2077,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT202-style-change-favours-fine-tuning.yaml',
              'id': 'RFT202',
              'name': 'style-change-favours-fine-tuning',
@@ -1843,7 +2138,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT203-hybrid-without-adaptation.yaml',
              'id': 'RFT203',
              'name': 'hybrid-without-adaptation',
@@ -1915,7 +2211,164 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT204-style-change-beyond-prompting.yaml',
+             'id': 'RFT204',
+             'name': 'style-change-beyond-prompting',
+             'title': 'Prompting alone is not a reliable way to reach a high change of behaviour',
+             'severity': 'warning',
+             'criterion': 2,
+             'rationale': 'Criterion 2: a prompt can ask for a style, but prompting is not a reliable way '
+                          'to reproduce a complex style or method, and only a few examples fit in a '
+                          'prompt, where fine-tuning trains on many more. No source read says prompting '
+                          'cannot reach a large change, so this is a warning.',
+             'remediation': 'Measure prompting against an evaluation set first; if it falls short, switch '
+                            "approach to 'fine-tune' (or 'hybrid' if answers also draw on external data).",
+             'evidence': [{'source': 'openai-devday-2023',
+                           'claim': 'Prompt engineering is presented as not good for reliably replicating '
+                                    'a complex style or method; changing how the model acts is what '
+                                    'fine-tuning is for.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-fine-tuning-guide-2023',
+                           'claim': 'Fine-tuning trains on many more examples than fit in a prompt, and '
+                                    'sets style, tone, format and skills that are hard to put into a '
+                                    'prompt.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'A sign that fine-tuning may help is that too few examples fit in the '
+                                    'context window to steer the model.',
+                           'strength': 'strong'}],
+             'pointer': '/criteria/behavior_adaptation',
+             'when': {'required': ['approach', 'criteria'],
+                      'properties': {'approach': {'const': 'prompting'},
+                                     'criteria': {'properties': {'behavior_adaptation': {'const': 'high'}}}}},
+             'message': "approach '{approach}' steers the model only through its prompt, but "
+                        "behavior_adaptation is '{value}'",
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'prompting',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'unknown',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT205-domain-knowledge-favours-retrieval.yaml',
+             'id': 'RFT205',
+             'name': 'domain-knowledge-favours-retrieval',
+             'title': 'Fine-tuning alone injects domain knowledge less well than retrieval',
+             'severity': 'warning',
+             'criterion': 2,
+             'rationale': 'Criterion 2, as the six-criteria framework states it, covers domain-specific '
+                          'knowledge too. Measured on knowledge-intensive tasks, retrieval consistently '
+                          'beat unsupervised fine-tuning at giving a model facts, both ones seen in '
+                          'pre-training and new ones; models learn new facts through fine-tuning slowly, '
+                          'and learning them raises hallucination. Fine-tuning can still add to retrieval '
+                          '(a hybrid), so this is a warning.',
+             'remediation': "Switch approach to 'hybrid' (retrieval for the facts, fine-tuning for the "
+                            "rest of the change) or 'rag'.",
+             'evidence': [{'source': 'ovadia-2024',
+                           'claim': 'Retrieval consistently outperformed unsupervised fine-tuning at '
+                                    'injecting knowledge, both for facts seen in training and for '
+                                    'entirely new ones.',
+                           'strength': 'strong'},
+                          {'source': 'gekhman-2024',
+                           'claim': 'Fine-tuning examples that carry new facts are learned slowly, and as '
+                                    "they are learned they linearly increase the model's tendency to "
+                                    'hallucinate.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': "To add knowledge from outside the model's domain, start with "
+                                    'retrieval: often cheaper, more adaptable and potentially more '
+                                    'effective than fine-tuning.',
+                           'strength': 'strong'},
+                          {'source': 'balaguer-2024',
+                           'claim': 'On an agricultural knowledge task fine-tuning raised accuracy by '
+                                    'over 6 percentage points and retrieval by 5 more on top: the two add '
+                                    'up, which is why a hybrid passes.',
+                           'strength': 'strong'}],
+             'pointer': '/criteria/adaptation_goals',
+             'when': {'required': ['approach', 'criteria'],
+                      'properties': {'approach': {'const': 'fine-tune'},
+                                     'criteria': {'required': ['adaptation_goals'],
+                                                  'properties': {'adaptation_goals': {'type': 'array',
+                                                                                      'contains': {'const': 'domain-knowledge'}}}}}},
+             'message': "approach '{approach}' trains facts into the weights, but adaptation_goals lists "
+                        "'domain-knowledge', which retrieval injects better",
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'medium',
+                                             'adaptation_goals': ['tone', 'domain-knowledge'],
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'hybrid',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'medium',
+                                             'adaptation_goals': ['tone', 'domain-knowledge'],
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'medium',
+                                             'adaptation_goals': ['tone', 'format'],
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'medium',
+                                             'adaptation_goals': 'unknown',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT301-zero-hallucination-needs-grounding.yaml',
              'id': 'RFT301',
              'name': 'zero-hallucination-needs-grounding',
@@ -1975,7 +2428,8 @@ def policy_data():
                                              'hallucination_tolerance': 'high',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT302-low-hallucination-favours-grounding.yaml',
              'id': 'RFT302',
              'name': 'low-hallucination-favours-grounding',
@@ -2033,7 +2487,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT401-too-few-labeled-examples.yaml',
              'id': 'RFT401',
              'name': 'too-few-labeled-examples',
@@ -2112,7 +2567,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 50,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT402-few-labeled-examples.yaml',
              'id': 'RFT402',
              'name': 'few-labeled-examples',
@@ -2201,7 +2657,98 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 500,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT403-raw-labeled-data.yaml',
+             'id': 'RFT403',
+             'name': 'raw-labeled-data',
+             'title': 'The labelled examples are raw, and fine-tuning learns their faults',
+             'severity': 'warning',
+             'criterion': 4,
+             'rationale': 'Criterion 4: fine-tuning is only as good as its examples. A model learns the '
+                          'faults and imbalances of its training data, and training on much internal data '
+                          'without pruning it to the best examples can give a model that does worse than '
+                          'expected; a small, well-crafted set beats a large poor one. That holds '
+                          'whatever the count, so this warning stands beside RFT401 and RFT402.',
+             'remediation': 'Curate the examples (select, correct and balance them) and set '
+                            "labeled_data_quality: curated, or switch approach to 'rag'.",
+             'evidence': [{'source': 'azure-ft-howto',
+                           'claim': 'Low-quality examples hurt: training on a large amount of internal '
+                                    'data without pruning it to the best examples can give a model that '
+                                    'performs worse than expected.',
+                           'strength': 'strong'},
+                          {'source': 'openai-ft-best-practices',
+                           'claim': 'Problems in the training examples (grammar, logic, style) and '
+                                    'imbalances between them are learned by the model; scrutinise and '
+                                    'balance the data.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'Fine-tuning is only as good as its data: fine-tuning with bad data '
+                                    'makes the base model worse, and ready data has had some level of '
+                                    'curation.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'A small high-quality dataset beats a larger poor one; fine-tuning on '
+                                    "one's own Slack messages as they were is told as a cautionary tale.",
+                           'strength': 'moderate'},
+                          {'source': 'lazer-2023',
+                           'claim': 'The author fine-tuned on 140k of his Slack messages exported as they '
+                                    'were; the outcome is the cautionary tale DevDay 2023 retells (read '
+                                    'together with that retelling).',
+                           'strength': 'moderate'}],
+             'pointer': '/criteria/labeled_data_quality',
+             'when': {'required': ['approach', 'criteria'],
+                      'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
+                                     'criteria': {'required': ['labeled_data_quality'],
+                                                  'properties': {'labeled_data_quality': {'const': 'raw'}}}}},
+             'message': "approach '{approach}' learns from its labelled examples, but "
+                        "labeled_data_quality is '{value}'",
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 140000,
+                                             'labeled_data_quality': 'raw',
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'hybrid',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 2000,
+                                             'labeled_data_quality': 'raw',
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 1000,
+                                             'labeled_data_quality': 'curated',
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'rag',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 0,
+                                             'labeled_data_quality': 'raw',
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT501-frozen-weights-fast-changing-data.yaml',
              'id': 'RFT501',
              'name': 'frozen-weights-fast-changing-data',
@@ -2280,7 +2827,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT502-frozen-weights-monthly-data.yaml',
              'id': 'RFT502',
              'name': 'frozen-weights-monthly-data',
@@ -2334,7 +2882,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'quarterly',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT601-traceability-needs-retrieval.yaml',
              'id': 'RFT601',
              'name': 'traceability-needs-retrieval',
@@ -2390,7 +2939,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT602-traceability-favours-retrieval.yaml',
              'id': 'RFT602',
              'name': 'traceability-favours-retrieval',
@@ -2442,7 +2992,8 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]},
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
             {'file': 'RFT701-fine-tuning-on-low-compute.yaml',
              'id': 'RFT701',
              'name': 'fine-tuning-on-low-compute',
@@ -2522,4 +3073,159 @@ def policy_data():
                                              'hallucination_tolerance': 'medium',
                                              'labeled_examples': 20000,
                                              'data_dynamics': 'static',
-                                             'interpretability': 'low'}}]}]
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT702-fine-tuning-without-evals.yaml',
+             'id': 'RFT702',
+             'name': 'fine-tuning-without-evals',
+             'title': 'Fine-tuning without an evaluation set',
+             'severity': 'warning',
+             'criterion': None,
+             'rationale': 'Fine-tuning is worth its cost only if the trained model beats the base model, '
+                          "and only an evaluation set can tell. OpenAI's guide says to set up evals "
+                          "before investing in fine-tuning; Azure's asks for a baseline and a holdout set "
+                          'first, since without them a regression caused by bad training data goes '
+                          'unnoticed. The sources say "first", not "cannot", so this is a warning.',
+             'remediation': 'Build an evaluation set (held-out questions with the answers wanted), '
+                            'measure the base model with prompting on it, then set eval_set: true.',
+             'evidence': [{'source': 'openai-sft-guide',
+                           'claim': 'Good evals first: invest in fine-tuning only after setting up evals, '
+                                    'since you need a reliable way to tell whether the fine-tuned model '
+                                    'beats the base model.',
+                           'strength': 'strong'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'Get a baseline first and measure success with a holdout validation '
+                                    'set; without a baseline a regression caused by bad training data '
+                                    'goes unnoticed.',
+                           'strength': 'strong'},
+                          {'source': 'openai-devday-2023',
+                           'claim': 'Every step of optimisation starts from evals and a baseline, and is '
+                                    'measured against them.',
+                           'strength': 'moderate'}],
+             'pointer': '/constraints/eval_set',
+             'when': {'required': ['approach', 'constraints'],
+                      'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
+                                     'constraints': {'required': ['eval_set'],
+                                                     'properties': {'eval_set': {'const': False}}}}},
+             'message': "approach '{approach}' trains a model, but eval_set is {value}: evals first",
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'eval_set': False}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'hybrid',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'high',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'eval_set': False}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'eval_set': True}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'rag',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'eval_set': False}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'}}],
+             'exceeds': None},
+            {'file': 'RFT703-fine-tuning-a-hosted-model.yaml',
+             'id': 'RFT703',
+             'name': 'fine-tuning-a-hosted-model',
+             'title': 'Fine-tuning a hosted model depends on its provider',
+             'severity': 'warning',
+             'criterion': None,
+             'rationale': 'A hosted model can be fine-tuned only where and while its provider offers it, '
+                          'and the fine-tuned model must then be hosted and paid for; OpenAI, for one, is '
+                          'winding its fine-tuning platform down and no longer takes new users. Whether '
+                          "it stays available is the provider's decision, so this is a warning.",
+             'remediation': 'Confirm that the provider fine-tunes this model and what hosting the result '
+                            'costs, and waive this rule with that answer as the reason; or start from an '
+                            'open-weights model.',
+             'evidence': [{'source': 'openai-ft-best-practices',
+                           'claim': 'OpenAI says it is winding down its fine-tuning platform and no '
+                                    'longer accepts new users: whether a hosted model can be fine-tuned '
+                                    "is the provider's decision.",
+                           'strength': 'moderate'},
+                          {'source': 'azure-ft-considerations',
+                           'claim': 'A fine-tuned custom model must be hosted, and paid for while it is '
+                                    'hosted.',
+                           'strength': 'moderate'}],
+             'pointer': '/constraints/base_model/weights',
+             'when': {'required': ['approach', 'constraints'],
+                      'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
+                                     'constraints': {'required': ['base_model'],
+                                                     'properties': {'base_model': {'required': ['weights'],
+                                                                                   'properties': {'weights': {'const': 'hosted'}}}}}}},
+             'message': "approach '{approach}' trains the base model, but its weights are '{value}': only "
+                        'its provider can fine-tune it',
+             'params': {},
+             'examples_fail': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'base_model': {'name': 'some-model',
+                                                               'weights': 'hosted'}}}],
+             'examples_pass': [{'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'fine-tune',
+                                'criteria': {'external_data': {'required': False},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'base_model': {'name': 'some-model', 'weights': 'open'}}},
+                               {'schema_version': 2,
+                                'project': 'example',
+                                'approach': 'rag',
+                                'criteria': {'external_data': {'required': True,
+                                                               'sources': [{'name': 'product-docs',
+                                                                            'kind': 'document-store'}]},
+                                             'behavior_adaptation': 'low',
+                                             'hallucination_tolerance': 'medium',
+                                             'labeled_examples': 20000,
+                                             'data_dynamics': 'static',
+                                             'interpretability': 'low'},
+                                'constraints': {'base_model': {'name': 'some-model',
+                                                               'weights': 'hosted'}}}],
+             'exceeds': None}]

@@ -22,13 +22,15 @@ from ragft_lint.core.manifest import (
     parse_manifest,
     read_manifest,
 )
-from ragft_lint.core.policy import PolicyPack
+from ragft_lint.core.pointer import from_path
+from ragft_lint.core.policy import PolicyPack, unknown_needs
 from ragft_lint.core.result import FileResult, ResultFilter
 from ragft_lint.core.rules import (
     CORE_RULE_BY_ID,
     EXPIRED_WAIVER,
     INVALID_WAIVER,
     INVALID_YAML,
+    NEED_NOT_DECLARED,
     POLICIES_SKIPPED,
     UNUSED_WAIVER,
     Rule,
@@ -86,6 +88,7 @@ class Engine:
             return FileResult(manifest.path, tuple(sorted([*schema_findings, skipped])),
                               policies_run=False)
         findings = [self._adjust(f) for f in self.pack.evaluate(manifest, skip=self.disabled)]
+        findings += need_not_declared(manifest, self.pack, self.disabled)
         findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today(),
                                  disabled=self.disabled)
         return FileResult(manifest.path, tuple(sorted(findings)), True, self._rules_run())
@@ -112,6 +115,33 @@ def _unreadable(path: str, exc: ManifestError) -> FileResult:
                       rule=exc.rule or INVALID_YAML.id, severity=Severity.ERROR,
                       message=exc.message)
     return FileResult(path, (finding,), policies_run=False)
+
+
+def need_not_declared(manifest: Manifest, pack: PolicyPack,
+                      disabled: frozenset[str] = frozenset()) -> list[Finding]:
+    """RFT008: one warning per need declared `unknown` that an enabled policy for the declared
+    approach would judge (a policy reads the need, a field of it, or a mapping above it)."""
+    data = manifest.data
+    out: list[Finding] = []
+    approach = data.get("approach") if isinstance(data, dict) else None
+    for need in unknown_needs(data):
+        judging = [p.id for p in pack.policies
+                   if p.id not in disabled
+                   and (p.approaches is None or approach in p.approaches)
+                   and any(read[:len(need)] == need or need[:len(read)] == read
+                           for read in p.needs_read)]
+        if not judging:
+            continue
+        pointer = from_path(need)
+        span = manifest.entry_span(pointer)
+        out.append(Finding(
+            file=manifest.path, line=span.line, column=span.column, rule=NEED_NOT_DECLARED.id,
+            severity=NEED_NOT_DECLARED.severity, pointer=pointer,
+            message=f"{'.'.join(need[1:])} is unknown, and approach {show_value(approach)} "
+                    f"depends on it ({', '.join(judging)}): declare it",
+            end_line=span.end_line, end_column=span.end_column,
+            remediation=NEED_NOT_DECLARED.remediation))
+    return out
 
 
 def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyPack,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 POLICY_SCHEMA = "policy.schema.json"
 POLICY_SUFFIXES = (".yaml", ".yml")
 MESSAGE_FIELDS = ("approach", "value", "project")
+LIMIT_FIELD = "limit"  # the value at `exceeds`, for a policy that has one
 # schema_version 2: a need not decided yet. A condition is a JSON Schema, and `properties`
 # or `exclusiveMaximum` hold vacuously on a string, so without a guard every policy reading
 # an unknown need would fire on it.
@@ -50,6 +51,9 @@ class Policy:
     examples_fail: list[Any]
     examples_pass: list[Any]
     source: str
+    # A pointer to a number the value at `pointer` must exceed for the rule to fire: JSON
+    # Schema cannot compare two values of one document (knowledge against context window).
+    exceeds: str | None = None
 
     @property
     def id(self) -> str:
@@ -60,8 +64,33 @@ class Policy:
         """The declared needs (paths under `criteria`) the condition looks at."""
         found = self.__dict__.get("_needs_read")
         if found is None:
-            found = self.__dict__["_needs_read"] = tuple(sorted(set(_needs_read(self.when))))
+            compared = [tuple(unescape_token(t) for t in p.split("/")[1:])
+                        for p in (self.pointer, self.exceeds) if p]
+            found = tuple(sorted({*_needs_read(self.when),
+                                  *(p for p in compared if p[:1] == ("criteria",))}))
+            self.__dict__["_needs_read"] = found
         return found
+
+    @property
+    def approaches(self) -> frozenset[str] | None:
+        """The approaches the condition can fire for (its `approach` const or enum); None
+        when it does not name any, so it may fire for every approach."""
+        spec = (self.when.get("properties") or {}).get("approach")
+        if not isinstance(spec, dict):
+            return None
+        if "const" in spec:
+            return frozenset([spec["const"]])
+        if isinstance(spec.get("enum"), list):
+            return frozenset(v for v in spec["enum"] if isinstance(v, str))
+        return None
+
+    def compares(self, data: Any) -> bool:
+        """For a policy with `exceeds`: whether the number at `pointer` is larger than the
+        number at `exceeds` (False when either is missing or not a number)."""
+        if self.exceeds is None:
+            return True
+        value, limit = resolve_pointer(data, self.pointer), resolve_pointer(data, self.exceeds)
+        return _is_number(value) and _is_number(limit) and value > limit
 
     def reads_unknown(self, data: Mapping[str, Any]) -> bool:
         """Whether a need the condition looks at is declared `unknown` (itself or a mapping
@@ -82,6 +111,8 @@ class Policy:
         def shown(name: str) -> str | None:
             if name == "value":
                 return _bare(resolve_pointer(data, self.pointer))
+            if name == LIMIT_FIELD and self.exceeds is not None:
+                return _bare(resolve_pointer(data, self.exceeds))
             if name in ("approach", "project"):
                 return _bare(data.get(name))
             return _bare(params[name]) if name in params else None
@@ -179,7 +210,7 @@ class PolicyPack:
         for policy, matcher in compiled:
             if (skip and policy.id in skip) or (unknown and policy.reads_unknown(data)):
                 continue
-            if not matcher(data):
+            if not matcher(data) or (policy.exceeds is not None and not policy.compares(data)):
                 continue
             span = manifest.entry_span(policy.pointer)
             rule = self.rule(policy)
@@ -202,6 +233,24 @@ def has_unknown_need(data: Any) -> bool:
         return False
     return any(value == UNKNOWN or (isinstance(value, dict) and UNKNOWN in value.values())
                for value in criteria.values())
+
+
+def unknown_needs(data: Any) -> Iterator[tuple[str, ...]]:
+    """The needs a schema_version 2 manifest declares `unknown`, as paths, in file order: a
+    criterion, a whole `external_data`, or a field of it."""
+    if not has_unknown_need(data):
+        return
+    for key, value in data["criteria"].items():
+        if value == UNKNOWN:
+            yield ("criteria", key)
+        elif isinstance(value, dict):
+            for field_name, inner in value.items():
+                if inner == UNKNOWN:
+                    yield ("criteria", key, field_name)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _unknown_on(data: Any, path: tuple[str, ...]) -> bool:
@@ -312,7 +361,7 @@ def _policy_from_data(entry: dict[str, Any], source: str) -> Policy:
     return Policy(rule=rule, pointer=entry["pointer"], when=entry["when"],
                   message=entry["message"], params=entry["params"],
                   examples_fail=entry["examples_fail"], examples_pass=entry["examples_pass"],
-                  source=source)
+                  source=source, exceeds=entry.get("exceeds"))
 
 
 def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None = None
@@ -352,7 +401,7 @@ def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None =
     policy = Policy(rule=rule, pointer=data["pointer"], when=data["when"],
                     message=data["message"].strip(), params=params,
                     examples_fail=data["examples"]["fail"], examples_pass=data["examples"]["pass"],
-                    source=path)
+                    source=path, exceeds=data.get("exceeds"))
     _check_references(policy, manifest)
     _check_condition(policy, manifest)
     return policy
@@ -408,7 +457,7 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
             raise PolicyError(f"invalid policy: parameter {name!r} is used but not declared "
                               "under params",
                               where=f"{policy.source}:{manifest.span(pointer).line}")
-    allowed = known | set(MESSAGE_FIELDS)
+    allowed = known | set(MESSAGE_FIELDS) | ({LIMIT_FIELD} if policy.exceeds else set())
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(policy.message) if f is not None]
     except ValueError as exc:

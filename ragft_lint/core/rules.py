@@ -105,6 +105,17 @@ UNUSED_WAIVER = Rule(
               "exists. Like an unused `noqa`, it should go.",
     remediation="Remove the waiver.")
 
+NEED_NOT_DECLARED = Rule(
+    "RFT008", "need-not-declared", "A need the declared approach depends on is unknown",
+    Severity.WARNING,
+    rationale="schema_version 2 lets a team say a need is `unknown` while it finds out, and no "
+              "policy judges an unknown need. So a gap never passes silently, each unknown need "
+              "that a policy for the declared approach would judge is reported, once, naming "
+              "those policies; a team running `--fail-on warning` must decide it before merging.",
+    remediation="Declare the need: find out and write its value (`ragft-lint explain RULE` says "
+                "what each named rule asks of it); `ragft-lint recommend` shows how the choice "
+                "of approach depends on it meanwhile.")
+
 CORE_RULES = (UNREADABLE_FILE, INVALID_YAML, SCHEMA_VIOLATION, POLICIES_SKIPPED,
-              EXPIRED_WAIVER, INVALID_WAIVER, UNUSED_WAIVER)
+              EXPIRED_WAIVER, INVALID_WAIVER, UNUSED_WAIVER, NEED_NOT_DECLARED)
 CORE_RULE_BY_ID = {rule.id: rule for rule in CORE_RULES}

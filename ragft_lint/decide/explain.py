@@ -32,6 +32,8 @@ CORE_TRIGGER_BY_ID = {
     "RFT005": "a waiver's `expires` date is in the past",
     "RFT006": "a waiver names a rule id that is not a policy rule of the pack",
     "RFT007": "a waiver names a policy rule that reports nothing in the manifest",
+    "RFT008": "a schema_version 2 manifest declares a need `unknown` that a policy for its "
+              "approach would judge",
 }
 
 

@@ -108,9 +108,13 @@ def test_changed_parameters_use_jsonschema() -> None:
     data = copy.deepcopy(BASE_MANIFEST)
     data["approach"] = "fine-tune"
     data["criteria"]["labeled_examples"] = 70
-    assert not pack.matches(policy, data)
+
+    def fired() -> list[str]:
+        return [finding.rule for finding in pack.evaluate(Manifest("llm-project.yaml", data))]
+
+    assert "RFT401" not in fired()
     data["criteria"]["labeled_examples"] = 55
-    assert pack.matches(policy, data)
+    assert "RFT401" in fired()
 
 
 def test_unsupported_keyword_is_a_generation_error() -> None:

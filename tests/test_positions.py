@@ -230,6 +230,13 @@ CASES: list[Case] = [
         ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
         ('RFT003', 19, 21, 19, 25, 'criteria.labeled_examples: expected an integer, got the number .nan'),
     )),
+    # YAML 1.2 core schema numbers: hexadecimal, octal, exponent, explicit sign, a float
+    # that is a whole number (JSON Schema's integer)
+    Case("hexadecimal count", rag(labeled="0x320"), ()),
+    Case("octal count", rag(labeled="0o1440"), ()),
+    Case("count with an exponent", rag(labeled="1e3"), ()),
+    Case("count with a sign", rag(labeled="+800"), ()),
+    Case("!!float on a whole number", rag(labeled="!!float 800"), ()),
     Case("quoted .inf is a string", rag(labeled="'.inf'"), (
         ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
         ('RFT003', 19, 21, 19, 27, "criteria.labeled_examples: expected an integer, got the string '.inf'"),
@@ -294,6 +301,15 @@ CASES: list[Case] = [
         ('RFT002', 24, 15, None, None, "'none' is not a valid !!null"),
     )),
     Case("!!bool true", rag(required="!!bool true"), ()),
+    # `!` (the non-specific tag) makes a plain scalar a string, as quoting does
+    Case("! on a word", rag(approach="! rag"), ()),
+    Case("! on a number", rag(labeled="! 800"), (
+        ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
+        ('RFT003', 19, 21, 19, 26, "criteria.labeled_examples: expected an integer, got the string '800'"),
+    )),
+    Case("!!int on a huge integer", rag(labeled="!!int " + "9" * 5000), (
+        ('RFT002', 19, 21, None, None, 'integer with 5,000 digits is too large'),
+    )),
     Case("a local tag", rag(approach="!approach rag"), (
         ('RFT002', 9, 11, None, None, 'tag !approach is not allowed: a manifest holds plain YAML 1.2 values and ragft-lint constructs no tagged objects'),
     )),
@@ -501,3 +517,86 @@ def test_spans_start_inside_the_file(case: Case) -> None:
         assert 1 <= column <= len(lines[line - 1]) + 1 if lines else column == 1, (rule, column)
         if end_line is not None:
             assert (end_line, end_column) > (line, column), rule
+
+
+# The pure-Python parser refuses what libyaml and YAML 1.2 accept here.
+PURE_PARSER_DIFFERS = {"a tab after a colon is white space": "ruamel.yaml's pure-Python "
+                       "scanner refuses a tab after `key:`; libyaml and YAML 1.2 allow it"}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=PURE_PARSER_DIFFERS[c.id],
+                                                      strict=True)]
+                 if c.id in PURE_PARSER_DIFFERS else [])
+    for c in CASES if isinstance(c.content, str)
+    and not any(row[0] in ("RFT001", "RFT002") for row in c.findings)])
+def test_the_pure_python_parser_gives_the_same_positions(case: Case,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where ruamel.yaml's C extension is missing (PyPy, a platform without a wheel), the
+    # reader falls back to its pure-Python parser: the same data at the same positions.
+    import sys
+
+    from ragft_lint.core.manifest import compose
+
+    def positions(text: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        data, values, keys = compose(text)
+        return data, dict(values), dict(keys)
+
+    with_c = positions(str(case.content))
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # `import` now raises ImportError
+    pure = positions(str(case.content))
+    assert repr(pure) == repr(with_c)  # repr: .nan is not equal to itself
+
+
+def test_spans_of_places_that_are_not_there() -> None:
+    # A finding about a key the manifest lacks points at its nearest ancestor; a pointer
+    # that names nothing (a bad index, a path through a scalar) has no span of its own.
+    from ragft_lint.core.manifest import Manifest, compose
+
+    data, values, keys = compose(rag())
+    manifest = Manifest("llm-project.yaml", data, values, keys)
+    criteria = values["/criteria"]
+    assert manifest.span("/criteria/data_quality") == criteria
+    assert manifest.span("/criteria/data_quality", key=True) == keys["/criteria"]
+    sources = "/criteria/external_data/sources"
+    assert values[f"{sources}/1/kind"].line == 16
+    for missing in (f"{sources}/2", f"{sources}/01", f"{sources}/-1", f"{sources}/x",
+                    "/project/deeper", "criteria", "/nope"):
+        assert missing not in values and values.get(missing) is None, missing
+    assert f"{sources}/0" in values and f"{sources}/0" not in keys  # list items have no key
+    assert "" in values and "" not in keys
+    assert 1 not in values
+    assert len(values) == len(list(values)) == len(set(values))
+    assert set(keys) <= set(values)
+    assert list(values)[:3] == ["", "/schema_version", "/project"]
+    with pytest.raises(KeyError):
+        values["/nope"]
+    # A manifest read from nothing (no spans at all) points at the start of the file.
+    from ragft_lint.core.finding import Span
+
+    empty = Manifest("llm-project.yaml", None)
+    assert empty.span("/criteria") == empty.span("") == Span(1, 1)
+    _, no_values, _ = compose("# only a comment\n[]\n")
+    assert list(no_values) == [""] and len(no_values) == 1
+
+
+def test_text_not_yet_saved_is_judged_like_the_file(tmp_path: Path) -> None:
+    # An editor's buffer or a fix before it is written (Engine.check_text) has the bounds of
+    # a file read: the size limit (exactly the limit passes) and the nesting limit.
+    from ragft_lint.core.engine import Engine
+    from ragft_lint.core.manifest import Limits
+    from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+
+    text = rag()
+    size = len(text.encode())
+    engine = Engine(PolicyPack(load_builtin_policies()), limits=Limits(max_bytes=size,
+                                                                      max_depth=6))
+    path = str(tmp_path / "llm-project.yaml")
+    assert [f.rule for f in engine.check_text(path, text).findings] == []
+    [too_large] = engine.check_text(path, text + "#").findings
+    assert (too_large.rule, too_large.message) == (
+        "RFT001", f"file is {size + 1:,} bytes, over the {size:,}-byte limit for a manifest "
+        "(raise it with --max-size if this is really a manifest)")
+    [too_deep] = engine.check_text(path, "a: [[[[[[1]]]]]]\n").findings
+    assert (too_deep.rule, too_deep.line, too_deep.column, too_deep.message) == (
+        "RFT002", 1, 9, "nesting deeper than 6 levels; refused")

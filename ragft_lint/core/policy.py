@@ -174,10 +174,6 @@ class PolicyPack:
         """The rules of the pack, in id order, as this run shows them."""
         return [self.rule(policy) for policy in self.policies]
 
-    def matches(self, policy: Policy, data: Any) -> bool:
-        """Whether `policy` fires on `data`; its condition is compiled on first use."""
-        return bool(self._matcher(policy)(data))
-
     def _matcher(self, policy: Policy) -> Callable[[Any], bool]:
         """The compiled condition of `policy` with this pack's parameters.
 

@@ -23,7 +23,7 @@ class SchemaError:
     __slots__ = ("absolute_path", "instance", "message", "schema", "validator",
                  "validator_value")
 
-    def __init__(self, message: str, validator: str, validator_value: Any, instance: Any,
+    def __init__(self, message: str, validator: str | None, validator_value: Any, instance: Any,
                  schema: dict[str, Any], path: tuple[str | int, ...]):
         self.message = message
         self.validator = validator
@@ -39,7 +39,8 @@ def iter_errors(schema: Any, instance: Any, path: tuple[str | int, ...] = ()
     if schema is True:
         return
     if schema is False:
-        yield SchemaError(f"False schema does not allow {instance!r}", "false", False,
+        # jsonschema names no keyword for it either (its validator is None).
+        yield SchemaError(f"False schema does not allow {instance!r}", None, False,
                           instance, {}, path)
         return
     for keyword, value in schema.items():

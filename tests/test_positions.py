@@ -301,6 +301,10 @@ CASES: list[Case] = [
         ('RFT002', 24, 15, None, None, "'none' is not a valid !!null"),
     )),
     Case("!!bool true", rag(required="!!bool true"), ()),
+    Case("!!null on null", edit(rag(), "deployment: cloud", "deployment: !!null null"), (
+        ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
+        ('RFT003', 24, 15, 24, 26, 'constraints.deployment: null is not one of cloud, on-prem, edge'),
+    )),
     # `!` (the non-specific tag) makes a plain scalar a string, as quoting does
     Case("! on a word", rag(approach="! rag"), ()),
     Case("! on a number", rag(labeled="! 800"), (
@@ -403,6 +407,12 @@ CASES: list[Case] = [
     # --- unreadable files
     Case("NUL byte", rag().encode() + b"metadata: {x: \x00}\n", (
         ('RFT001', 25, 15, None, None, 'binary file (it contains NUL bytes), not a YAML manifest'),
+    )),
+    Case("NUL byte after a blank first line", b"\nmetadata: {x: \x00}\n", (
+        ('RFT001', 2, 15, None, None, 'binary file (it contains NUL bytes), not a YAML manifest'),
+    )),
+    Case("NUL byte after blank lines", b"\n\n\x00\n", (
+        ('RFT001', 3, 1, None, None, 'binary file (it contains NUL bytes), not a YAML manifest'),
     )),
     Case("invalid UTF-8", rag().replace("cloud", "cl\u00f6ud").encode("latin-1"), (
         ('RFT001', 24, 17, None, None, 'file is not valid UTF-8 (byte 0xf6 at offset 690); save it as UTF-8'),
@@ -568,6 +578,8 @@ def test_spans_of_places_that_are_not_there() -> None:
     assert 1 not in values
     assert len(values) == len(list(values)) == len(set(values))
     assert set(keys) <= set(values)
+    assert "" not in list(keys) and f"{sources}/0" not in list(keys)
+    assert f"{sources}/0/name" in list(keys)
     assert list(values)[:3] == ["", "/schema_version", "/project"]
     with pytest.raises(KeyError):
         values["/nope"]
@@ -600,3 +612,25 @@ def test_text_not_yet_saved_is_judged_like_the_file(tmp_path: Path) -> None:
     [too_deep] = engine.check_text(path, "a: [[[[[[1]]]]]]\n").findings
     assert (too_deep.rule, too_deep.line, too_deep.column, too_deep.message) == (
         "RFT002", 1, 9, "nesting deeper than 6 levels; refused")
+
+
+def test_syntax_error_messages_without_every_part() -> None:
+    # The parts of a YAML error message come from what the parser knows: a problem and its
+    # position always, the context ("while parsing a flow sequence") and where it started
+    # when it has them. The table above has real ones; these are the parser's other shapes.
+    from ruamel.yaml.error import MarkedYAMLError, StringMark, YAMLError
+
+    from ragft_lint.core.manifest import _syntax_error
+
+    text = "a: 1\nb: [2\n"
+    at = StringMark("<file>", 8, 1, 3, text, 8)
+    no_start = _syntax_error(MarkedYAMLError(context="while parsing a flow sequence",
+                                             problem="expected ',' or ']'", problem_mark=at),
+                             text)
+    assert (no_start.message, no_start.line, no_start.column) == (
+        "invalid YAML: expected ',' or ']' (while parsing a flow sequence)", 2, 4)
+    bare = _syntax_error(MarkedYAMLError(problem="unexpected end", problem_mark=at), text)
+    assert bare.message == "invalid YAML: unexpected end"
+    unplaced = _syntax_error(YAMLError("the parser  gave up\n  here"), text)
+    assert (unplaced.message, unplaced.line, unplaced.column) == (
+        "invalid YAML: the parser gave up here", 1, 1)

@@ -28,6 +28,47 @@ BASE_MANIFEST: dict[str, Any] = {
 }
 
 
+# A team rule that makes rag an error: the built-in pack has none (no source says retrieval
+# cannot meet a need), and tests of "no approach passes" need every approach ruled out.
+BRAND_VOICE_POLICY = """\
+id: ACME003
+name: brand-voice-is-trained
+title: Our brand voice must be trained into the model
+criterion: 2
+severity: error
+pointer: /criteria/behavior_adaptation
+when:
+  required: [approach, criteria]
+  properties:
+    approach: {const: rag}
+    criteria: {properties: {behavior_adaptation: {const: high}}}
+message: approach '{approach}' cannot carry the brand voice
+rationale: The brand team signs off only on trained voices.
+remediation: Fine-tune the voice in.
+evidence:
+  - {source: openai-devday-2023, strength: weak, claim: Retrieval is not the tool for a style.}
+examples:
+  fail:
+    - {schema_version: 1, project: p, approach: rag,
+       criteria: {external_data: {required: false}, behavior_adaptation: high,
+                  hallucination_tolerance: medium, labeled_examples: 0,
+                  data_dynamics: static, interpretability: low}}
+  pass:
+    - {schema_version: 1, project: p, approach: fine-tune,
+       criteria: {external_data: {required: false}, behavior_adaptation: high,
+                  hallucination_tolerance: medium, labeled_examples: 20000,
+                  data_dynamics: static, interpretability: low}}
+"""
+
+
+def add_brand_voice_pack(folder: Path) -> None:
+    """A team pack with BRAND_VOICE_POLICY, configured for `folder`."""
+    (folder / "team").mkdir()
+    (folder / "team" / "ACME003-brand-voice.yaml").write_text(BRAND_VOICE_POLICY,
+                                                               encoding="utf-8")
+    (folder / ".ragft-lint.toml").write_text('policy-paths = ["team"]\n', encoding="utf-8")
+
+
 def make_manifest(**changes: Any) -> dict[str, Any]:
     """BASE_MANIFEST with changes; `criteria__x=v` sets criteria.x, `None` deletes a key."""
     data = copy.deepcopy(BASE_MANIFEST)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ragft_lint.core.manifest import read_manifest
 from ragft_lint.core.resources import load_schema
-from tests.conftest import check_json, run_cli
+from tests.conftest import add_brand_voice_pack, check_json, run_cli
 
 RAG_FLAGS = ("--non-interactive", "--project", "support-bot", "--external-data",
              "--source", "product-docs:document-store", "--source", "orders:api",
@@ -122,12 +122,13 @@ def test_non_interactive_names_every_missing_answer(tmp_path: Path) -> None:
 def test_non_interactive_refuses_an_approach_that_fails_check(tmp_path: Path) -> None:
     result = _init(tmp_path, *RAG_FLAGS, "--approach", "fine-tune")
     assert result.exit_code == 2
-    assert ("--approach fine-tune fails RFT101, RFT301, RFT501, RFT601 for these "
+    assert ("--approach fine-tune fails RFT101, RFT501, RFT601 for these "
             "needs; the recommendation is rag") in result.stderr
     assert not (tmp_path / "llm-project.yaml").exists()
 
 
 def test_non_interactive_says_when_no_approach_passes(tmp_path: Path) -> None:
+    add_brand_voice_pack(tmp_path)  # the built-in pack has no error for rag
     result = _init(tmp_path, "--non-interactive", "--project", "p", "--no-external-data",
                    "--behavior-adaptation", "high", "--hallucination-tolerance", "high",
                    "--labeled-examples", "10", "--data-dynamics", "static",
@@ -165,7 +166,7 @@ def test_interactive_asks_in_plain_words_and_defaults_to_the_recommendation(
     assert "Why it matters: when answers depend on databases, documents or APIs" in out
     assert "6/6 How much must each answer be traceable to its sources?" in out
     assert re.search(r"Recommended approach: hybrid \(fit \d+/100\)", out)
-    assert "rag is unfit: behavior_adaptation is high" in out
+    assert "fine-tune is unfit: external_data is true" in out
     assert "Approach (rag, fine-tune, hybrid) [hybrid]:" in out
     data = _passes_check(tmp_path / "llm-project.yaml")
     assert data["project"] == "legal-assistant"
@@ -190,11 +191,12 @@ def test_interactive_rejects_bad_answers_and_asks_again(tmp_path: Path) -> None:
 
 
 def test_choosing_a_failing_approach_needs_confirmation(tmp_path: Path) -> None:
-    answers = [*HYBRID_ANSWERS[:-1], "rag", "n", "fine-tune", "y"]
+    answers = [*HYBRID_ANSWERS[:-1], "fine-tune", "n", "fine-tune", "y"]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "rag fails RFT201 for these needs; `ragft-lint check` will report it." in result.stdout
-    assert "Write rag anyway [y/N]:" in result.stdout
+    assert ("fine-tune fails RFT101, RFT601 for these needs; `ragft-lint check` will report "
+            "it.") in result.stdout
+    assert result.stdout.count("Write fine-tune anyway [y/N]:") == 2
     assert read_manifest(str(tmp_path / "llm-project.yaml")).data["approach"] == "fine-tune"
     code, _ = check_json(tmp_path / "llm-project.yaml")
     assert code == 1  # what was confirmed: check reports the errors
@@ -212,6 +214,7 @@ def test_flags_answer_questions_ahead(tmp_path: Path) -> None:
 
 
 def test_declining_when_no_approach_passes_writes_nothing(tmp_path: Path) -> None:
+    add_brand_voice_pack(tmp_path)  # the built-in pack has no error for rag
     answers = ["p", "n", "high", "high", "10", "static", "low", "skip", "n"]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 1

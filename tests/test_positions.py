@@ -184,11 +184,11 @@ CASES: list[Case] = [
                            "deployment: cloud\n  base_model: {name: gpt-x, weights: hosted}\n")), (
         ('RFT703', 25, 29, 25, 44, "approach 'fine-tune' trains the base model, but its weights are 'hosted': only its provider can fine-tune it"),
     )),
-    Case("several policies, in line order", fine_tune(required="true", dynamics="weekly",
+    Case("several policies, in line order", fine_tune(required="true", dynamics="daily",
                                                       labeled="0"), (
         ('RFT101', 12, 5, 12, 19, "approach 'fine-tune' cannot query external data sources at answer time, but external_data.required is true"),
         ('RFT401', 19, 3, 19, 22, "approach 'fine-tune' trains on labelled examples, but labeled_examples is 0 (fewer than 50)"),
-        ('RFT501', 20, 3, 20, 24, "approach 'fine-tune' freezes knowledge at training time, but data_dynamics is 'weekly'"),
+        ('RFT501', 20, 3, 20, 23, "approach 'fine-tune' freezes knowledge at training time, but data_dynamics is 'daily'"),
     )),
     # --- schema
     Case("enum, wrong case", rag(approach="RAG"), (

@@ -187,9 +187,10 @@ def test_every_combination_is_consistent_with_check(oracle: Oracle,
         assert_consistent(data, oracle, recommender, counterfactuals=False)
         assert_weights_match_policies(data, recommender)
         none_passing += recommender.assess(data).recommended is None
-    # The enumeration does reach the case where no approach passes (high behaviour change
-    # with too few labels); the property above is not vacuous there.
-    assert none_passing > 0
+    # With severities that follow the evidence no built-in policy makes rag an error (no
+    # source says retrieval cannot meet a need; docs/evidence.md), so some approach always
+    # passes; the no-recommendation case is tested with a team pack (tests/test_recommend.py).
+    assert none_passing == 0
 
 
 @settings(max_examples=300, deadline=None)

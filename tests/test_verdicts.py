@@ -34,7 +34,7 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, tuple[str, str] | None]]] = [
     ("1", dict(criteria__external_data={"required": False}),
      {"fine-tune": None, "rag": ("RFT102", "warning"), "hybrid": ("RFT102", "warning")}),
     ("2", dict(criteria__behavior_adaptation="high"),
-     {"fine-tune": None, "rag": ("RFT201", "error"), "hybrid": None}),
+     {"fine-tune": None, "rag": ("RFT201", "warning"), "hybrid": None}),
     ("2", dict(criteria__behavior_adaptation="medium"),
      {"fine-tune": None, "rag": ("RFT202", "warning"), "hybrid": None}),
     ("2", dict(criteria__behavior_adaptation="none"),
@@ -42,7 +42,7 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, tuple[str, str] | None]]] = [
     ("2", dict(criteria__behavior_adaptation="low"),
      {"fine-tune": None, "rag": None, "hybrid": ("RFT203", "warning")}),
     ("3", dict(criteria__hallucination_tolerance="none"),
-     {"fine-tune": ("RFT301", "error"), "rag": None, "hybrid": None}),
+     {"fine-tune": ("RFT301", "warning"), "rag": None, "hybrid": None}),
     ("3", dict(criteria__hallucination_tolerance="low"),
      {"fine-tune": ("RFT302", "warning"), "rag": None, "hybrid": None}),
     ("4", dict(criteria__labeled_examples=0),
@@ -61,11 +61,14 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, tuple[str, str] | None]]] = [
      {"fine-tune": ("RFT402", "warning"), "rag": None, "hybrid": ("RFT402", "warning")}),
     ("4", dict(criteria__labeled_examples=1000),
      {"fine-tune": None, "rag": None, "hybrid": None}),
+    # Severities follow the evidence (docs/evidence.md): no source gives a cadence, so only
+    # data changing daily or faster is an error; weekly is a warning like monthly.
     *[("5", dict(criteria__data_dynamics=d),
        {"fine-tune": ("RFT501", "error"), "rag": None, "hybrid": None})
-      for d in ("weekly", "daily", "realtime")],
-    ("5", dict(criteria__data_dynamics="monthly"),
-     {"fine-tune": ("RFT502", "warning"), "rag": None, "hybrid": None}),
+      for d in ("daily", "realtime")],
+    *[("5", dict(criteria__data_dynamics=d),
+       {"fine-tune": ("RFT502", "warning"), "rag": None, "hybrid": None})
+      for d in ("weekly", "monthly")],
     *[("5", dict(criteria__data_dynamics=d), {"fine-tune": None, "rag": None, "hybrid": None})
       for d in ("static", "yearly", "quarterly")],
     ("6", dict(criteria__interpretability="high"),

@@ -294,6 +294,10 @@ CASES: list[Case] = [
     Case("!!int on a decimal", rag(labeled="!!int 12.5"), (
         ('RFT002', 19, 21, None, None, "'12.5' is not a valid !!int"),
     )),
+    Case("!!float on a decimal", rag(labeled="!!float 12.5"), (
+        ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
+        ('RFT003', 19, 21, 19, 33, 'criteria.labeled_examples: expected an integer, got the number 12.5'),
+    )),
     Case("!!float on a word", rag(labeled="!!float many"), (
         ('RFT002', 19, 21, None, None, "'many' is not a valid !!float"),
     )),

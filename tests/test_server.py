@@ -219,10 +219,11 @@ async def test_hover_explains_keys_and_rules(client: LanguageClient, tmp_path: P
     explained = run_cli("explain", "RFT102").stdout.rstrip()
     assert explained in rule
     assert RULE_URL + "rft102" in rule
-    # Where a diagnostic is, its rule explained (and the key's own hover too).
+    # Where a diagnostic is, its rule explained (and, on a value, its key's hover too).
     on_finding = hover_text(await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "behavior_adaptation: high", 22))))
     assert run_cli("explain", "RFT201").stdout.rstrip() in on_finding
+    assert on_finding.startswith("**`behavior_adaptation`**: Criterion 2")
     # Nowhere in particular: nothing.
     assert await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "# A brand", 3))) is None

@@ -200,7 +200,9 @@ def key_hover(pointer: str, manifest: Manifest, pack: PolicyPack, schema: dict[s
         return None
     data = manifest.data if isinstance(manifest.data, dict) else {}
     value = resolve(data, pointer)
-    parts = [f"**`{tokens[-1]}`**" + (f": {description}" if description else "")]
+    # A list item is named by its list's key (`sources`, not `0`).
+    name = next((t for t in reversed(tokens) if not t.isdigit()), tokens[-1] if tokens else "")
+    parts = [f"**`{name}`**" + (f": {description}" if description else "")]
     if pointer == "/approach" and isinstance(value, str):
         parts.append(_approach_summary(value, pack, findings))
     if not policies:

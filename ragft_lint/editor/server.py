@@ -291,7 +291,7 @@ def _hover(ls: RagftServer, checked: Checked, session: Session,
                 value = language.resolve(manifest.data, pointer)
                 if isinstance(value, str):
                     rules.append(value)
-            elif is_key:
+            else:  # a key, or its value: what the key means and what is said about it
                 findings = checked.result.findings if checked.result else ()
                 text = language.key_hover(pointer, manifest, pack, load_schema(), findings)
                 if text:

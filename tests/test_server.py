@@ -354,6 +354,20 @@ async def test_fix_all_writes_what_check_fix_writes(client: LanguageClient,
     assert "approach: fine-tune  # sic" in fixed and "required: false" in fixed
 
 
+async def test_an_expired_waiver_can_be_renewed(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "llm-project.yaml"
+    text = FAILING + "waivers:\n  - rule: RFT201\n    reason: r\n    expires: '2001-01-01'\n"
+    expired = by_code(await open_document(client, path, text))["RFT005"]
+    renew = [a for a in await code_actions_at(client, path, expired)
+             if a.title.startswith("Renew the waiver for RFT201 until ")]
+    assert len(renew) == 1 and renew[0].edit is not None and renew[0].edit.changes is not None
+    renewed = apply(text, list(renew[0].edit.changes[path.as_uri()]))
+    assert renewed.startswith(FAILING + "waivers:\n  - rule: RFT201\n    reason: r\n")
+    assert "expires: '2001" not in renewed and "    expires: '2" in renewed  # quoting kept
+    after = by_code(await change_document(client, path, renewed, 2))
+    assert "RFT005" not in after and after["RFT201"].severity == types.DiagnosticSeverity.Hint
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 async def test_hostile_documents_get_their_finding_and_the_server_keeps_serving(

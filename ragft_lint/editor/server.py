@@ -32,6 +32,7 @@ from ragft_lint.core.errors import ManifestError, SetupError
 from ragft_lint.core.finding import Finding, Severity, Span
 from ragft_lint.core.manifest import MANIFEST_NAMES, Manifest, parse_manifest
 from ragft_lint.core.result import FileResult
+from ragft_lint.core.rules import EXPIRED_WAIVER
 from ragft_lint.editor import language
 from ragft_lint.editor.sessions import SessionCache
 from ragft_lint.reporters.common import rule_url
@@ -339,6 +340,10 @@ def _code_actions(ls: RagftServer, params: types.CodeActionParams, checked: Chec
                                     new_text=edit.replacement) for edit in fix.edits]
             title = fix.message if fix.is_safe else f"{fix.message} (unsafe fix)"
             fixes.append(action(title, finding, edits, preferred=fix.is_safe))
+        if manifest is not None and finding.rule == EXPIRED_WAIVER.id and fix is None:
+            renewal = _renewal(checked, manifest, finding, uri, codec)
+            if renewal is not None:
+                waivers.append(renewal)
         if (manifest is not None and not finding.waived and finding.rule not in waived
                 and finding.rule in session.pack.policy_by_id):
             waived.add(finding.rule)
@@ -359,6 +364,28 @@ def _code_actions(ls: RagftServer, params: types.CodeActionParams, checked: Chec
         actions = [a for a in actions if any(
             str(a.kind) == str(kind) or str(a.kind).startswith(f"{kind}.") for kind in only)]
     return actions
+
+
+def _renewal(checked: Checked, manifest: Manifest, finding: Finding, uri: str,
+             codec: PositionCodec) -> types.CodeAction | None:
+    """For an expired waiver whose rule still reports: a new expiry date, as a waiver the
+    quick fix adds gets (its reason is for its author to look at again)."""
+    span = manifest.value_spans.get(finding.pointer)
+    if span is None or span.end_line is None or span.end_column is None:
+        return None
+    rule = language.resolve(manifest.data, finding.pointer.rsplit("/", 1)[0] + "/rule")
+    old = checked.lines.yaml[span.line - 1][span.column - 1:span.end_column - 1]
+    quote = old[:1] if old[:1] in ("'", '"') else ""
+    expires = (dt.date.today() + dt.timedelta(days=language.WAIVER_DAYS)).isoformat()
+    return types.CodeAction(
+        title=f"Renew the waiver for {rule} until {expires} (and check its reason still holds)",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[to_diagnostic(finding, checked.lines, codec)],
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
+            range=_range(checked.lines, codec, (span.line - 1, span.column - 1,
+                                                        span.end_line - 1,
+                                                        span.end_column - 1)),
+            new_text=f"{quote}{expires}{quote}")]}))
 
 
 def _fix_all(checked: Checked, session: Session, uri: str, codec: PositionCodec

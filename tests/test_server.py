@@ -208,11 +208,13 @@ async def test_hover_explains_keys_and_rules(client: LanguageClient, tmp_path: P
         text_document=uri, position=position_of(text, "behavior_adaptation", 3))))
     assert "Criterion 2" in key
     assert "approach `rag`" in key
-    assert "**RFT201**" in key and "**reports** (error)" in key
+    rft201 = next(r for r in json.loads(run_cli("rules", "--format", "json").stdout)
+                  if r["id"] == "RFT201")["severity"]
+    assert "**RFT201**" in key and f"**reports** ({rft201})" in key
     assert "RFT203" not in key  # a hybrid rule: not this approach's
     approach = hover_text(await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "approach: rag", 2))))
-    assert "reporting now: **RFT201** (error)." in approach  # RFT102 is waived
+    assert f"reporting now: **RFT201** ({rft201})." in approach  # RFT102 is waived
     # A rule id in a waiver: the `explain` text.
     rule = hover_text(await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "rule: RFT102", len("rule: RF")))))

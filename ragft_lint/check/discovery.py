@@ -26,6 +26,11 @@ def _never(_path: str, _folder: str) -> bool:
     return False
 
 
+# on_folder(folder, files, dirs): told each folder a search enters, with what it holds, so a
+# per-folder lookup (the configuration that applies there) can skip its own stat() calls.
+OnFolder = Callable[[str, Sequence[str], Sequence[str]], None]
+
+
 @dataclass(frozen=True)
 class Target:
     """A file to check; `refusal` says why it must not be read, when it must not."""
@@ -36,7 +41,8 @@ class Target:
 
 
 def iter_targets(paths: Sequence[str], excluded: Excluded = _never,
-                 force_excluded: Callable[[str], bool] | None = None) -> Iterator[Target]:
+                 force_excluded: Callable[[str], bool] | None = None,
+                 on_folder: OnFolder | None = None) -> Iterator[Target]:
     """Files to check, each once however many ways it is reached, in a stable order.
 
     A file named explicitly is checked whatever its name (pre-commit passes exactly the files
@@ -53,11 +59,12 @@ def iter_targets(paths: Sequence[str], excluded: Excluded = _never,
     for given in given_paths:
         if not os.path.lexists(given):
             raise ConfigError(f"path does not exist: {given}")
-    return _iter_targets(given_paths, excluded, force_excluded)
+    return _iter_targets(given_paths, excluded, force_excluded, on_folder)
 
 
 def _iter_targets(paths: Sequence[str], excluded: Excluded,
-                  force_excluded: Callable[[str], bool] | None) -> Iterator[Target]:
+                  force_excluded: Callable[[str], bool] | None,
+                  on_folder: OnFolder | None) -> Iterator[Target]:
     # A file is read once however it is reached: named twice, spelled two ways, or through
     # a link inside the tree (or a hard link). Identity is the inode where it can be known.
     seen: set[object] = set()
@@ -71,7 +78,7 @@ def _iter_targets(paths: Sequence[str], excluded: Excluded,
         except OSError:
             st = None
         if st is not None and stat.S_ISDIR(st.st_mode) and not os.path.islink(given):
-            for candidate in _walk(given, excluded):
+            for candidate in _walk(given, excluded, on_folder):
                 key = _identity(candidate)
                 if key not in seen:
                     seen.add(key)
@@ -98,9 +105,11 @@ def _path_key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
-def _walk(top: str, excluded: Excluded) -> Iterator[Target]:
+def _walk(top: str, excluded: Excluded, on_folder: OnFolder | None) -> Iterator[Target]:
     real_top = os.path.realpath(top)
     for root, dirs, files in os.walk(top):
+        if on_folder is not None:
+            on_folder(root, files, dirs)
         dirs[:] = sorted(d for d in dirs if not _skip_dir(root, d, excluded))
         # A folder named like a manifest is listed among dirs; it is still reported (and
         # refused by the reader) so a misplaced folder does not silently pass.

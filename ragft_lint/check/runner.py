@@ -40,7 +40,7 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     threshold = sessions.here.settings.fail_on
 
     def check_target(target: Target) -> FileResult:
-        session = sessions.for_path(target.path)
+        session = sessions.for_file(target.path)
         if target.refusal is None:
             result = (check_file(session.engine, target.path) if target.content is None
                       else session.engine.check(target.path, target.content))
@@ -63,7 +63,7 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
         targets = [] if force_exclude and force_excluded(stdin.path) else [stdin]
     else:  # validates the paths before anything is written
         targets = iter_targets(paths, sessions.excluded,
-                               force_excluded if force_exclude else None)
+                               force_excluded if force_exclude else None, sessions.saw_folder)
     results = map_in_order(check_target, targets, default_jobs())  # and RAGFT_LINT_JOBS
     # Everything alive now (modules, schema, policies) lives until exit: move it out of the
     # cyclic GC's sight. Full collections during a large batch then scan only per-file

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ragft_lint.check.config import Overrides, Settings, find_config_file, resolve, settings_from
+from ragft_lint.check.config import (
+    CONFIG_FILE,
+    PYPROJECT,
+    Overrides,
+    Settings,
+    find_config_file,
+    resolve,
+    settings_from,
+)
 from ragft_lint.check.packs import PolicySource, build_pack
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.manifest import Limits
@@ -85,6 +94,23 @@ class Sessions:
         absolute = os.path.join(self.cwd, path)
         folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
         return self.for_folder(folder)
+
+    def for_file(self, path: str) -> Session:
+        """The session of the manifest file at `path` (no stat: it is known to be a file)."""
+        return self.for_folder(os.path.dirname(os.path.join(self.cwd, path)))
+
+    def saw_folder(self, folder: str, files: Sequence[str], dirs: Sequence[str]) -> None:
+        """A folder search entered `folder`: when it holds no configuration and is no
+        repository root, its configuration is its parent's, known without a stat() call
+        (a search enters a parent before its children)."""
+        if self.config_path is not None or CONFIG_FILE in files or PYPROJECT in files:
+            return
+        if ".git" in dirs or ".git" in files:
+            return
+        absolute = os.path.abspath(os.path.join(self.cwd, folder))
+        parent = os.path.dirname(absolute)
+        if parent in self._config_by_folder and parent != absolute:
+            self._config_by_folder[absolute] = self._config_by_folder[parent]
 
     def for_folder(self, folder: str) -> Session:
         if self.config_path is not None:

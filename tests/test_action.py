@@ -316,6 +316,12 @@ def sarif_rules_by_file(run: Run) -> dict[str, list[str]]:
     return found
 
 
+def sarif_category(run: Run) -> str:
+    log = json.loads(Path(run.outputs["sarif-file"]).read_text(encoding="utf-8"))
+    category: str = log["runs"][0]["automationDetails"]["id"]
+    return category
+
+
 def test_each_service_of_a_monorepo_gets_its_own_verdict(run_action: Any,
                                                          tmp_path: Path) -> None:
     from tests.monorepo import ROOT_EXIT_CODE, SERVICES, build_monorepo
@@ -332,11 +338,15 @@ def test_each_service_of_a_monorepo_gets_its_own_verdict(run_action: Any,
     changed = run_action(in_workspace=repo, paths=" ".join(s.manifest for s in SERVICES))
     assert changed.code == ROOT_EXIT_CODE
     assert sarif_rules_by_file(changed) == sarif_rules_by_file(whole)
+    categories = {sarif_category(whole)}
     for service in (s for s in SERVICES if not s.excluded):
         alone = run_action(in_workspace=repo, paths=service.manifest)
         assert alone.code == int(service.fails), service.name
         assert sarif_rules_by_file(alone) == ({service.manifest: list(service.rules)}
                                               if service.rules else {})
+        categories.add(sarif_category(alone))
+    # One job per service uploads side by side: each SARIF has its own category.
+    assert len(categories) == 1 + len([s for s in SERVICES if not s.excluded])
 
 
 @pytest.mark.slow

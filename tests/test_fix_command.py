@@ -254,7 +254,8 @@ def test_sarif_fixes_are_valid_sarif_and_pass_the_multitool(project: Path,
                   ["startLine"] == 6]
     assert approach["fixes"] == [{
         "description": {"text": "Replace 'finetune' with 'fine-tune'."},
-        "artifactChanges": [{"artifactLocation": {"uri": "llm-project.yaml"}, "replacements": [
+        "artifactChanges": [{"artifactLocation": {"uri": "llm-project.yaml",
+                                                  "uriBaseId": "%SRCROOT%"}, "replacements": [
             {"deletedRegion": {"startLine": 6, "startColumn": 11, "endLine": 6,
                                "endColumn": 19},
              "insertedContent": {"text": "fine-tune"}}]}],

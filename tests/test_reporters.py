@@ -74,6 +74,10 @@ def test_golden(repo: Path, fmt: str) -> None:
     assert code == 1  # the bad and broken manifests have errors
     # The version is the one thing that changes on its own; goldens hold a placeholder.
     out = out.replace(json.dumps(__version__), '"<version>"')
+    out = out.replace(f"/blob/v{__version__}/", "/blob/v<version>/")  # links to its docs
+    # So are where the repository is (SARIF's originalUriBaseIds) and a JUnit report's
+    # time and host (Ant's schema requires both).
+    out = out.replace(repo.as_uri(), "file:///<root>")
     # So are a JUnit report's time and host (Ant's schema requires both).
     out = re.sub(r'(timestamp|hostname)="[^"]*"', r'\1="<\1>"', out)
     golden = GOLDEN / f"report.{fmt}.{EXTENSION_BY_FORMAT[fmt]}"
@@ -222,6 +226,52 @@ def test_sarif_content_github_reads(repo: Path) -> None:
         "Retrieval over the changelog is planned for Q3; 50% of notes: reviewed by hand, "
         "for now.")}]
     assert all("suppressions" not in r for r in run["results"] if r is not waived)
+
+
+def test_sarif_paths_are_relative_to_a_named_source_root(repo: Path) -> None:
+    from urllib.parse import unquote, urljoin
+
+    _, out = report("sarif")
+    run = parse_json(out)["runs"][0]
+    base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == repo.as_uri() + "/"
+    for result in run["results"]:
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location["uriBaseId"] == "%SRCROOT%"
+        assert not location["uri"].startswith(("/", "file:"))
+        assert Path(unquote(urljoin(base, location["uri"])).removeprefix("file://")).is_file()
+
+
+def test_sarif_rule_help_names_the_version(repo: Path) -> None:
+    from ragft_lint.reporters.common import rule_url
+
+    _, out = report("sarif")
+    rules = parse_json(out)["runs"][0]["tool"]["driver"]["rules"]
+    rft101 = next(rule for rule in rules if rule["id"] == "RFT101")
+    tag_url = f"https://github.com/ragft-lint/ragft-lint/blob/v{__version__}/README.md#rft101"
+    assert rft101["helpUri"] == tag_url
+    assert f"[Rule reference]({tag_url})" in rft101["help"]["markdown"]
+    assert all(f"/blob/v{__version__}/" in rule["helpUri"] for rule in rules)
+    # A build that is not a release has no tag: its links point at main.
+    assert "/blob/main/" in rule_url("RFT101", "0.2.0.dev3")
+
+
+def test_sarif_runs_over_different_paths_have_their_own_category(repo: Path) -> None:
+    def category(*paths: str) -> str:
+        run = parse_json(run_cli("check", *paths, "--format", "sarif").stdout)["runs"][0]
+        identifier: str = run["automationDetails"]["id"]
+        return identifier
+
+    assert category() == category(".") == "ragft-lint/"
+    assert category("manifests/bad") == "ragft-lint/manifests/bad/"
+    assert category("manifests/good", "manifests/bad/") == category(
+        "manifests/bad", "./manifests/good") == "ragft-lint/manifests/bad,manifests/good/"
+    assert category("manifests/bad") != category("manifests/good")
+    text = (repo / "manifests" / "bad" / "llm-project.yaml").read_text(encoding="utf-8")
+    piped = run_cli("check", "-", "--stdin-filename", "svc/llm-project.yaml", "--format",
+                    "sarif", input=text)
+    assert parse_json(piped.stdout)["runs"][0]["automationDetails"]["id"] == (
+        "ragft-lint/svc/llm-project.yaml/")  # named as its findings are
 
 
 def test_sarif_fingerprints_survive_moved_lines(repo: Path) -> None:

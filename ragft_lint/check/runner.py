@@ -134,7 +134,9 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     context = ReportContext(
         rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
         color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
-        fail_on=session.settings.fail_on, quiet=request.quiet)
+        fail_on=session.settings.fail_on, quiet=request.quiet,
+        paths=tuple(piped.path if piped is not None and path == STDIN else path
+                    for path in request.paths) or ((piped.path,) if piped else ()))
     specs = [parse_output(text) for text in request.outputs]
     formats = stdout_formats(request.output_format)
     if request.statistics:

@@ -37,6 +37,7 @@ class ReportContext:
     tool_version: str = ""
     # The run's --fail-on (a file's own configuration may set another: FileResult.fail_on).
     fail_on: Severity = Severity.ERROR
+    paths: Sequence[str] = ()  # the paths named on the command line (none: the current folder)
     color: bool = False
     show_fixes: bool = False
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as applicable ([*])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -18,15 +19,20 @@ from ragft_lint.core.rules import Rule
 # Where the rules are documented; every rule link in every report is built from this.
 PROJECT_URL = "https://github.com/ragft-lint/ragft-lint"
 
+# A release version, which has a tag; anything else (a dev or local build) links to main.
+_RELEASE = re.compile(r"\d+\.\d+\.\d+")
+
 # Environment variables CI systems set to the root of the checked-out repository.
 _ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-def rule_url(rule_id: str) -> str:
-    """The page that explains a rule (its entry in the rules reference)."""
-    return f"{PROJECT_URL}/blob/main/README.md#{rule_id.lower()}"
+def rule_url(rule_id: str, version: str | None = None) -> str:
+    """The page that explains a rule (its entry in the rules reference): as of release
+    `version` (its tag, docs/RELEASING.md) when that is a release, else on main."""
+    ref = f"v{version}" if version and _RELEASE.fullmatch(version) else "main"
+    return f"{PROJECT_URL}/blob/{ref}/README.md#{rule_id.lower()}"
 
 
 def source_root(start: str | None = None) -> str:

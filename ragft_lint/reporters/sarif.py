@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,13 +30,15 @@ from ragft_lint.reporters.common import (
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "ragftLint/v1"
+# The uriBaseId of repository paths; originalUriBaseIds gives its absolute location.
+SOURCE_ROOT = "%SRCROOT%"
 _RESULTS_MARK = "\0results\0"
 LEVEL_BY_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
                      Severity.INFO: "note"}
 
 
-def rule_to_sarif(rule: Rule) -> dict[str, Any]:
-    """A `reportingDescriptor` for one rule."""
+def rule_to_sarif(rule: Rule, version: str | None = None) -> dict[str, Any]:
+    """A `reportingDescriptor` for one rule; its help links to the docs of `version`."""
     # criterion: which of the six decision criteria the rule judges; null for the core rules,
     # which judge whether a file could be read at all.
     properties: dict[str, Any] = {"criterion": rule.criterion, "tags": ["llm-project"]}
@@ -61,9 +64,9 @@ def rule_to_sarif(rule: Rule) -> dict[str, Any]:
             "markdown": (f"**{rule.id} {rule.name}**: {_sentence(rule.title)}\n\n"
                          f"{_sentence(full)}\n\n**How to fix:** {_sentence(fix)}\n\n"
                          f"{waiver_markdown}{evidence_markdown}"
-                         f"[Rule reference]({rule_url(rule.id)})"),
+                         f"[Rule reference]({rule_url(rule.id, version)})"),
         },
-        "helpUri": rule_url(rule.id),
+        "helpUri": rule_url(rule.id, version),
         "defaultConfiguration": {"level": LEVEL_BY_SEVERITY[rule.severity]},
         "properties": properties,
     }
@@ -91,12 +94,18 @@ class SarifReporter(Reporter):
             "version": self.context.tool_version,
             "semanticVersion": self.context.tool_version,
             "informationUri": PROJECT_URL,
-            "rules": [rule_to_sarif(rule) for rule in self.context.rules],
+            "rules": [rule_to_sarif(rule, self.context.tool_version)
+                      for rule in self.context.rules],
         }
         # The whole log but the results is known now: dump it once, cut it where the results
         # go, and stream them in between.
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
-            "tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
+            "tool": {"driver": driver},
+            # Repository paths are relative to the source root, named once for the run.
+            "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(self._root).as_uri().rstrip("/")
+                                                 + "/"}},
+            "automationDetails": {"id": automation_id(self.context.paths, self._root)},
+            "columnKind": "unicodeCodePoints",
             "results": _RESULTS_MARK, "invocations": [{"executionSuccessful": True}]}]}
         head, self._tail = json.dumps(log, indent=2).split(json.dumps(_RESULTS_MARK))
         self.stream.write(head + "[")
@@ -104,16 +113,19 @@ class SarifReporter(Reporter):
 
     def file(self, result: FileResult) -> None:
         path = repo_path(result.path, self._root)
-        uri = quote(path, safe="/") if path is not None else Path(result.path).resolve().as_uri()
+        location: dict[str, str] = (
+            {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT} if path is not None
+            else {"uri": Path(result.path).resolve().as_uri()})
         shown = display_path(result.path, self._root)  # the fingerprint every format shares
         for finding, fingerprint in iter_fingerprinted(result.findings, shown):
             self.stream.write("\n" if self._first else ",\n")
             self._first = False
-            text = json.dumps(self.result_to_sarif(finding, uri, fingerprint), indent=2)
+            text = json.dumps(self.result_to_sarif(finding, location, fingerprint), indent=2)
             self.stream.write(_indent(text, 8))
 
-    def result_to_sarif(self, finding: Finding, uri: str, fingerprint: str) -> dict[str, Any]:
-        """A SARIF `result` for one finding at `uri`."""
+    def result_to_sarif(self, finding: Finding, location: dict[str, str],
+                        fingerprint: str) -> dict[str, Any]:
+        """A SARIF `result` for one finding in the artifact at `location`."""
         region: dict[str, int] = {"startLine": finding.line, "startColumn": finding.column}
         if finding.end_line is not None and finding.end_column is not None:
             region["endLine"] = finding.end_line
@@ -125,7 +137,7 @@ class SarifReporter(Reporter):
         result["level"] = LEVEL_BY_SEVERITY[finding.severity]
         result["message"] = {"text": _sentence(finding.message)}
         result["locations"] = [{"physicalLocation": {
-            "artifactLocation": {"uri": uri}, "region": region}}]
+            "artifactLocation": dict(location), "region": region}}]
         result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
         properties: dict[str, Any] = {"pointer": finding.pointer}
         if finding.criterion is not None:
@@ -135,15 +147,16 @@ class SarifReporter(Reporter):
             result["suppressions"] = [{"kind": "inSource",
                                        "justification": finding.waiver_reason or ""}]
         if finding.fix is not None:
-            result["fixes"] = [fix_to_sarif(finding.fix, uri)]
+            result["fixes"] = [fix_to_sarif(finding.fix, location)]
         return result
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(("]" if self._first else "\n      ]") + self._tail + "\n")
 
 
-def fix_to_sarif(fix: Fix, uri: str) -> dict[str, Any]:
-    """A SARIF `fix` (3.55): the replacements in the manifest at `uri`. Whether `--fix`
+def fix_to_sarif(fix: Fix, location: dict[str, str]) -> dict[str, Any]:
+    """A SARIF `fix` (3.55): the replacements in the manifest at `location` (its
+    artifactLocation). Whether `--fix`
     applies it on its own is a property: SARIF has no word for ruff's safe/unsafe."""
     replacements = []
     for edit in fix.edits:
@@ -155,9 +168,19 @@ def fix_to_sarif(fix: Fix, uri: str) -> dict[str, Any]:
             replacement["insertedContent"] = {"text": edit.replacement}
         replacements.append(replacement)
     return {"description": {"text": _sentence(fix.message)},
-            "artifactChanges": [{"artifactLocation": {"uri": uri},
+            "artifactChanges": [{"artifactLocation": dict(location),
                                  "replacements": replacements}],
             "properties": {"applicability": fix.applicability.value}}
+
+
+def automation_id(paths: Sequence[str], root: str) -> str:
+    """`ragft-lint/<what was checked>/`: the run's category for code scanning, from the
+    paths named (repository-relative, sorted), so runs over different parts of a repository
+    (one job per service) are uploaded side by side instead of replacing each other, and a
+    run over the same paths replaces the last one; the whole repository is `ragft-lint/`.
+    Ends with `/`: all of it is the category (GitHub takes what precedes the last `/`)."""
+    named = sorted({display_path(path, root) for path in paths} - {"."})
+    return f"ragft-lint/{','.join(named)}/" if named else "ragft-lint/"
 
 
 def _indent(text: str, spaces: int) -> str:

@@ -38,7 +38,7 @@ def main() -> int:
 
     from pygls.workspace import PositionCodec
 
-    from ragft_lint.editor.language import split_lines
+    from ragft_lint.editor.language import Lines
     from ragft_lint.editor.server import to_diagnostic
     from ragft_lint.editor.sessions import SessionCache
 
@@ -52,7 +52,7 @@ def main() -> int:
         def round_trip(text: str) -> int:
             session = cache.session_for(folder)
             result = session.engine.check_text(path, text)
-            lines = split_lines(text)
+            lines = Lines(text)
             return len([to_diagnostic(f, lines, codec) for f in result.findings])
 
         start = time.perf_counter()

@@ -622,3 +622,12 @@ def test_sessions_are_rebuilt_only_when_their_files_change(tmp_path: Path) -> No
         with pytest.raises(SetupError, match="selekt"):
             cache.session_for(str(service))
     assert cache.builds == 5
+
+
+def test_the_round_benchmark_runs() -> None:
+    # Not a timing test: the script that measures a round (its numbers are in the notes and
+    # bench/) must keep working as the server changes.
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "server_round.py"),
+                           "--rounds", "3"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "findings: 2 diagnostics" in proc.stdout

@@ -147,12 +147,9 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
         if write_baseline_path:
             raise click.UsageError("--write-baseline records findings; it cannot be used with "
                                    "--fix or --diff")
-        if "-" in paths or stdin_filename:
-            raise click.UsageError("--fix and --diff edit files; standard input (`-`) has "
-                                   "none to edit")
         from ragft_lint.editor.fixer import fix_command
 
-        return fix_command(sessions, request, sys.stdout, sys.stderr)
+        return fix_command(sessions, request, sys.stdout, sys.stderr, stdin=sys.stdin.buffer)
     return check_command(sessions, request, sys.stdout, sys.stderr, stdin=sys.stdin.buffer)
 
 

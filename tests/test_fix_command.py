@@ -467,3 +467,35 @@ def test_diff_follows_quiet_and_exit_zero(project: Path) -> None:
     assert quiet.stdout == unified_diff("llm-project.yaml", COMMENTED, SAFELY_FIXED)
     assert run_cli("check", "--diff", "--exit-zero").exit_code == 0
     assert read(project) == COMMENTED
+
+
+# --- standard input: the fixed manifest on standard output (ruff's `--fix -`) ------------
+
+def test_fix_on_standard_input_prints_the_fixed_manifest(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--fix", "--stdin-filename", "svc/llm-project.yaml",
+                     input=COMMENTED)
+    assert result.stdout == SAFELY_FIXED
+    assert result.exit_code == 0
+    assert "svc/llm-project.yaml:" in result.stderr and " RFT007 " in result.stderr
+    assert "4 fixed." in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+def test_unfixable_standard_input_is_echoed_unchanged(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    broken = COMMENTED + "  bad: [unclosed\n"
+    result = run_cli("check", "--fix", "-", input=broken)
+    assert result.stdout == broken  # an editor replacing its buffer loses nothing
+    assert result.exit_code == 1 and " RFT002 " in result.stderr
+
+
+def test_diff_on_standard_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--diff", "-", input=COMMENTED)
+    assert result.exit_code == 1
+    assert result.stdout == unified_diff("-", COMMENTED, SAFELY_FIXED)
+    assert result.stderr == ("Would apply 4 fixes to 1 file; `ragft-lint check --fix` "
+                             "writes them.\n")

@@ -19,12 +19,12 @@ import codecs
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from ragft_lint.check.runner import CheckRequest, check_command, run_check
+from ragft_lint.check.runner import STDIN, CheckRequest, check_command, run_check
 from ragft_lint.check.session import Sessions
 from ragft_lint.core.engine import Engine
-from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.errors import ConfigError, ManifestError
 from ragft_lint.core.fixes import apply_fixes
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import ReportContext, Reporter
@@ -178,8 +178,13 @@ class DiffReporter(Reporter):
             self.err.write(f"No fixes to apply{hidden}.\n")
 
 
-def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO) -> int:
+def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: TextIO,
+                stdin: BinaryIO | None = None) -> int:
     """`check --fix` / `check --diff`; returns the exit code.
+
+    `check --fix -` (standard input, as ruff and editors use it): the fixed manifest on
+    standard output (the input unchanged when nothing is fixed, or it cannot be read), the
+    remaining findings as text on standard error.
 
     --fix: fixes written, then the remaining findings reported as `check` reports them
     (they decide the exit code). --diff: the diffs printed, nothing written; exit 1 when
@@ -188,6 +193,10 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
     def warn(message: str) -> None:
         err.write(f"ragft-lint: warning: {message}\n")
 
+    if STDIN in request.paths or (request.stdin_filename and not request.paths):
+        if stdin is None:  # pragma: no cover - the CLI always passes it
+            raise ConfigError("no standard input to read")
+        return _fix_stdin(sessions, request, stdin, out, err)
     fixer = FileFixer(unsafe=request.unsafe_fixes, write=not request.diff, warn=warn)
     if not request.diff:
         return check_command(sessions, request, out, err, fixer)
@@ -195,3 +204,64 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
     summary = run_check(request.paths, sessions, [DiffReporter(out, context, err)],
                         request.force_exclude, fixer)
     return 1 if summary.fixed and not request.exit_zero else 0
+
+
+def _fix_stdin(sessions: Sessions, request: CheckRequest, stdin: BinaryIO, out: TextIO,
+               err: TextIO) -> int:
+    from ragft_lint import __version__
+    from ragft_lint.core.manifest import decode
+    from ragft_lint.core.rules import CORE_RULES
+    from ragft_lint.reporters.text import TextReporter
+
+    if len(request.paths) > 1:
+        raise ConfigError("`-` (standard input) cannot be combined with other paths")
+    name = request.stdin_filename or STDIN
+    session = sessions.for_path(name) if request.stdin_filename else sessions.here
+    engine = session.engine
+    raw = stdin.read(engine.limits.max_bytes + 1)  # one byte over is enough to refuse it
+    excluded = request.force_exclude and sessions.force_excluded(name)
+    text: str | None = None
+    if not excluded and len(raw) <= engine.limits.max_bytes:
+        try:
+            text = decode(raw)
+        except ManifestError:
+            text = None
+    outcome = fix_text(engine, name, text, unsafe=request.unsafe_fixes) if text else None
+    fixed = outcome.fixed if outcome is not None else 0
+    if request.diff:
+        diff = unified_diff(name, text or "", outcome.text) if outcome and fixed else ""
+        piped = FileResult(name, (), policies_run=True, fixed=fixed, diff=diff)
+        differ = DiffReporter(out, ReportContext(unsafe_fixes=request.unsafe_fixes,
+                                                 quiet=request.quiet), err)
+        differ.file(piped)
+        differ.finish(Summary(fixed=fixed))
+        return 1 if fixed and not request.exit_zero else 0
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    _write_bytes(out, bom + outcome.text.encode("utf-8") if outcome is not None and fixed
+                 else raw)
+    if excluded:
+        return 0
+    result = (outcome.result if outcome is not None else engine.check(name, raw))
+    context = ReportContext(
+        rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
+        show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
+        fail_on=session.settings.fail_on, quiet=request.quiet)
+    summary = Summary(session.settings.fail_on)
+    reporter = TextReporter(err, context)
+    reporter.start()
+    result = replace(result, fixed=fixed)
+    summary.add(result)
+    reporter.file(result)
+    reporter.finish(summary)
+    return 0 if request.exit_zero else summary.exit_code
+
+
+def _write_bytes(out: TextIO, data: bytes) -> None:
+    """The manifest's bytes as they are (BOM, line ends, any encoding) on a text stream."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode("utf-8", "surrogateescape"))
+        return
+    out.flush()
+    buffer.write(data)
+    buffer.flush()

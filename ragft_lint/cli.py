@@ -307,6 +307,17 @@ def _choice(key: str) -> click.Choice[str]:
     return _SchemaChoice(key)
 
 
+class _CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
+    """init's count-or-unknown type, imported only when a value is converted."""
+
+    name = "count"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from ragft_lint.decide.init import CountOrUnknown
+
+        return CountOrUnknown().convert(value, param, ctx)
+
+
 @cli.command()
 @click.option("-o", "--output", default="llm-project.yaml", show_default=True,
               type=click.Path(path_type=str),
@@ -324,15 +335,15 @@ def _choice(key: str) -> click.Choice[str]:
               help="2. How much the model must change its behaviour or style.")
 @click.option("--hallucination-tolerance", type=_choice("hallucination_tolerance"),
               help="3. How much hallucination is tolerated.")
-@click.option("--labeled-examples", type=click.IntRange(min=0),
-              help="4. Good labelled training examples available.")
+@click.option("--labeled-examples", type=_CountOrUnknown(),
+              help="4. Good labelled training examples available (or 'unknown').")
 @click.option("--data-dynamics", type=_choice("data_dynamics"),
               help="5. How often the underlying data changes.")
 @click.option("--interpretability", type=_choice("interpretability"),
               help="6. How much answers must be traceable to sources.")
 @click.option("--compute-budget", type=_choice("compute_budget"),
               help="Compute for training and serving (optional).")
-@click.option("--approach", type=click.Choice(("rag", "fine-tune", "hybrid")),
+@click.option("--approach", type=click.Choice(("prompting", "rag", "fine-tune", "hybrid")),
               help="The chosen approach (default: the recommendation).")
 @click.option("--schema-ref", default="llm-project.schema.json", show_default=True,
               help="The $schema in the yaml-language-server line: a path relative to the "

@@ -40,7 +40,7 @@ pointer: /criteria/behavior_adaptation
 when:
   required: [approach, criteria]
   properties:
-    approach: {const: rag}
+    approach: {enum: [rag, prompting]}
     criteria: {properties: {behavior_adaptation: {const: high}}}
 message: approach '{approach}' cannot carry the brand voice
 rationale: The brand team signs off only on trained voices.

@@ -41,7 +41,7 @@ def test_non_interactive_writes_a_commented_manifest_that_passes_check(tmp_path:
     manifest = tmp_path / "llm-project.yaml"
     text = manifest.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=llm-project.schema.json"
-    assert re.search(r"# rag, fine-tune or hybrid; recommended for these needs: rag "
+    assert re.search(r"# prompting, rag, fine-tune or hybrid; recommended for these needs: rag "
                      r"\(fit \d+/100\)\.", text)
     assert "  # 4. How many good labelled training examples do you have?" in text
     assert "  #    fine-tuning needs at least 50 (1000 recommended)" in text
@@ -167,7 +167,7 @@ def test_interactive_asks_in_plain_words_and_defaults_to_the_recommendation(
     assert "6/6 How much must each answer be traceable to its sources?" in out
     assert re.search(r"Recommended approach: hybrid \(fit \d+/100\)", out)
     assert "fine-tune is unfit: external_data is true" in out
-    assert "Approach (rag, fine-tune, hybrid) [hybrid]:" in out
+    assert "Approach (prompting, rag, fine-tune, hybrid) [hybrid]:" in out
     data = _passes_check(tmp_path / "llm-project.yaml")
     assert data["project"] == "legal-assistant"
     assert data["approach"] == "hybrid"
@@ -186,7 +186,8 @@ def test_interactive_rejects_bad_answers_and_asks_again(tmp_path: Path) -> None:
     assert "-5 is not in the range x>=0" in result.stdout
     data = _passes_check(tmp_path / "llm-project.yaml")
     assert data["criteria"]["labeled_examples"] == 20000
-    assert data["approach"] == "fine-tune"
+    recommended = re.search(r"Recommended approach: (\S+) ", result.stdout)
+    assert recommended and data["approach"] == recommended.group(1)  # the default taken
     assert "constraints" not in data
 
 
@@ -271,18 +272,18 @@ def test_init_in_a_real_terminal(tmp_path: Path) -> None:
         (r"Source name: ", "product-docs"),
         (r"Source kind .*\[document-store\]: ", ""),
         (r"Add another source \[y/N\]: ", "n"),
-        (r"Behavior adaptation \(none, low, medium, high\): ", "low"),
+        (r"Behavior adaptation \(none, low, medium, high, unknown\): ", "low"),
         (r"Hallucination tolerance .*: ", "none"),
         (r"Number of labelled examples: ", "800"),
         (r"Data dynamics .*: ", "daily"),
-        (r"Interpretability \(low, medium, high\): ", "high"),
+        (r"Interpretability \(low, medium, high, unknown\): ", "high"),
         (r"Compute budget .*\[skip\]: ", ""),
     ]
     for prompt, answer in steps:
         child.expect(prompt)
         child.sendline(answer)
     child.expect(r"Recommended approach: rag \(fit \d+/100\)")
-    child.expect(r"Approach \(rag, fine-tune, hybrid\) \[rag\]: ")
+    child.expect(r"Approach \(prompting, rag, fine-tune, hybrid\) \[rag\]: ")
     child.sendline("")
     child.expect("Wrote llm-project.yaml and llm-project.schema.json")
     child.expect(pexpect.EOF)
@@ -290,3 +291,39 @@ def test_init_in_a_real_terminal(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     data = _passes_check(tmp_path / "llm-project.yaml")
     assert (data["project"], data["approach"]) == ("terminal-demo", "rag")
+
+
+def test_init_writes_version_2_and_takes_unknown_as_an_answer(tmp_path: Path) -> None:
+    result = _init(tmp_path, "--non-interactive", "--project", "p", "--no-external-data",
+                   "--behavior-adaptation", "unknown", "--hallucination-tolerance", "high",
+                   "--labeled-examples", "unknown", "--data-dynamics", "static",
+                   "--interpretability", "low", "--approach", "fine-tune")
+    assert result.exit_code == 0, result.output
+    data = read_manifest(str(tmp_path / "llm-project.yaml")).data
+    assert data["schema_version"] == 2
+    assert data["criteria"]["labeled_examples"] == "unknown"
+    assert data["criteria"]["behavior_adaptation"] == "unknown"
+    code, report = check_json(tmp_path / "llm-project.yaml", extra=("--fail-on", "warning"))
+    assert code == 1  # the unknowns must be decided before a warning gate passes
+    assert {(f["rule"], f["pointer"]) for f in report["findings"]} == {
+        ("RFT008", "/criteria/labeled_examples")}
+
+
+def test_interactive_accepts_unknown_and_says_what_it_means(tmp_path: Path) -> None:
+    answers = ["p", "n", "unknown", "high", "unknown", "static", "low", "skip", "fine-tune"]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "unknown = don't know yet" in result.stdout
+    data = read_manifest(str(tmp_path / "llm-project.yaml")).data
+    assert (data["criteria"]["behavior_adaptation"], data["criteria"]["labeled_examples"]) == (
+        "unknown", "unknown")
+
+
+def test_an_unwritable_output_fails_before_any_question_and_writes_nothing(
+        tmp_path: Path) -> None:
+    (tmp_path / "llm-project.schema.json").mkdir()  # the schema's path is taken by a folder
+    result = _init(tmp_path, "--force", input="p\n")
+    assert result.exit_code == 2
+    assert "1/6" not in result.stdout, "no question is asked"
+    assert "llm-project.schema.json" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["llm-project.schema.json"]

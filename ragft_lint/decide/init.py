@@ -21,6 +21,9 @@ from ragft_lint.core.policy import PolicyPack
 from ragft_lint.decide.recommend import Recommendation, Recommender
 
 DEFAULT_SCHEMA_REF = "llm-project.schema.json"
+SCHEMA_VERSION = 2  # `init` writes the current format, where a need may be "unknown"
+UNKNOWN = "unknown"
+UNKNOWN_HINT = "unknown = don't know yet: no rule judges it, RFT008 reminds you to decide"
 SOURCE_KINDS = ("database", "document-store", "api", "web", "file-share", "other")
 # Plain YAML scalars that a reader would take for something other than a string.
 _NOT_PLAIN = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n"})
@@ -70,7 +73,7 @@ class Answers:
     sources: tuple[tuple[str, str], ...] = ()
     behavior_adaptation: str | None = None
     hallucination_tolerance: str | None = None
-    labeled_examples: int | None = None
+    labeled_examples: int | str | None = None  # a count, or "unknown"
     data_dynamics: str | None = None
     interpretability: str | None = None
     compute_budget: str | None = None  # optional in the manifest
@@ -81,7 +84,8 @@ class Answers:
         external: dict[str, Any] = {"required": bool(self.external_data)}
         if self.sources:
             external["sources"] = [{"name": n, "kind": k} for n, k in self.sources]
-        data: dict[str, Any] = {"schema_version": 1, "project": self.project or "project"}
+        data: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
+                                "project": self.project or "project"}
         if self.owner:
             data["owner"] = self.owner
         if approach or self.approach:
@@ -118,8 +122,24 @@ def choices(key: str) -> tuple[str, ...]:
 
     properties = load_schema()["properties"]
     section = "constraints" if key == "compute_budget" else "criteria"
-    # `init` writes schema_version 1 manifests, where 'unknown' is not a value.
-    return tuple(v for v in properties[section]["properties"][key]["enum"] if v != "unknown")
+    return tuple(properties[section]["properties"][key]["enum"])
+
+
+class CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
+    """A count of at least 0, or `unknown` (don't know yet)."""
+
+    name = "count"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | str:
+        if isinstance(value, int) or value == UNKNOWN:
+            return value  # type: ignore[no-any-return]
+        try:
+            count = int(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is neither a count nor 'unknown'", param, ctx)
+        if count < 0:
+            self.fail(f"{count} is not in the range x>=0", param, ctx)
+        return count
 
 
 def hint(pack: PolicyPack, question: Question) -> str:
@@ -158,6 +178,19 @@ def run_init(options: InitOptions, recommender: Recommender) -> int:
         output = os.path.join(output, "llm-project.yaml")
     if os.path.lexists(output) and not options.force:
         raise ConfigError(f"{output} already exists; use --force to overwrite it")
+    # Every file is checked writable before a question is asked, and written only at the end.
+    schema_path = _schema_path(output, options.schema_ref)
+    if not options.schema_file or (schema_path is not None and os.path.lexists(schema_path)
+                                   and not options.force):
+        schema_path = None  # not wanted, or an existing schema kept (it is the same data)
+    from ragft_lint.core.files import check_writable_target
+
+    for path in (output, schema_path):
+        if path is not None:
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder):
+                raise ConfigError(f"cannot write: folder {folder} does not exist", where=path)
+            check_writable_target(path, "the file")
     answers = options.answers
     if answers.project is None:
         default = os.path.basename(os.path.abspath(os.path.dirname(output) or ".")) or "project"
@@ -180,12 +213,11 @@ def run_init(options: InitOptions, recommender: Recommender) -> int:
         return 1
     text = render_manifest(replace(answers, approach=approach), rec, options.schema_ref,
                            recommender.engine.pack.params)
-    _write(output, text)
-    written = [output]
-    schema_path = _schema_path(output, options.schema_ref)
-    if (options.schema_file and schema_path is not None
-            and _write_schema(schema_path, options.force)):
-        written.append(schema_path)
+    files = [(output, text)]
+    if schema_path is not None:
+        files.append((schema_path, _schema_text()))
+    write_all(files)
+    written = [path for path, _ in files]
     click.echo(f"Wrote {' and '.join(written)}. Check it with: ragft-lint check {output}")
     return 0
 
@@ -202,8 +234,10 @@ def ask_needs(answers: Answers, pack: PolicyPack) -> Answers:
         if question.key == "external_data":
             value = click.confirm("External data needed", default=None)
         elif question.key == "labeled_examples":
-            value = click.prompt("Number of labelled examples", type=click.IntRange(min=0))
+            click.secho(f"    ({UNKNOWN_HINT})", dim=True)
+            value = click.prompt("Number of labelled examples", type=CountOrUnknown())
         else:
+            click.secho(f"    ({UNKNOWN_HINT})", dim=True)
             value = click.prompt(question.key.replace("_", " ").capitalize(),
                                  type=click.Choice(choices(question.key)))
         answers = replace(answers, **{question.key: value})
@@ -316,7 +350,7 @@ def render_manifest(answers: Answers, rec: Recommendation,
         "# What this LLM project needs, and the approach chosen for it. Written by",
         "# `ragft-lint init`: check it with `ragft-lint check`, see which approach fits and why",
         "# with `ragft-lint recommend`, and what a finding means with `ragft-lint explain RULE`.",
-        "schema_version: 1",
+        f"schema_version: {SCHEMA_VERSION}",
         f"project: {scalar(answers.project or 'project')}",
     ]
     if answers.owner:
@@ -326,7 +360,7 @@ def render_manifest(answers: Answers, rec: Recommendation,
         said = f"recommended for these needs: {rec.recommended} (fit {score}/100)."
     else:
         said = "no approach passes every policy for these needs."
-    lines += [f"# rag, fine-tune or hybrid; {said}", f"approach: {answers.approach}",
+    lines += [f"# prompting, rag, fine-tune or hybrid; {said}", f"approach: {answers.approach}",
               "criteria:"]
     for number, question in enumerate(QUESTIONS, start=1):
         lines.append(f"  # {number}. {question.text}")
@@ -345,7 +379,7 @@ def render_manifest(answers: Answers, rec: Recommendation,
             wanted = params.get("recommended_labeled_examples")
             more = f" ({wanted} recommended)" if wanted else ""
             lines.append(f"  #    fine-tuning needs at least {params['min_labeled_examples']}"
-                         f"{more}")
+                         f"{more}; or unknown")
         lines.append(f"  {question.key}: {getattr(answers, question.key)}")
     if answers.compute_budget:
         lines += ["# Trade-offs beside the six criteria.", "constraints:",
@@ -377,12 +411,24 @@ def _escape(ch: str) -> str:
     return f"\\u{code:04x}"
 
 
-def _write(path: str, text: str) -> None:
+def write_all(files: Sequence[tuple[str, str]]) -> None:
+    """Write every file or none: each goes to a temporary file beside it first, and only
+    when all are written are they renamed into place (never through a symbolic link)."""
+    from ragft_lint.core.files import commit, discard, open_temporary
+
+    temporaries: list[tuple[str, str]] = []
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise ConfigError(f"cannot write: {exc.strerror}", where=path) from None
+        for path, text in files:
+            handle, temporary = open_temporary(path)
+            temporaries.append((temporary, path))
+            with handle:
+                handle.write(text)
+    except BaseException:
+        for temporary, _ in temporaries:
+            discard(temporary)
+        raise
+    for temporary, path in temporaries:
+        commit(temporary, path)
 
 
 def _schema_path(output: str, schema_ref: str) -> str | None:
@@ -392,17 +438,13 @@ def _schema_path(output: str, schema_ref: str) -> str | None:
     return os.path.join(os.path.dirname(output), schema_ref)
 
 
-def _write_schema(path: str, force: bool) -> bool:
-    """Save the packaged schema for editors; an existing file is kept unless --force."""
+def _schema_text() -> str:
+    """The packaged schema, as saved beside the manifest for editors."""
     import json
 
     from ragft_lint.core.resources import load_schema
 
-    text = json.dumps(load_schema(), indent=2) + "\n"
-    if os.path.lexists(path) and not force:
-        return False
-    _write(path, text)
-    return True
+    return json.dumps(load_schema(), indent=2) + "\n"
 
 
 def given(values: Mapping[str, Any], sources: Sequence[str]) -> Answers:

@@ -111,7 +111,8 @@ def test_v1_refuses_everything_v2_adds_and_says_so() -> None:
     data = {**V2_MANIFEST, "schema_version": 1}
     validator = Draft202012Validator(load_schema("llm-project.schema.json"))
     messages = {e.schema.get("x-message") for e in validator.iter_errors(data)}
-    assert all(m and m.endswith("needs schema_version: 2") for m in messages)
+    assert all(m and m.endswith("needs schema_version: 2 (`ragft-lint migrate` upgrades "
+                                "the manifest)") for m in messages)
     paths = {"/".join(map(str, e.absolute_path)) for e in validator.iter_errors(data)}
     assert paths == {
         "approach", "criteria/external_data/size_tokens", "criteria/adaptation_goals",

@@ -73,7 +73,8 @@ def test_v1_word_unknown_is_a_schema_error_not_a_silent_pass(tmp_path: Path) -> 
     result = Engine(PACK).check(str(path))
     assert not result.policies_run
     assert [f.message for f in result.findings if f.rule == "RFT003"] == [
-        "criteria.labeled_examples: 'unknown' needs schema_version: 2"]
+        "criteria.labeled_examples: 'unknown' needs schema_version: 2 (`ragft-lint migrate` "
+        "upgrades the manifest)"]
 
 
 # --- RFT008: an unknown need the declared approach depends on is reported ---------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '583819dd-109505'
+SOURCE_DIGEST = '56e0913d-110225'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -1620,82 +1620,159 @@ def manifest_schema():
                               'required': ['schema_version']},
                        'then': {'properties': {'approach': {'not': {'const': 'prompting'},
                                                             'x-message': "approach 'prompting' needs "
-                                                                         'schema_version: 2'},
+                                                                         'schema_version: 2 (`ragft-lint '
+                                                                         'migrate` upgrades the '
+                                                                         'manifest)'},
                                                'criteria': {'properties': {'external_data': {'allOf': [{'not': {'const': 'unknown'},
                                                                                                         'x-message': "'unknown' "
                                                                                                                      'needs '
                                                                                                                      'schema_version: '
-                                                                                                                     '2'}],
+                                                                                                                     '2 '
+                                                                                                                     '(`ragft-lint '
+                                                                                                                     'migrate` '
+                                                                                                                     'upgrades '
+                                                                                                                     'the '
+                                                                                                                     'manifest)'}],
                                                                                              'properties': {'required': {'not': {'const': 'unknown'},
                                                                                                                          'x-message': "'unknown' "
                                                                                                                                       'needs '
                                                                                                                                       'schema_version: '
-                                                                                                                                      '2'},
+                                                                                                                                      '2 '
+                                                                                                                                      '(`ragft-lint '
+                                                                                                                                      'migrate` '
+                                                                                                                                      'upgrades '
+                                                                                                                                      'the '
+                                                                                                                                      'manifest)'},
                                                                                                             'size_tokens': {'not': {},
                                                                                                                             'x-message': 'size_tokens '
                                                                                                                                          'needs '
                                                                                                                                          'schema_version: '
-                                                                                                                                         '2'}}},
+                                                                                                                                         '2 '
+                                                                                                                                         '(`ragft-lint '
+                                                                                                                                         'migrate` '
+                                                                                                                                         'upgrades '
+                                                                                                                                         'the '
+                                                                                                                                         'manifest)'}}},
                                                                            'behavior_adaptation': {'not': {'const': 'unknown'},
                                                                                                    'x-message': "'unknown' "
                                                                                                                 'needs '
                                                                                                                 'schema_version: '
-                                                                                                                '2'},
+                                                                                                                '2 '
+                                                                                                                '(`ragft-lint '
+                                                                                                                'migrate` '
+                                                                                                                'upgrades '
+                                                                                                                'the '
+                                                                                                                'manifest)'},
                                                                            'hallucination_tolerance': {'not': {'const': 'unknown'},
                                                                                                        'x-message': "'unknown' "
                                                                                                                     'needs '
                                                                                                                     'schema_version: '
-                                                                                                                    '2'},
+                                                                                                                    '2 '
+                                                                                                                    '(`ragft-lint '
+                                                                                                                    'migrate` '
+                                                                                                                    'upgrades '
+                                                                                                                    'the '
+                                                                                                                    'manifest)'},
                                                                            'labeled_examples': {'not': {'const': 'unknown'},
                                                                                                 'x-message': "'unknown' "
                                                                                                              'needs '
                                                                                                              'schema_version: '
-                                                                                                             '2'},
+                                                                                                             '2 '
+                                                                                                             '(`ragft-lint '
+                                                                                                             'migrate` '
+                                                                                                             'upgrades '
+                                                                                                             'the '
+                                                                                                             'manifest)'},
                                                                            'data_dynamics': {'not': {'const': 'unknown'},
                                                                                              'x-message': "'unknown' "
                                                                                                           'needs '
                                                                                                           'schema_version: '
-                                                                                                          '2'},
+                                                                                                          '2 '
+                                                                                                          '(`ragft-lint '
+                                                                                                          'migrate` '
+                                                                                                          'upgrades '
+                                                                                                          'the '
+                                                                                                          'manifest)'},
                                                                            'interpretability': {'not': {'const': 'unknown'},
                                                                                                 'x-message': "'unknown' "
                                                                                                              'needs '
                                                                                                              'schema_version: '
-                                                                                                             '2'},
+                                                                                                             '2 '
+                                                                                                             '(`ragft-lint '
+                                                                                                             'migrate` '
+                                                                                                             'upgrades '
+                                                                                                             'the '
+                                                                                                             'manifest)'},
                                                                            'adaptation_goals': {'not': {},
                                                                                                 'x-message': 'adaptation_goals '
                                                                                                              'needs '
                                                                                                              'schema_version: '
-                                                                                                             '2'},
+                                                                                                             '2 '
+                                                                                                             '(`ragft-lint '
+                                                                                                             'migrate` '
+                                                                                                             'upgrades '
+                                                                                                             'the '
+                                                                                                             'manifest)'},
                                                                            'labeled_data_quality': {'not': {},
                                                                                                     'x-message': 'labeled_data_quality '
                                                                                                                  'needs '
                                                                                                                  'schema_version: '
-                                                                                                                 '2'}}},
+                                                                                                                 '2 '
+                                                                                                                 '(`ragft-lint '
+                                                                                                                 'migrate` '
+                                                                                                                 'upgrades '
+                                                                                                                 'the '
+                                                                                                                 'manifest)'}}},
                                                'constraints': {'properties': {'context_window_tokens': {'not': {},
                                                                                                         'x-message': 'context_window_tokens '
                                                                                                                      'needs '
                                                                                                                      'schema_version: '
-                                                                                                                     '2'},
+                                                                                                                     '2 '
+                                                                                                                     '(`ragft-lint '
+                                                                                                                     'migrate` '
+                                                                                                                     'upgrades '
+                                                                                                                     'the '
+                                                                                                                     'manifest)'},
                                                                               'latency_budget_ms': {'not': {},
                                                                                                     'x-message': 'latency_budget_ms '
                                                                                                                  'needs '
                                                                                                                  'schema_version: '
-                                                                                                                 '2'},
+                                                                                                                 '2 '
+                                                                                                                 '(`ragft-lint '
+                                                                                                                 'migrate` '
+                                                                                                                 'upgrades '
+                                                                                                                 'the '
+                                                                                                                 'manifest)'},
                                                                               'queries_per_day': {'not': {},
                                                                                                   'x-message': 'queries_per_day '
                                                                                                                'needs '
                                                                                                                'schema_version: '
-                                                                                                               '2'},
+                                                                                                               '2 '
+                                                                                                               '(`ragft-lint '
+                                                                                                               'migrate` '
+                                                                                                               'upgrades '
+                                                                                                               'the '
+                                                                                                               'manifest)'},
                                                                               'base_model': {'not': {},
                                                                                              'x-message': 'base_model '
                                                                                                           'needs '
                                                                                                           'schema_version: '
-                                                                                                          '2'},
+                                                                                                          '2 '
+                                                                                                          '(`ragft-lint '
+                                                                                                          'migrate` '
+                                                                                                          'upgrades '
+                                                                                                          'the '
+                                                                                                          'manifest)'},
                                                                               'eval_set': {'not': {},
                                                                                            'x-message': 'eval_set '
                                                                                                         'needs '
                                                                                                         'schema_version: '
-                                                                                                        '2'}}}}}}]}
+                                                                                                        '2 '
+                                                                                                        '(`ragft-lint '
+                                                                                                        'migrate` '
+                                                                                                        'upgrades '
+                                                                                                        'the '
+                                                                                                        'manifest)'}}}}}}]}
 
 
 def source_data():

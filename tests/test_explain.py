@@ -208,3 +208,12 @@ def test_readme_verdict_table_is_computed_from_the_policies() -> None:
             in out.getvalue())
     assert ("| 4 | 50 <= `labeled_examples` < 1000 | ok | ok | "
             f"warning ([RFT402]({rule_url('RFT402')}))") in out.getvalue()
+
+
+def test_explain_states_a_comparison_between_two_values() -> None:
+    out = " ".join(run_cli("explain", "RFT103").stdout.split())
+    assert ("criteria.external_data.size_tokens is larger than "
+            "constraints.context_window_tokens") in out
+    assert "Criterion: criterion 1: external data" in out
+    assert "200,000 tokens" in out  # the number, with its source below
+    assert "anthropic" in out.lower()

@@ -71,10 +71,18 @@ def find_rule(pack: PolicyPack, query: str) -> RuleDoc:
 
 
 def _policy_doc(policy: Policy, params: Mapping[str, Any]) -> RuleDoc:
-    return RuleDoc(policy.rule_with(params), describe_condition(policy.condition(params)),
+    trigger = describe_condition(policy.condition(params))
+    if policy.exceeds:  # the comparison JSON Schema cannot state (policy field `exceeds`)
+        trigger += (f" and {_dotted(policy.pointer)} is larger than "
+                    f"{_dotted(policy.exceeds)}")
+    return RuleDoc(policy.rule_with(params), trigger,
                    policy.examples_fail[0] if policy.examples_fail else None,
                    policy.examples_pass[0] if policy.examples_pass else None,
                    source=f"policy {policy.source.rsplit('/', 1)[-1]}")
+
+
+def _dotted(pointer: str) -> str:
+    return ".".join(pointer.split("/")[1:])
 
 
 def _core_doc(rule: Rule) -> RuleDoc:

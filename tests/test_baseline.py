@@ -207,7 +207,7 @@ def test_waived_findings_are_not_recorded(monorepo: Path) -> None:
 @pytest.mark.parametrize(("content", "expected"), [
     ("{not json", ":1: baseline file is not valid JSON: Expecting property name"),
     ('{"version": 2, "findings": []}', "version is 2; this ragft-lint reads version 1"),
-    ('{"findings": []}', "version is None"),
+    ('{"findings": []}', "version is null"),
     ("[]", "not a ragft-lint baseline: expected a JSON object"),
     ('{"version": 1, "findings": [{"file": "a"}]}', "findings[0] must be an object"),
     ('{"version": 1, "findings": {}}', "'findings' must be a list"),

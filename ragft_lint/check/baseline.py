@@ -33,6 +33,7 @@ from ragft_lint.core.files import write_atomic
 from ragft_lint.core.finding import Finding
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import INVALID_YAML, UNREADABLE_FILE
+from ragft_lint.core.text import show_value
 from ragft_lint.reporters import ReportContext, Reporter
 
 BASELINE_VERSION = 1
@@ -62,10 +63,15 @@ class Baseline:
         except FileReadError as exc:
             raise ConfigError(f"cannot read baseline file: {exc.message}", where=path) from None
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"baseline file is not valid JSON: {exc.msg} at line {exc.lineno}"
                               f" column {exc.colno}", where=f"{path}:{exc.lineno}") from None
+        except RecursionError:
+            raise ConfigError("baseline file nests too deeply; not a ragft-lint baseline",
+                              where=path) from None
+        except ValueError as exc:  # NaN/Infinity, or an integer past 4,300 digits
+            raise ConfigError(f"baseline file is not valid JSON: {exc}", where=path) from None
         return cls(path, _parse(data, path))
 
     def key(self, finding: Finding) -> Key:
@@ -147,8 +153,12 @@ class BaselineRecorder(Reporter):
                 + ",".join("\n    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
                 + ("\n  ]\n}\n" if entries else "]\n}\n"))
         # Written whole then renamed (core.files), so a failure never leaves half a baseline.
-        write_atomic(self.path, text, what="the baseline file")
+        write_atomic(self.path, text, what="baseline file")
         return sum(self.count_by_key.values())
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _parse(data: Any, path: str) -> Counter[Key]:
@@ -160,10 +170,11 @@ def _parse(data: Any, path: str) -> Counter[Key]:
         raise bad("expected a JSON object")
     version = data.get("version")
     if version != BASELINE_VERSION:
-        raise bad(f"version is {version!r}; this ragft-lint reads version {BASELINE_VERSION}")
+        raise bad(f"version is {show_value(version)}; this ragft-lint reads version "
+                  f"{BASELINE_VERSION}")
     unknown = sorted(set(data) - {"version", "tool", "findings"})
     if unknown:
-        raise bad(f"unknown key {unknown[0]!r}")
+        raise bad(f"unknown key {show_value(unknown[0])}")
     entries = data.get("findings")
     if not isinstance(entries, list):
         raise bad("'findings' must be a list")

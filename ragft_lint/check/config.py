@@ -18,6 +18,7 @@ off. Command-line options override the file, key by key.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Severity
 from ragft_lint.core.rules import CORE_RULE_BY_ID
-from ragft_lint.core.text import did_you_mean
+from ragft_lint.core.text import did_you_mean, show_value
 
 if TYPE_CHECKING:
     from ragft_lint.core.policy import PolicyPack
@@ -37,6 +38,8 @@ CONFIG_FILE = ".ragft-lint.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_SECTION = "tool.ragft-lint"
 CONFIG_SCHEMA = "config.schema.json"
+# Real configurations are two or three levels deep ([tool.ragft-lint.severity]).
+MAX_CONFIG_DEPTH = 16
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
@@ -132,9 +135,14 @@ class Settings:
                                  + did_you_mean(key, known, quote=False)
                                  + f"; known: {', '.join(known) or 'none'}")
             default = pack.defaults[name]
+            if isinstance(value, float) and not math.isfinite(value):
+                # nan compares false with everything: a threshold of nan switches its
+                # policies off without a word.
+                raise self.error(f"params.{key}", f"{show_value(value)} is not a finite number; a "
+                                 "policy parameter must be one")
             if _kind(value) != _kind(default):
                 raise self.error(f"params.{key}", f"expected {_kind(default)} (the default is "
-                                 f"{default!r}), got {value!r}")
+                                 f"{show_value(default)}), got {show_value(value)}")
             out[name] = value
         return out
 
@@ -170,7 +178,7 @@ class Settings:
 
     def _check_selector(self, key: str, selector: str, known: Sequence[str]) -> None:
         if not any(rule.startswith(selector) for rule in known):
-            raise self.error(key, f"{selector!r} matches no rule id"
+            raise self.error(key, f"{show_value(selector)} matches no rule id"
                              + did_you_mean(selector, known, quote=False))
 
 
@@ -236,7 +244,7 @@ def _has_section(pyproject: str) -> bool:
 
 def read_config_file(path: str) -> ConfigFile:
     """Parse and validate one configuration file; ConfigError names the file and key."""
-    from ragft_lint.core.files import FileReadError, read_text
+    from ragft_lint.core.files import FileReadError, nesting_within, read_text
 
     try:  # the bounded reader: a FIFO, a device or a huge file is refused, never waited on
         text = read_text(path, what="configuration file")
@@ -247,8 +255,15 @@ def read_config_file(path: str) -> ConfigFile:
         document = toml.loads(text)
     except toml.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", where=path) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError("not valid TOML for ragft-lint: nested too deeply", where=path) from None
+    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
+        raise ConfigError(f"not valid TOML for ragft-lint: {exc}", where=path) from None
+    if not nesting_within(document, MAX_CONFIG_DEPTH):
+        raise ConfigError(f"nested deeper than {MAX_CONFIG_DEPTH} levels; refused", where=path)
     if os.path.basename(path) == PYPROJECT:
-        table = document.get("tool", {}).get("ragft-lint")
+        tool = document.get("tool")
+        table = tool.get("ragft-lint") if isinstance(tool, dict) else None
         if table is None:
             raise ConfigError(f"no [{PYPROJECT_SECTION}] table", where=path)
         config = ConfigFile(path, table, text, PYPROJECT_SECTION)
@@ -286,14 +301,14 @@ def _validate(config: ConfigFile) -> None:
         # jsonschema reports a bad name as the instance, under its parent's path.
         name = str(error.instance)
         if key == "params":
-            message = (f"params: {name!r} is not kebab-case; write "
-                       f"{name.replace('_', '-').lower()!r}")
+            message = (f"params: {show_value(name)} is not kebab-case; write "
+                       f"{show_value(name.replace('_', '-').lower())}")
         else:
-            message = (f"{key}: {name!r} is not a rule id (capital letters then digits, "
+            message = (f"{key}: {show_value(name)} is not a rule id (capital letters then digits, "
                        "e.g. RFT401)")
         key = f"{key}.{name}"
     elif error.validator == "pattern" and key.startswith(("select", "ignore")):
-        message = (f"{key.split('.')[0]}: {error.instance!r} is not a rule id or prefix "
+        message = (f"{key.split('.')[0]}: {show_value(error.instance)} is not a rule id or prefix "
                    "(e.g. RFT401, RFT4)")
     prefix = f"[{config.section}] " if config.section else ""
     raise ConfigError(prefix + message, where=config.where(key))
@@ -343,9 +358,10 @@ def read_config_chain(path: str) -> list[ConfigFile]:
             raise ConfigError(f"{config.describe_key(EXTEND)}: extends form a cycle: {cycle}",
                               where=config.where(EXTEND))
         if not os.path.lexists(base):  # anything else there is refused by the reader
-            raise ConfigError(f"{config.describe_key(EXTEND)}: {given!r} does not exist "
+            raise ConfigError(f"{config.describe_key(EXTEND)}: {show_value(given)} does not exist "
                               f"(resolved to {base}; paths are relative to the configuration "
                               "file)", where=config.where(EXTEND))
+        _require_inside_repository(config, EXTEND, given, base)
         seen.add(os.path.realpath(base))
         chain.append(read_config_file(base))
     return chain
@@ -376,15 +392,32 @@ def _apply_file(settings: Settings, config: ConfigFile) -> None:
         settings.policy_paths = tuple(os.path.normpath(os.path.join(folder, p))
                                       for p in data["policy-paths"])
         for given, path in zip(data["policy-paths"], settings.policy_paths, strict=True):
+            _require_inside_repository(config, "policy-paths", given, path)
             if not os.path.isdir(path):
-                raise ConfigError(f"{config.describe_key('policy-paths')}: {given!r} is not a "
-                                  f"folder (resolved to {path}; paths are relative to the "
+                raise ConfigError(f"{config.describe_key('policy-paths')}: {show_value(given)} "
+                                  f"is not a folder (resolved to {path}; paths are relative to the "
                                   "configuration file)", where=config.where("policy-paths"))
     if "entry-points" in data:
         settings.entry_points = bool(data["entry-points"])
     for key in data:
         if key not in ("params", "severity", EXTEND):
             settings.source_by_key[key] = source
+
+
+def _require_inside_repository(config: ConfigFile, key: str, given: str, path: str) -> None:
+    """A configuration inside the repository is repository content: on a pull request it is
+    the author's, so the files it names (`policy-paths`, `extend`) must stay inside the
+    repository too, followed through links. One the operator keeps outside (`--config
+    /tmp/base.toml`) may name files anywhere."""
+    from ragft_lint.core.paths import is_inside, source_root
+
+    root = source_root()
+    if is_inside(config.path, root) and not is_inside(path, root):
+        instead = "--policies" if key == "policy-paths" else "--config"
+        raise ConfigError(f"{config.describe_key(key)}: {show_value(given)} leads outside the "
+                          f"repository ({root}); a configuration in the repository may only "
+                          f"name files inside it (name others with {instead})",
+                          where=config.where(key))
 
 
 def _apply_overrides(settings: Settings, overrides: Overrides, cwd: str | None) -> None:
@@ -420,8 +453,8 @@ def _split_ids(option: str, values: Sequence[str]) -> tuple[str, ...]:
     ids = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
     for rule in ids:
         if not re.fullmatch(r"[A-Z][A-Z0-9]*", rule):
-            raise ConfigError(f"--{option}: {rule!r} is not a rule id or prefix (e.g. RFT401, "
-                              "RFT4)", where="command line")
+            raise ConfigError(f"--{option}: {show_value(rule)} is not a rule id or prefix (e.g. "
+                              "RFT401, RFT4)", where="command line")
     return ids
 
 

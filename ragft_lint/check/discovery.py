@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.manifest import MANIFEST_NAMES
+from ragft_lint.core.paths import escapes, refusal_outside, source_root
 
 # Folders that never hold a project's own manifest and can be huge.
 SKIPPED_DIRS = frozenset({
@@ -49,8 +50,9 @@ def iter_targets(paths: Sequence[str], excluded: Excluded = _never,
     its `files:` pattern matched). A directory is searched recursively for llm-project.yaml /
     .yml, skipping VCS folders, virtualenvs and node_modules and never following a symbolic
     link to a folder; a manifest that is a link to a file outside the searched tree is
-    yielded with a refusal instead of being read. Paths are checked to exist before anything
-    is yielded, so a typo fails the run before any report is written.
+    yielded with a refusal instead of being read, and so is a path named explicitly that
+    leads out of the source root through a link (core.paths). Paths are checked to exist
+    before anything is yielded, so a typo fails the run before any report is written.
 
     `excluded` decides what a folder search skips; `force_excluded`, when given, decides
     which files named explicitly are skipped too (`--force-exclude`, for pre-commit).
@@ -68,8 +70,19 @@ def _iter_targets(paths: Sequence[str], excluded: Excluded,
     # A file is read once however it is reached: named twice, spelled two ways, or through
     # a link inside the tree (or a hard link). Identity is the inode where it can be known.
     seen: set[object] = set()
+    root = source_root()
     for given in paths:
         if force_excluded is not None and force_excluded(given):
+            continue
+        if escapes(given, root):
+            # However it reached the command line (typed, a changed-files list, xargs, the
+            # action's `paths`), a link out of the repository is refused as discovery
+            # refuses it: its target would be read, and quoted in messages, in the CI log.
+            refused = Target(given, refusal_outside(given, root))
+            key = _identity(refused)
+            if key not in seen:
+                seen.add(key)
+                yield refused
             continue
         # One stat for a file named on the command line (pre-commit names thousands):
         # it tells a folder from a file and gives the file's identity.

@@ -64,6 +64,8 @@ def _check_overridden_conditions(pack: PolicyPack, params: dict[str, Any],
         return
     from jsonschema import Draft202012Validator
 
+    from ragft_lint.core.schema import error_text
+
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA,
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
     for policy in pack.policies:
@@ -74,7 +76,7 @@ def _check_overridden_conditions(pack: PolicyPack, params: dict[str, Any],
         if error is not None:
             key = "params." + used[0].replace("_", "-")
             raise settings.error(key, f"makes the condition of {policy.id} ({policy.source}) "
-                                 f"invalid: {error.message}")
+                                 f"invalid: {error_text(error)}")
 
 
 def load_sources(folders: Sequence[str] = (), *, entry_points: bool = True) -> list[PolicySource]:

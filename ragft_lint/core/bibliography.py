@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import ManifestError, PolicyError
 from ragft_lint.core.evidence import SOURCES_FILE, Source
+from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
@@ -32,7 +33,7 @@ def parse_sources(data: Any, where: str) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for entry in data["sources"]:
         if entry["id"] in out:
-            raise PolicyError(f"source id {entry['id']!r} is listed twice", where=where)
+            raise PolicyError(f"source id {show_value(entry['id'])} is listed twice", where=where)
         out[entry["id"]] = Source(id=entry["id"], title=entry["title"].strip(),
                                   author=entry["author"].strip(), year=entry["year"],
                                   url=entry["url"].strip())
@@ -82,6 +83,6 @@ def merge_sources(builtin: Mapping[str, Source], own: Mapping[str, Source],
     a built-in id: one id names one work everywhere."""
     for key, source in own.items():
         if key in builtin and builtin[key] != source:
-            raise PolicyError(f"source id {key!r} is already a built-in source "
+            raise PolicyError(f"source id {show_value(key)} is already a built-in source "
                               f"({builtin[key].cite()}); choose another id", where=where)
     return {**builtin, **own}

@@ -133,6 +133,20 @@ def _too_large(size: int, limit: int, what: str, hint: str) -> str:
     return f"{what} is {size:,} bytes, over the {limit:,}-byte limit{hint}"
 
 
+def nesting_within(data: Any, limit: int) -> bool:
+    """Whether `data` (parsed JSON or TOML) nests lists and mappings at most `limit` deep;
+    checked without recursion, so any depth is safe to ask about."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return False
+            values = node.values() if isinstance(node, dict) else node
+            stack.extend((value, depth + 1) for value in values)
+    return True
+
+
 # --- writing ------------------------------------------------------------------------------
 
 @overload

@@ -419,7 +419,7 @@ def _resolve_scalar(event: Any) -> Any:
     if tag == _NULL and value in _NULLS:
         return None
     if tag in (_INT, _FLOAT, _BOOL, _NULL):
-        raise ManifestError(f"{value!r} is not a valid {_short_tag(tag)}",
+        raise ManifestError(f"{show_value(value)} is not a valid {_short_tag(tag)}",
                             line=event.start_mark.line + 1, column=event.start_mark.column + 1)
     raise _tag_error(tag, event)
 

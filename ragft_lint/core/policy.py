@@ -9,6 +9,7 @@ condition is compiled, so configuration can move them without touching the polic
 
 from __future__ import annotations
 
+import math
 import os
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -148,7 +149,7 @@ class PolicyPack:
         for name, value in (params or {}).items():
             if name not in self.defaults:
                 known = ", ".join(sorted(self.defaults)) or "none"
-                raise PolicyError(f"unknown policy parameter {name!r} (known: {known})")
+                raise PolicyError(f"unknown policy parameter {show_value(name)} (known: {known})")
             self.params[name] = value
         self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
         self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
@@ -394,6 +395,13 @@ def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None =
         evidence=_evidence(manifest, sources),
     )
     params = dict(data.get("params", {}))
+    for name, value in params.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PolicyError(f"invalid policy: parameter {show_value(name)} defaults to "
+                              f"{show_value(value)}; a parameter must be a finite number "
+                              "(nan compares false with everything, so the policy would "
+                              "never fire)",
+                              where=f"{path}:{manifest.span(join('/params', name)).line}")
     policy = Policy(rule=rule, pointer=data["pointer"], when=data["when"],
                     message=data["message"].strip(), params=params,
                     examples_fail=data["examples"]["fail"], examples_pass=data["examples"]["pass"],
@@ -414,10 +422,11 @@ def _evidence(manifest: Manifest, sources: Mapping[str, Source]) -> tuple[Eviden
     for index, entry in enumerate(entries):
         if entry["source"] not in sources:
             close = difflib.get_close_matches(entry["source"], list(sources), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = f" (did you mean {show_value(close[0])}?)" if close else ""
             line = manifest.span(f"/evidence/{index}/source").line
             raise PolicyError(
-                f"invalid policy: evidence cites unknown source {entry['source']!r}{hint}; "
+                f"invalid policy: evidence cites unknown source {show_value(entry['source'])}"
+                f"{hint}; "
                 f"list it in {SOURCES_FILE} (the built-in one or one beside the policy)",
                 where=f"{manifest.path}:{line}")
     return resolve_evidence(entries, sources)
@@ -450,8 +459,8 @@ def _check_references(policy: Policy, manifest: Manifest) -> None:
     known = set(policy.params)
     for pointer, name in _iter_param_refs(policy.when, "/when"):
         if name not in known:
-            raise PolicyError(f"invalid policy: parameter {name!r} is used but not declared "
-                              "under params",
+            raise PolicyError(f"invalid policy: parameter {show_value(name)} is used but not "
+                              "declared under params",
                               where=f"{policy.source}:{manifest.span(pointer).line}")
     allowed = known | set(MESSAGE_FIELDS) | ({LIMIT_FIELD} if policy.exceeds else set())
     try:
@@ -501,7 +510,9 @@ def _check_condition(policy: Policy, manifest: Manifest) -> None:
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
     for error in meta.iter_errors(condition):
         pointer = "/when" + "".join(f"/{p}" for p in error.absolute_path)
-        raise PolicyError(f"invalid policy: 'when' is not a valid JSON Schema: {error.message}",
+        from ragft_lint.core.schema import error_text
+
+        raise PolicyError(f"invalid policy: 'when' is not a valid JSON Schema: {error_text(error)}",
                           where=f"{policy.source}:{manifest.span(pointer).line}")
     for pointer, problem in _iter_reference_problems(condition, condition, "/when"):
         raise PolicyError(f"invalid policy: {problem}",
@@ -532,9 +543,9 @@ def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tup
     if ref is not None:
         if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
             yield (f"{pointer}/$ref", f"'when' may only $ref inside itself ('#/$defs/NAME'), "
-                   f"not {ref!r}")
+                   f"not {show_value(ref)}")
         elif resolve_pointer(root, ref[1:]) is None:
-            yield f"{pointer}/$ref", f"$ref {ref!r} points at nothing inside 'when'"
+            yield f"{pointer}/$ref", f"$ref {show_value(ref)} points at nothing inside 'when'"
     for key, value in node.items():
         if key in _SCHEMA_MAPS and isinstance(value, dict):
             for name, subschema in value.items():
@@ -573,7 +584,8 @@ def _collect_defaults(policies: Iterable[Policy]) -> dict[str, Any]:
         for name, value in policy.params.items():
             if name in defaults and defaults[name] != value:
                 raise PolicyError(
-                    f"parameter {name!r} defaults to {value!r} here but to {defaults[name]!r} "
+                    f"parameter {show_value(name)} defaults to {show_value(value)} here but to "
+                    f"{show_value(defaults[name])} "
                     f"in {origin[name]}; a parameter has one default", where=policy.source)
             defaults[name] = value
             origin[name] = policy.source

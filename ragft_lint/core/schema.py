@@ -137,7 +137,27 @@ def _value_message(keyword: str, value: Any, spec: Any, error: ValidationError) 
         return f"{show_value(value)} is less than the minimum {spec}"
     if keyword in ("format", "pattern") and spec in ("date", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"):
         return f"{show_value(value)} is not a valid date (YYYY-MM-DD)"
-    return error.message
+    return error_text(error)
+
+
+#: The longest message a jsonschema error becomes (its own words plus excerpts).
+MAX_ERROR_TEXT = 240
+
+
+def error_text(error: ValidationError) -> str:
+    """jsonschema's message for `error`, with the offending value shown as every message
+    shows one (`show_value`: a short excerpt, escaped) and the whole cut visibly past
+    MAX_ERROR_TEXT characters: jsonschema quotes the whole value, which may be a file's
+    worth of someone else's text."""
+    message = str(error.message)
+    instance = error.instance
+    if isinstance(instance, (str, dict, list)) and instance:
+        quoted = repr(instance)
+        if quoted in message:
+            message = message.replace(quoted, show_value(instance))
+    if len(message) > MAX_ERROR_TEXT:
+        message = f"{message[:MAX_ERROR_TEXT]}… (cut, {len(message):,} characters)"
+    return message
 
 
 def _at(where: str, message: str) -> str:

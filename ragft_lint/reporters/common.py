@@ -11,9 +11,9 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 
 from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.paths import source_root as source_root  # where report paths start
 from ragft_lint.core.rules import Rule
 
 # Where the rules are documented; every rule link in every report is built from this.
@@ -21,9 +21,6 @@ PROJECT_URL = "https://github.com/ragft-lint/ragft-lint"
 
 # A release version, which has a tag; anything else (a dev or local build) links to main.
 _RELEASE = re.compile(r"\d+\.\d+\.\d+")
-
-# Environment variables CI systems set to the root of the checked-out repository.
-_ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -33,20 +30,6 @@ def rule_url(rule_id: str, version: str | None = None) -> str:
     `version` (its tag, docs/RELEASING.md) when that is a release, else on main."""
     ref = f"v{version}" if version and _RELEASE.fullmatch(version) else "main"
     return f"{PROJECT_URL}/blob/{ref}/README.md#{rule_id.lower()}"
-
-
-def source_root(start: str | None = None) -> str:
-    """The folder report paths are relative to: the CI checkout, else the enclosing
-    repository (a folder holding `.git`), else the current folder."""
-    for variable in _ROOT_VARIABLES:
-        value = os.environ.get(variable)
-        if value and os.path.isdir(value):
-            return os.path.abspath(value)
-    here = Path(os.path.abspath(start or os.getcwd()))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return str(folder)
-    return str(here)
 
 
 def repo_path(path: str, root: str) -> str | None:

@@ -1,0 +1,78 @@
+"""Where a run may read from: the source root, and whether a path stays inside it.
+
+On a pull request everything in the checkout is written by someone CI must not trust,
+symbolic links included: a committed `svc/llm-project.yaml -> /home/runner/.ssh/id_rsa`
+would otherwise be read and quoted in the log. So the files the repository names (a
+manifest, however it reached the command line; a config's `policy-paths`) are read only
+when, followed through every link, they stay inside the *source root*: the repository root
+(the nearest folder holding `.git`), else the working folder. Files the operator names
+outside the checkout (`--config /tmp/base.toml`) are the operator's and may be anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+# Environment variables CI systems set to the root of the checked-out repository.
+ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
+
+
+def source_root(start: str | None = None) -> str:
+    """The CI checkout (GITHUB_WORKSPACE, CI_PROJECT_DIR), else the nearest folder holding
+    `.git` at or above `start` (default: the working folder), else `start` itself."""
+    for variable in ROOT_VARIABLES:
+        value = os.environ.get(variable)
+        if value and os.path.isdir(value):
+            return os.path.abspath(value)
+    return repository_root(start) or os.path.abspath(start or os.getcwd())
+
+
+def repository_root(start: str | None = None) -> str | None:
+    """The nearest folder at or above `start` that holds `.git`, or None."""
+    here = Path(os.path.abspath(start or os.getcwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return str(folder)
+    return None
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether `path` is `root` or lies below it, both followed through every link."""
+    return _under(os.path.realpath(path), _real(root))
+
+
+@lru_cache(maxsize=64)
+def _real(root: str) -> str:
+    # The root is asked about once per file named (pre-commit names thousands).
+    return os.path.realpath(root)
+
+
+def escapes(path: str, root: str | None = None) -> bool:
+    """Whether `path`, written as lying inside `root` (default: `source_root()`), leads
+    outside it through a symbolic link (the file itself or any folder on the way).
+
+    A path written outside the root is the operator's choice and never escapes; nor does a
+    dangling link (the reader says what is wrong with it).
+    """
+    root = root or source_root()
+    written = os.path.abspath(path)
+    if not (_under(written, os.path.abspath(root)) or _under(written, _real(root))):
+        return False
+    return os.path.lexists(path) and os.path.exists(path) and not is_inside(path, root)
+
+
+def _under(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # different drives (Windows)
+        return False
+
+
+def refusal_outside(path: str, root: str) -> str:
+    """The message for a link that leads outside `root` (a finding's or an error's)."""
+    from ragft_lint.core.text import show_value
+
+    return (f"symbolic link to a file outside the repository ({show_value(root, quote=False)}); "
+            "not followed")

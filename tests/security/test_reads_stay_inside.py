@@ -1,0 +1,128 @@
+"""§1: nothing outside the repository is read because the repository said so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.security.attack import CLEAN, assert_one_line_error, needs_script, ragft, repository
+
+pytestmark = needs_script
+
+SECRET = "AKIA-TOP-SECRET-" + "s3cr3t" * 20  # what must never reach the CI log
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A secret file and a folder of them, outside the repository."""
+    folder = tmp_path / "home" / ".secrets"
+    folder.mkdir(parents=True)
+    (folder / "llm-project.yaml").write_text(f"{SECRET}\n")
+    (folder / "token").write_text(f"{SECRET}\n")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "github", "sarif", "markdown", "junit"])
+@pytest.mark.parametrize("how", ["file-link", "folder-link", "dot-dot-link", "discovered"])
+def test_a_committed_link_out_of_the_repository_is_refused(
+        tmp_path: Path, outside: Path, fmt: str, how: str) -> None:
+    repo = repository(tmp_path / "repo")
+    if how == "file-link":
+        (repo / "svc" / "llm-project.yaml").unlink()
+        (repo / "svc" / "llm-project.yaml").symlink_to(outside / "token")
+        named = "svc/llm-project.yaml"
+    elif how == "folder-link":
+        (repo / "config").symlink_to(outside)
+        named = "config/llm-project.yaml"
+    elif how == "dot-dot-link":
+        (repo / "svc" / "up").symlink_to("../..")
+        named = "svc/up/home/.secrets/token"
+    else:
+        (repo / "other").mkdir()
+        (repo / "other" / "llm-project.yaml").symlink_to(outside / "token")
+        named = "other"
+    run = ragft("check", named, "--format", fmt, cwd=repo)
+    assert run.returncode == 1, run.describe()
+    assert "s3cr3t" not in run.output, run.describe()
+    assert "outside" in run.output, run.describe()
+    if fmt == "json":
+        [finding] = json.loads(run.stdout)["findings"]
+        assert finding["rule"] == "RFT001"
+
+
+def test_a_link_inside_the_repository_is_read(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "shared").mkdir()
+    (repo / "shared" / "base.yaml").write_text(CLEAN)
+    (repo / "svc" / "llm-project.yaml").unlink()
+    (repo / "svc" / "llm-project.yaml").symlink_to("../shared/base.yaml")
+    run = ragft("check", "svc/llm-project.yaml", cwd=repo)
+    assert run.returncode == 0, run.describe()
+
+
+def test_the_operator_may_name_a_file_outside(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere" / "llm-project.yaml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(CLEAN)
+    run = ragft("check", elsewhere, cwd=repo)
+    assert run.returncode == 0, run.describe()
+
+
+@pytest.mark.parametrize("content", [
+    SECRET,  # a document that is one plain string
+    f"- {SECRET}\n",  # a list
+    f"schema_version: 1\nproject: {SECRET}\napproach: {SECRET}\n",  # wrong values
+    f"{SECRET}: 1\n",  # a bad key
+    f"schema_version: 1\nproject: x\napproach: rag\ncriteria: {SECRET}\n",  # wrong type
+    f'"{SECRET}\n',  # a syntax error inside a quoted string
+    f"schema_version: !!int {SECRET}\n",  # a value its tag does not fit
+])
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_messages_quote_at_most_a_short_excerpt(tmp_path: Path, content: str, fmt: str) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "svc" / "llm-project.yaml").write_text(content)
+    run = ragft("check", "svc", "--format", fmt, cwd=repo)
+    assert run.returncode == 1, run.describe()
+    # The messages (not the JSON pointer, a finding's address in the document) quote at most
+    # MAX_SHOWN (60) characters: 66 of the secret are too many.
+    shown = ([f["message"] for f in json.loads(run.stdout)["findings"]] if fmt == "json"
+             else [run.output])
+    assert not any("s3cr3t" * 11 in text for text in shown), run.describe()
+
+
+def test_policy_paths_from_the_repository_stay_inside(tmp_path: Path, outside: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "policies").symlink_to(outside)
+    (repo / ".ragft-lint.toml").write_text('policy-paths = ["policies"]\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert "outside the repository" in run.stderr and "s3cr3t" not in run.output
+    (repo / ".ragft-lint.toml").write_text(f'policy-paths = ["{outside}"]\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert "outside the repository" in run.stderr
+
+
+def test_the_operator_may_name_policies_anywhere(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    pack = Path(__file__).resolve().parents[2] / "examples" / "policies"
+    run = ragft("check", "svc", "--policies", pack, cwd=repo)
+    assert run.returncode in (0, 1), run.describe()
+
+
+def test_an_extended_config_from_the_repository_stays_inside(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    base = tmp_path / "base.toml"  # e.g. a file of the CI user's, outside the checkout
+    base.write_text('fail-on = "info"\n')
+    (repo / ".ragft-lint.toml").write_text(f'extend = "{base}"\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert "extend" in run.stderr and "outside the repository" in run.stderr
+    (repo / "base.toml").symlink_to(base)
+    (repo / ".ragft-lint.toml").write_text('extend = "base.toml"\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert "outside the repository" in run.stderr

@@ -419,6 +419,7 @@ def use_color(choice: str, stream: TextIO) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     from ragft_lint.core.errors import SetupError
+    from ragft_lint.reporters.guard import one_line
 
     _tolerate_unencodable_output()
     try:
@@ -429,13 +430,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return EXIT_ERROR
     except click.ClickException as exc:
-        click.echo(click_error_line(exc), err=True)
+        # Error messages quote paths and values from the repository: one inert line each
+        # (reporters.guard), so no file name can forge a CI workflow command on stderr.
+        click.echo(one_line(click_error_line(exc)), err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("ragft-lint: aborted", err=True)
         return EXIT_ERROR
     except SetupError as exc:
-        click.echo(f"ragft-lint: error: {exc}", err=True)
+        click.echo(f"ragft-lint: error: {one_line(str(exc))}", err=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("ragft-lint: interrupted", err=True)
@@ -449,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the one place an unexpected error is caught
         if os.environ.get("RAGFT_LINT_DEBUG"):
             raise
-        click.echo(f"ragft-lint: internal error: {type(exc).__name__}: {exc} "
+        click.echo(f"ragft-lint: internal error: {type(exc).__name__}: {one_line(str(exc))} "
                    "(set RAGFT_LINT_DEBUG=1 for the traceback, and please report it)", err=True)
         return EXIT_ERROR
     return result if isinstance(result, int) else 0

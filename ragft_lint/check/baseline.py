@@ -150,11 +150,22 @@ class BaselineRecorder(Reporter):
                    for (file, rule, pointer), count in sorted(self.count_by_key.items())]
         # One entry per line: a reviewer reads a baseline change as a plain diff.
         text = (f'{{\n  "version": {BASELINE_VERSION},\n  "tool": "ragft-lint",\n  "findings": ['
-                + ",".join("\n    " + json.dumps(entry, ensure_ascii=False) for entry in entries)
+                + ",".join("\n    " + _entry_json(entry) for entry in entries)
                 + ("\n  ]\n}\n" if entries else "]\n}\n"))
         # Written whole then renamed (core.files), so a failure never leaves half a baseline.
         write_atomic(self.path, text, what="baseline file")
         return sum(self.count_by_key.values())
+
+
+def _entry_json(entry: dict[str, Any]) -> str:
+    """One entry as JSON: readable UTF-8, or escapes for a file name that is not UTF-8
+    (`\\udcff`, which reads back as the same name)."""
+    text = json.dumps(entry, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(entry)
+    return text
 
 
 def _refuse_constant(name: str) -> Any:

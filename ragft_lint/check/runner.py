@@ -120,8 +120,10 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     piped = _stdin_target(request, stdin, sessions.limits.max_bytes)
     if request.write_baseline:
         from ragft_lint.check.baseline import BaselineRecorder
+        from ragft_lint.reporters.guard import guarded
 
-        recorder = BaselineRecorder(out, ReportContext(), request.write_baseline)
+        recorder = BaselineRecorder(guarded(out, "text"), ReportContext(),
+                                    request.write_baseline)
         run_check(request.paths, sessions, [recorder], request.force_exclude, stdin=piped)
         # Exit 1 when some finding could not be recorded: it would fail the next --baseline
         # run by surprise.
@@ -160,7 +162,9 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
         err.write("ragft-lint: warning: nothing to check: every file named is excluded by the "
                   "configuration's exclude globs (--force-exclude)\n")
     elif summary.files_checked == 0:
-        where = ", ".join(request.paths) or "the current folder"
+        from ragft_lint.reporters.guard import one_line
+
+        where = one_line(", ".join(request.paths)) or "the current folder"
         err.write(f"ragft-lint: warning: no llm-project.yaml found in {where}\n")
     return summary.exit_code
 
@@ -193,7 +197,10 @@ def show_config(sessions: Sessions, paths: Sequence[str], out: TextIO) -> int:
     if target is not None and not os.path.lexists(target):
         raise ConfigError(f"path does not exist: {target}")
     session = sessions.for_path(target) if target is not None else sessions.here
-    out.write(render(session.settings, session.pack,
-                     [(source.label, len(source.policies)) for source in session.sources],
-                     cwd=sessions.cwd, target=target))
+    from ragft_lint.reporters.guard import neutralize
+
+    out.write(neutralize(render(session.settings, session.pack,
+                                [(source.label, len(source.policies))
+                                 for source in session.sources],
+                                cwd=sessions.cwd, target=target)))
     return 0

@@ -205,13 +205,14 @@ def check_writable_target(path: str, what: str = "the file") -> None:
         raise FileWriteError(f"cannot write {what}: it is a folder", where=path)
 
 
-def open_temporary(path: str, *, binary: bool = False, what: str = "the file"
-                   ) -> tuple[IO[Any], str]:
+def open_temporary(path: str, *, binary: bool = False, what: str = "the file",
+                   errors: str = "strict") -> tuple[IO[Any], str]:
     """An open temporary file beside `path` and its name, for `commit` or `discard`.
 
     For writers that must create their file before the work starts (reports are opened
     before the check, so an unwritable path fails the run before any work) and decide at
-    the end whether it replaces `path`.
+    the end whether it replaces `path`. `errors` is the text encoding's error handler
+    (reports pass "backslashreplace", for file names that are not UTF-8).
     """
     import tempfile
 
@@ -227,7 +228,7 @@ def open_temporary(path: str, *, binary: bool = False, what: str = "the file"
         _copy_mode(path, fd)
         if binary:
             return os.fdopen(fd, "wb"), temporary
-        return os.fdopen(fd, "w", encoding="utf-8", newline="\n"), temporary
+        return os.fdopen(fd, "w", encoding="utf-8", errors=errors, newline="\n"), temporary
     except BaseException:
         os.close(fd)
         discard(temporary)

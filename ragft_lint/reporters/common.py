@@ -50,7 +50,8 @@ def fingerprint(path: str, rule: str, pointer: str, occurrence: int = 0) -> str:
     """A finding's identity across commits: file + rule + JSON pointer, never a line number,
     so moving lines keeps it; `occurrence` separates findings that share all three."""
     text = "\0".join((path, rule, pointer, str(occurrence)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a file name that is not UTF-8 still has one stable fingerprint.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def iter_fingerprinted(findings: Iterable[Finding], path: str) -> Iterator[tuple[Finding, str]]:

@@ -4,8 +4,9 @@
 inline on the pull request's diff. A manifest's text reaches these lines (keys, values,
 waiver reasons, file names), so everything is escaped the way the Actions toolkit does it:
 `%`, CR and LF in the message, and `:` and `,` as well in property values, so that no
-manifest can end the command early or start a command of its own. Waived findings are not
-annotated: they are accepted exceptions and do not fail the run.
+manifest can end the command early or start a command of its own; every other control
+character (but tab) is shown as a `\\xNN` escape. Waived findings are not annotated: they
+are accepted exceptions and do not fail the run.
 
 GitHub shows at most 10 error, 10 warning and 10 notice annotations per step and drops the
 rest silently (actions/toolkit, docs/problem-matchers.md, "Limitations"). So annotations are
@@ -16,20 +17,29 @@ closing notice counts what was left out and says where every finding is.
 
 from __future__ import annotations
 
+import re
 from itertools import chain, zip_longest
 
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, source_root
+from ragft_lint.reporters.guard import neutralize, text_escape
+
+# What escape_data leaves as it is would reach the log raw: every other C0/C1 control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 COMMAND_BY_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
                        Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (as `escapeData` in @actions/core)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (as `escapeData` in @actions/core), and show every other
+    control character (ESC, NUL, C1) as a visible `\\xNN`: the runner would print it raw
+    into the log, where it could recolour, hide or rewrite what a reviewer reads."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # A legacy `##[command]` is looked for anywhere in a line: broken as in every format.
+    return neutralize(_CONTROL.sub(lambda m: text_escape(m.group()), text))
 
 
 def escape_property(text: str) -> str:

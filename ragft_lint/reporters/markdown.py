@@ -31,10 +31,33 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 MAX_ROWS = 1000
 
 
+# A zero-width space, written as an entity: it breaks what GitHub would otherwise turn
+# live (a mention, an autolink) and shows nothing.
+_BREAK = "&#8203;"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LIVE = re.compile(r"@|://|(?<![\w.])www\.", re.IGNORECASE)
+
+
 def escape(text: str) -> str:
-    """Markdown-inert text for a table cell or heading (GitHub-flavoured Markdown)."""
+    """Markdown-inert text for a table cell or heading (GitHub-flavoured Markdown).
+
+    Text from a pull request must render as text: no link, tag or table cell (markup is
+    backslash-escaped), no live `@user` / `@org/team` mention (a notification to whoever
+    the author chose) and no autolink from a bare URL, `www.` or e-mail address (each is
+    broken by a zero-width space), and no raw control character (shown as `\\xNN`).
+    """
     text = " ".join(text.split())  # a line break would end the table row
-    return _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    return _LIVE.sub(lambda m: _break(m.group()), text)
+
+
+def _break(live: str) -> str:
+    if live == "@":
+        return "@" + _BREAK
+    if live == "://":
+        return ":" + _BREAK + "//"
+    return live[:3] + _BREAK + live[3:]  # www.
 
 
 class MarkdownReporter(Reporter):

@@ -20,6 +20,7 @@ from typing import TextIO, cast
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.files import commit, discard, open_temporary
 from ragft_lint.reporters import REPORTER_BY_NAME, ReportContext, Reporter, reporter_class
+from ragft_lint.reporters.guard import guarded
 
 
 @dataclass(frozen=True)
@@ -69,17 +70,22 @@ def open_reporters(formats: Sequence[str], outputs: Sequence[OutputSpec], contex
     pending: list[tuple[str, str]] = []  # (temporary, target)
     try:
         with contextlib.ExitStack() as stack:
-            reporters = [reporter_class(name)(stdout, context) for name in formats]
+            reporters = [reporter_class(name)(guarded(stdout, name), context)
+                         for name in formats]
             file_context = dataclasses.replace(context, color=False)  # files get no colours
             for spec in outputs:
-                handle, temporary = open_temporary(spec.path, what="the report")
+                # A file name that is not UTF-8 is written as escapes, never an exception.
+                handle, temporary = open_temporary(spec.path, what="the report",
+                                                   errors="backslashreplace")
                 stream = cast(TextIO, handle)
                 pending.append((temporary, spec.path))
                 stack.callback(stream.close)
-                reporters.append(reporter_class(spec.format)(stream, file_context))
+                reporters.append(reporter_class(spec.format)(guarded(stream, spec.format),
+                                                             file_context))
             yield reporters
+            for reporter in reporters:
+                reporter.stream.flush()  # a guard's last, unfinished line
             for reporter in reporters[len(formats):]:
-                reporter.stream.flush()
                 os.fsync(reporter.stream.fileno())
     except BaseException:
         # A run that stopped part-way leaves no report for a later CI step (an upload, a

@@ -9,6 +9,7 @@ reason) so code scanning shows them as dismissed rather than forgetting them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,9 +114,10 @@ class SarifReporter(Reporter):
 
     def file(self, result: FileResult) -> None:
         path = repo_path(result.path, self._root)
+        # The file name's own bytes, percent-encoded: right for names that are not UTF-8 too.
         location: dict[str, str] = (
-            {"uri": quote(path, safe="/"), "uriBaseId": SOURCE_ROOT} if path is not None
-            else {"uri": Path(result.path).resolve().as_uri()})
+            {"uri": quote(os.fsencode(path), safe="/"), "uriBaseId": SOURCE_ROOT}
+            if path is not None else {"uri": Path(result.path).resolve().as_uri()})
         shown = display_path(result.path, self._root)  # the fingerprint every format shares
         for finding, fingerprint in iter_fingerprinted(result.findings, shown):
             self.stream.write("\n" if self._first else ",\n")

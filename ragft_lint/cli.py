@@ -100,13 +100,22 @@ def cli() -> None:
                    "there is something to fix.")
 @click.option("--unsafe-fixes", is_flag=True,
               help="With --fix or --diff, apply unsafe fixes too (removing unused waivers).")
+# The gate's own safety on untrusted pull requests (SECURITY.md).
+@click.option("--isolated", is_flag=True,
+              help="Ignore every configuration file (defaults and options only), as on a "
+                   "pull request whose own configuration must not decide the verdict.")
+@click.option("--allow-empty", is_flag=True, default=None,
+              help="Pass (exit 0) when no manifest is found; by default that is exit 2.")
+@click.option("--no-waivers", is_flag=True, default=None,
+              help="Check as if no manifest declared a waiver.")
 def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
           fail_on: str | None, stdin_filename: str | None, quiet: bool, statistics: bool,
           exit_zero: bool, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
           force_exclude: bool, policies: tuple[str, ...], baseline_path: str | None,
-          write_baseline_path: str | None, fix: bool, diff: bool, unsafe_fixes: bool) -> int:
+          write_baseline_path: str | None, fix: bool, diff: bool, unsafe_fixes: bool,
+          isolated: bool, allow_empty: bool | None, no_waivers: bool | None) -> int:
     """Check manifests. PATHS are files or folders (searched for llm-project.yaml/.yml);
     none means the current folder. Each manifest is checked with the nearest configuration
     above it.
@@ -131,9 +140,13 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
     if baseline_path and write_baseline_path:
         raise click.UsageError("--baseline and --write-baseline cannot be used together: "
                                "--write-baseline records every current finding afresh")
+    if isolated and config_path:
+        raise click.UsageError("--isolated ignores every configuration file; it cannot be "
+                               "used with --config")
     sessions = Sessions(config_path, Overrides(
         fail_on=fail_on, select=select or None, ignore=ignore or None,
-        exclude=exclude or None, policies=policies), Limits(max_bytes=max_size))
+        exclude=exclude or None, policies=policies, allow_empty=allow_empty,
+        no_waivers=no_waivers), Limits(max_bytes=max_size), isolated=isolated)
     request = CheckRequest(
         paths=paths, output_format=output_format, outputs=outputs, show_fixes=show_fixes,
         color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,

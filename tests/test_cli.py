@@ -134,10 +134,14 @@ def test_same_file_twice_is_checked_once(write_manifest) -> None:
     assert report["summary"]["files_checked"] == 1
 
 
-def test_no_manifest_found_warns_and_passes(tmp_path: Path) -> None:
+def test_no_manifest_found_is_exit_2_unless_allowed(tmp_path: Path) -> None:
+    # A gate that checked nothing must not pass quietly (issue 9 §5).
     result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"no llm-project.yaml found under {tmp_path}; nothing was checked" in result.stderr
+    result = run_cli("check", str(tmp_path), "--allow-empty")
     assert result.exit_code == 0
-    assert "no llm-project.yaml found" in result.stderr
+    assert "warning: no llm-project.yaml found" in result.stderr
 
 
 @pytest.mark.parametrize("args", [

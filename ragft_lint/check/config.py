@@ -32,6 +32,7 @@ from ragft_lint.core.rules import CORE_RULE_BY_ID
 from ragft_lint.core.text import did_you_mean, show_value
 
 if TYPE_CHECKING:
+    from ragft_lint.core.engine import WaiverPolicy
     from ragft_lint.core.policy import PolicyPack
 
 CONFIG_FILE = ".ragft-lint.toml"
@@ -78,6 +79,8 @@ class Overrides:
     exclude: Sequence[str] | None = None
     policies: Sequence[str] = ()  # added to policy-paths, never replacing them
     entry_points: bool | None = None
+    allow_empty: bool | None = None
+    no_waivers: bool | None = None
 
 
 @dataclass
@@ -93,6 +96,13 @@ class Settings:
     exclude: tuple[str, ...] = ()
     policy_paths: tuple[str, ...] = ()
     entry_points: bool = True
+    # The gate's own safety (issue 9): an empty run passes only when allowed; waivers of
+    # `unwaivable` rule prefixes are errors, none may run past `max-waiver-days`, and
+    # `no-waivers` (--no-waivers) applies none.
+    allow_empty: bool = False
+    unwaivable: tuple[str, ...] = ()
+    max_waiver_days: int | None = None
+    no_waivers: bool = False
     source_by_key: dict[str, str] = field(default_factory=dict)
     # The files read, nearest first, then each one it extends (`extend`), by path.
     files: dict[str, ConfigFile] = field(default_factory=dict)
@@ -164,6 +174,15 @@ class Settings:
                                  "ignored")
             enabled -= {rule for rule in policy_ids if rule.startswith(selector)}
         return frozenset(set(policy_ids) - enabled)
+
+    def waiver_policy(self, pack: PolicyPack) -> WaiverPolicy:
+        """What waivers may do in this run; every `unwaivable` prefix names a loaded rule."""
+        from ragft_lint.core.engine import WaiverPolicy
+
+        known = [*CORE_RULE_BY_ID, *pack.policy_by_id]
+        for selector in self.unwaivable:
+            self._check_selector("unwaivable", selector, known)
+        return WaiverPolicy(self.unwaivable, self.max_waiver_days, self.no_waivers)
 
     def severity_by_rule(self, pack: PolicyPack) -> dict[str, Severity]:
         """Per-rule severity overrides, each naming a loaded policy rule."""
@@ -307,7 +326,7 @@ def _validate(config: ConfigFile) -> None:
             message = (f"{key}: {show_value(name)} is not a rule id (capital letters then digits, "
                        "e.g. RFT401)")
         key = f"{key}.{name}"
-    elif error.validator == "pattern" and key.startswith(("select", "ignore")):
+    elif error.validator == "pattern" and key.startswith(("select", "ignore", "unwaivable")):
         message = (f"{key.split('.')[0]}: {show_value(error.instance)} is not a rule id or prefix "
                    "(e.g. RFT401, RFT4)")
     prefix = f"[{config.section}] " if config.section else ""
@@ -399,6 +418,12 @@ def _apply_file(settings: Settings, config: ConfigFile) -> None:
                                   "configuration file)", where=config.where("policy-paths"))
     if "entry-points" in data:
         settings.entry_points = bool(data["entry-points"])
+    if "allow-empty" in data:
+        settings.allow_empty = bool(data["allow-empty"])
+    if "unwaivable" in data:
+        settings.unwaivable = tuple(data["unwaivable"])
+    if "max-waiver-days" in data:
+        settings.max_waiver_days = int(data["max-waiver-days"])
     for key in data:
         if key not in ("params", "severity", EXTEND):
             settings.source_by_key[key] = source
@@ -408,11 +433,11 @@ def _require_inside_repository(config: ConfigFile, key: str, given: str, path: s
     """A configuration inside the repository is repository content: on a pull request it is
     the author's, so the files it names (`policy-paths`, `extend`) must stay inside the
     repository too, followed through links. One the operator keeps outside (`--config
-    /tmp/base.toml`) may name files anywhere."""
-    from ragft_lint.core.paths import is_inside, source_root
+    /tmp/base.toml`), or in a tree that is no checkout at all, may name files anywhere."""
+    from ragft_lint.core.paths import is_inside, repository_of
 
-    root = source_root()
-    if is_inside(config.path, root) and not is_inside(path, root):
+    root = repository_of(config.path)
+    if root is not None and is_inside(config.path, root) and not is_inside(path, root):
         instead = "--policies" if key == "policy-paths" else "--config"
         raise ConfigError(f"{config.describe_key(key)}: {show_value(given)} leads outside the "
                           f"repository ({root}); a configuration in the repository may only "
@@ -424,6 +449,7 @@ def _apply_overrides(settings: Settings, overrides: Overrides, cwd: str | None) 
     given: dict[str, Any] = {
         "fail-on": overrides.fail_on, "select": overrides.select, "ignore": overrides.ignore,
         "exclude": overrides.exclude, "entry-points": overrides.entry_points,
+        "allow-empty": overrides.allow_empty, "no-waivers": overrides.no_waivers,
     }
     for key, value in given.items():
         if value is None:
@@ -437,6 +463,10 @@ def _apply_overrides(settings: Settings, overrides: Overrides, cwd: str | None) 
             settings.ignore = _split_ids("ignore", value)
         elif key == "exclude":
             settings.exclude = tuple(value)
+        elif key == "allow-empty":
+            settings.allow_empty = bool(value)
+        elif key == "no-waivers":
+            settings.no_waivers = bool(value)
         else:
             settings.entry_points = bool(value)
     if overrides.policies:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO, TextIO
@@ -11,7 +12,7 @@ from ragft_lint.check.session import Sessions
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Summary
+from ragft_lint.core.result import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 
@@ -118,6 +119,7 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
         paths = [request.stdin_filename] if request.stdin_filename else request.paths
         return show_config(sessions, paths, out)
     piped = _stdin_target(request, stdin, sessions.limits.max_bytes)
+    _refuse_writing_inputs(sessions, request)
     if request.write_baseline:
         from ragft_lint.check.baseline import BaselineRecorder
         from ragft_lint.reporters.guard import guarded
@@ -154,6 +156,9 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
             reporters = [StatisticsReporter(out, context), *reporters]
         summary = run_check(request.paths, sessions, reporters, request.force_exclude,
                             check_file, piped)
+    if summary.files_checked == 0 and not summary.files_excluded:
+        # Before --exit-zero and --quiet: checking nothing is not a result to hide.
+        return _empty_run(request, session.settings.allow_empty, err, quiet=request.quiet)
     if request.exit_zero and summary.exit_code == EXIT_FINDINGS:
         return EXIT_CLEAN
     if request.quiet:
@@ -161,11 +166,6 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
     if summary.files_checked == 0 and summary.files_excluded:
         err.write("ragft-lint: warning: nothing to check: every file named is excluded by the "
                   "configuration's exclude globs (--force-exclude)\n")
-    elif summary.files_checked == 0:
-        from ragft_lint.reporters.guard import one_line
-
-        where = one_line(", ".join(request.paths)) or "the current folder"
-        err.write(f"ragft-lint: warning: no llm-project.yaml found in {where}\n")
     return summary.exit_code
 
 
@@ -183,10 +183,42 @@ def _stdin_target(request: CheckRequest, stdin: BinaryIO | None, max_bytes: int
     return Target(request.stdin_filename or STDIN, content=stdin.read(max_bytes + 1))
 
 
+def _empty_run(request: CheckRequest, allowed: bool, err: TextIO, *, quiet: bool = False
+               ) -> int:
+    """A run that checked nothing: exit 2 unless allowed (--allow-empty, `allow-empty`).
+
+    A gate that passes having checked nothing is how a pull request would switch it off
+    quietly (`exclude = ["*"]` in its own configuration, a path that matches nothing)."""
+    from ragft_lint.reporters.guard import one_line
+
+    where = one_line(", ".join(request.paths)) or os.path.abspath(".")
+    if allowed:
+        if not quiet:
+            err.write(f"ragft-lint: warning: no llm-project.yaml found under {where}\n")
+        return 0
+    err.write(f"ragft-lint: error: no llm-project.yaml found under {where}; nothing was "
+              "checked (pass --allow-empty, or set allow-empty = true, if that is expected)\n")
+    return EXIT_ERROR
+
+
+def _refuse_writing_inputs(sessions: Sessions, request: CheckRequest) -> None:
+    """No report and no baseline is written through a link or over a file this run reads
+    (reporters.outputs.refuse_inputs): exit 2 before anything is checked."""
+    from ragft_lint.reporters.outputs import parse_output, refuse_inputs
+
+    targets = [(f"--output {text}", parse_output(text).path) for text in request.outputs]
+    if request.write_baseline:
+        targets.append((f"--write-baseline {request.write_baseline}", request.write_baseline))
+    if not targets:
+        return
+    settings = sessions.here.settings
+    reads = [*request.paths, *settings.files, *([request.baseline] if request.baseline else [])]
+    refuse_inputs(targets, reads, settings.policy_paths)
+
+
 def show_config(sessions: Sessions, paths: Sequence[str], out: TextIO) -> int:
     """`check --show-config [PATH]`: the configuration that applies to PATH (a manifest or a
     folder; default the working directory) and where each value came from."""
-    import os
 
     from ragft_lint.check.config import render
 

@@ -59,7 +59,8 @@ def build_session(settings: Settings, limits: Limits | None = None) -> Session:
     pack, sources = build_pack(settings)
     engine = Engine(pack, limits=limits or Limits(),
                     severity_by_rule=settings.severity_by_rule(pack),
-                    disabled=settings.disabled_rules(pack))
+                    disabled=settings.disabled_rules(pack),
+                    waivers=settings.waiver_policy(pack))
     return Session(settings, pack, sources, engine)
 
 
@@ -70,11 +71,14 @@ class Sessions:
     """
 
     def __init__(self, config_path: str | None = None, overrides: Overrides | None = None,
-                 limits: Limits | None = None, cwd: str | None = None):
+                 limits: Limits | None = None, cwd: str | None = None, *,
+                 isolated: bool = False):
         self.config_path = config_path
         self.overrides = overrides or Overrides()
         self.limits = limits or Limits()
         self.cwd = os.path.abspath(cwd or os.getcwd())
+        # --isolated: no configuration file is read at all, wherever a manifest is.
+        self.isolated = isolated
         self.baseline: ResultFilter | None = None  # given to every engine built
         self._config_by_folder: dict[str, str | None] = {}
         self._session_by_config: dict[str | None, Session] = {}
@@ -115,7 +119,8 @@ class Sessions:
     def for_folder(self, folder: str) -> Session:
         if self.config_path is not None:
             return self._session_by_config[self.config_path]
-        config = find_config_file(os.path.join(self.cwd, folder), self._config_by_folder)
+        config = (None if self.isolated else
+                  find_config_file(os.path.join(self.cwd, folder), self._config_by_folder))
         session = self._session_by_config.get(config)
         if session is None:
             session = self._session_by_config[config] = self._build(

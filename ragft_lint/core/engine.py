@@ -51,6 +51,9 @@ class Engine:
     # Applied to each file's result after the checks: the baseline (check/baseline.py),
     # which lives a layer up and so is known here only by what it does.
     baseline: ResultFilter | None = None
+    # Waiver governance (configuration; issue 9): waivers of these rule-id prefixes are
+    # errors, a waiver may run at most this many days from today, or none applies at all.
+    waivers: WaiverPolicy = field(default_factory=lambda: WaiverPolicy())
 
     def check(self, path: str, content: bytes | None = None) -> FileResult:
         """Check the manifest at `path`, or, when `content` is given (standard input), the
@@ -89,8 +92,10 @@ class Engine:
                               policies_run=False)
         findings = [self._adjust(f) for f in self.pack.evaluate(manifest, skip=self.disabled)]
         findings += need_not_declared(manifest, self.pack, self.disabled)
-        findings = apply_waivers(manifest, findings, self.pack, self.today or dt.date.today(),
-                                 disabled=self.disabled)
+        if not self.waivers.ignore:
+            findings = apply_waivers(manifest, findings, self.pack,
+                                     self.today or dt.date.today(), disabled=self.disabled,
+                                     policy=self.waivers)
         return FileResult(manifest.path, tuple(sorted(findings)), True, self._rules_run())
 
     def _rules_run(self) -> tuple[str, ...]:
@@ -144,13 +149,40 @@ def need_not_declared(manifest: Manifest, pack: PolicyPack,
     return out
 
 
+@dataclass(frozen=True)
+class WaiverPolicy:
+    """What the configuration allows of the waivers a manifest declares.
+
+    A pull request edits its own manifest, waivers included; the configuration (taken from
+    the base branch on a fork's pull request) decides which rules a waiver may touch and for
+    how long, or that waivers count for nothing (`--no-waivers`).
+    """
+
+    unwaivable: tuple[str, ...] = ()  # rule-id prefixes, as select and ignore take them
+    max_days: int | None = None
+    ignore: bool = False
+
+    def refusal(self, rule_id: str, expires: dt.date, today: dt.date) -> str | None:
+        """Why the configuration refuses this waiver, or None."""
+        prefix = next((p for p in self.unwaivable if rule_id.startswith(p)), None)
+        if prefix is not None:
+            return (f"waiver for {rule_id} is not allowed: the configuration makes "
+                    f"{prefix} unwaivable (unwaivable = [...]); the finding counts")
+        if self.max_days is not None and (expires - today).days > self.max_days:
+            return (f"waiver for {rule_id} expires on {expires.isoformat()}, more than "
+                    f"{self.max_days} days from today (max-waiver-days); the finding counts")
+        return None
+
+
 def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyPack,
-                  today: dt.date, disabled: frozenset[str] = frozenset()) -> list[Finding]:
+                  today: dt.date, disabled: frozenset[str] = frozenset(),
+                  policy: WaiverPolicy = WaiverPolicy()) -> list[Finding]:
     """Mark waived findings; add findings for expired, invalid and unused waivers.
 
     A waiver applies up to and including its `expires` day (the day after, it no longer does).
     A waiver for a rule the configuration switched off is not reported as unused: it may be
-    needed again where the rule runs.
+    needed again where the rule runs. A waiver `policy` refuses is an invalid waiver (RFT006)
+    and waives nothing.
     """
     data: dict[str, Any] = manifest.data
     findings = list(findings)
@@ -166,6 +198,10 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
                                        _unknown_rule_message(rule_id, pack)))
             continue
         expires = dt.date.fromisoformat(waiver["expires"])
+        refusal = policy.refusal(rule_id, expires, today)
+        if refusal is not None:
+            out.append(_waiver_finding(manifest, f"{pointer}/rule", INVALID_WAIVER, refusal))
+            continue
         if today > expires:
             if rule_id in fired or rule_id in disabled:
                 out.append(_waiver_finding(

@@ -22,11 +22,23 @@ ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 def source_root(start: str | None = None) -> str:
     """The CI checkout (GITHUB_WORKSPACE, CI_PROJECT_DIR), else the nearest folder holding
     `.git` at or above `start` (default: the working folder), else `start` itself."""
+    return ci_root() or repository_root(start) or os.path.abspath(start or os.getcwd())
+
+
+def ci_root() -> str | None:
+    """The checkout a CI system says it made (GITHUB_WORKSPACE, CI_PROJECT_DIR), or None."""
     for variable in ROOT_VARIABLES:
         value = os.environ.get(variable)
         if value and os.path.isdir(value):
             return os.path.abspath(value)
-    return repository_root(start) or os.path.abspath(start or os.getcwd())
+    return None
+
+
+def repository_of(path: str) -> str | None:
+    """The checkout `path` lies in (the CI checkout, else the nearest folder holding `.git`
+    above it), or None when it lies in none: a tree that is no checkout was not sent by
+    a pull request."""
+    return ci_root() or repository_root(os.path.dirname(os.path.abspath(path)))
 
 
 def repository_root(start: str | None = None) -> str | None:

@@ -54,6 +54,46 @@ def stdout_formats(chosen: str | None, environ: Mapping[str, str] | None = None)
     return ["github", "text"] if env.get("GITHUB_ACTIONS") == "true" else ["text"]
 
 
+#: Names of files a run reads wherever they are: manifests and configuration files.
+READ_NAMES = ("llm-project.yaml", "llm-project.yml", ".ragft-lint.toml", "pyproject.toml")
+_POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def refuse_inputs(targets: Sequence[tuple[str, str]], reads: Sequence[str] = (),
+                  policy_folders: Sequence[str] = ()) -> None:
+    """A ConfigError, before anything is checked, if a file the run writes is one it reads.
+
+    `targets` are (option as given, path) pairs (`--output sarif=x`, `--write-baseline x`);
+    `reads` the files the run reads (manifests named, the baseline, configuration files). A
+    manifest or configuration file is refused by its name wherever it is, and a policy file
+    in a policy folder: a report written over one would change what the next run checks
+    (a pull request that names `--output json=llm-project.yaml` through the action's inputs
+    would erase the manifest it is judged by).
+    """
+    from ragft_lint.core.files import check_writable_target
+
+    for what, path in targets:
+        check_writable_target(path, "baseline file" if what.startswith("--write-baseline")
+                              else "the report")
+        name = os.path.basename(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        if name in READ_NAMES or (name.endswith(_POLICY_SUFFIXES) and any(
+                _same(folder, policies) for policies in policy_folders)):
+            raise ConfigError(f"{what}: refusing to write a report over a file ragft-lint "
+                              "reads (a manifest, a configuration or a policy file)")
+        for read in reads:
+            if _same(path, read):
+                raise ConfigError(f"{what}: refusing to write a report over {read}, which "
+                                  "this run reads")
+
+
+def _same(a: str, b: str) -> bool:
+    if os.path.exists(a) and os.path.exists(b):
+        with contextlib.suppress(OSError):
+            return os.path.samefile(a, b)
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
 @contextlib.contextmanager
 def open_reporters(formats: Sequence[str], outputs: Sequence[OutputSpec], context: ReportContext,
                    stdout: TextIO) -> Iterator[list[Reporter]]:

@@ -121,3 +121,35 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
         write_atomic(tmp_path, "x")
     with pytest.raises(FileWriteError, match="No such file or directory"):
         write_atomic(tmp_path / "missing" / "r.json", "x")
+
+
+@needs_script
+@pytest.mark.parametrize(("args", "victim"), [
+    (["--output", "json=svc/llm-project.yaml"], "svc/llm-project.yaml"),
+    (["--output", "sarif=other.yml"], "other.yml"),  # named as a manifest on the command line
+    (["--output", "markdown=.ragft-lint.toml"], ".ragft-lint.toml"),
+    (["--output", "text=pyproject.toml"], "pyproject.toml"),
+    (["--baseline", "b.json", "--output", "json=b.json"], "b.json"),
+    (["--write-baseline", "svc/llm-project.yaml"], "svc/llm-project.yaml"),
+    (["--output", "json=policies/ACME001.yaml"], "policies/ACME001.yaml"),
+    (["--output", "json=./svc/../b.json", "--baseline", "b.json"], "b.json"),
+])
+def test_no_report_is_written_over_a_file_the_run_reads(tmp_path: Path, args: list[str],
+                                                        victim: str) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "other.yml").write_text((repo / "svc" / "llm-project.yaml").read_text())
+    (repo / ".ragft-lint.toml").write_text('policy-paths = ["policies"]\n')
+    (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (repo / "policies").mkdir()
+    pack = Path(__file__).resolve().parents[2] / "examples" / "policies"
+    for policy in pack.glob("*.yaml"):
+        (repo / "policies" / "ACME001.yaml").write_text(policy.read_text())
+    baseline = ragft("check", "svc", "--write-baseline", "b.json", cwd=repo)
+    assert baseline.returncode == 0, baseline.describe()
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    named = ["svc", "other.yml"]
+    run = ragft("check", *named, *args, cwd=repo)
+    assert_one_line_error(run)
+    assert "refusing to write a report over" in run.stderr, run.describe()
+    assert victim in run.stderr or "file ragft-lint reads" in run.stderr
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before

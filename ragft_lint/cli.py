@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -22,9 +23,15 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 SEVERITIES = ("error", "warning", "info")
 
 
+class PipeClosed(BaseException):
+    """Standard output's reader went away (`| head`). A BaseException, so that click, which
+    turns a broken pipe into exit 1 ("findings") itself, lets it through to `main`."""
+
+
 class _Group(click.Group):
     """The top-level group: its command list shows each command's whole first sentence,
-    wrapped, instead of cutting it off at the width of the terminal."""
+    wrapped, instead of cutting it off at the width of the terminal; a broken pipe leaves
+    it as PipeClosed."""
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, command.get_short_help_str(limit=1 << 16))
@@ -33,6 +40,12 @@ class _Group(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise PipeClosed from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -435,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ragft_lint.reporters.guard import one_line
 
     _tolerate_unencodable_output()
+    previous = _handle_sigterm()
     try:
         result: Any = cli.main(args=argv, prog_name="ragft-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -447,7 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # (reporters.guard), so no file name can forge a CI workflow command on stderr.
         click.echo(one_line(click_error_line(exc)), err=True)
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("ragft-lint: interrupted", err=True)
+            return EXIT_INTERRUPTED
         click.echo("ragft-lint: aborted", err=True)
         return EXIT_ERROR
     except SetupError as exc:
@@ -455,19 +472,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("ragft-lint: interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`| head`): not our failure; keep Python from complaining
-        # again when it flushes stdout at exit.
+        return EXIT_INTERRUPTED
+    except Terminated:
+        # As Ctrl-C: the run stopped where it was, workers ended, partial reports removed
+        # (by the exception on its way here).
+        click.echo("ragft-lint: terminated", err=True)
+        return EXIT_TERMINATED
+    except (BrokenPipeError, PipeClosed):
+        # The reader went away (`| head`): not our failure, and not "findings" either;
+        # quiet, with the code a shell gives a process SIGPIPE ended. Python must not
+        # complain again when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_ERROR
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # the one place an unexpected error is caught
         if os.environ.get("RAGFT_LINT_DEBUG"):
             raise
         click.echo(f"ragft-lint: internal error: {type(exc).__name__}: {one_line(str(exc))} "
                    "(set RAGFT_LINT_DEBUG=1 for the traceback, and please report it)", err=True)
         return EXIT_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return result if isinstance(result, int) else 0
 
 
@@ -484,6 +510,31 @@ def click_error_line(exc: click.ClickException) -> str:
     if ctx is not None:
         message += f" (see '{ctx.command_path} --help')"
     return f"ragft-lint: error: {message}"
+
+
+# Exit codes after a signal, as a shell reports them (128 + the signal's number).
+EXIT_INTERRUPTED = 130  # SIGINT, Ctrl-C
+EXIT_BROKEN_PIPE = 141  # SIGPIPE: the reader of standard output went away
+EXIT_TERMINATED = 143  # SIGTERM: CI cancellation, `timeout`, a supervisor
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived. A BaseException, as KeyboardInterrupt is: every `finally` and
+    cleanup on the way out runs (reports removed, workers stopped), no `except Exception`
+    takes it for an error."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _handle_sigterm() -> Any:
+    """Turn SIGTERM into Terminated for this run; the handler it replaced (None when it
+    cannot be set: not the main thread)."""
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread (an embedding program's worker thread)
+        return None
 
 
 def _tolerate_unencodable_output() -> None:

@@ -64,6 +64,7 @@ def _check_overridden_conditions(pack: PolicyPack, params: dict[str, Any],
         return
     from jsonschema import Draft202012Validator
 
+    from ragft_lint.core.patterns import check_patterns
     from ragft_lint.core.schema import error_text
 
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA,
@@ -72,11 +73,14 @@ def _check_overridden_conditions(pack: PolicyPack, params: dict[str, Any],
         used = sorted(set(policy.params) & set(params))
         if not used:
             continue
-        error = next(iter(meta.iter_errors(policy.condition(pack.params))), None)
-        if error is not None:
+        condition = policy.condition(pack.params)
+        error = next(iter(meta.iter_errors(condition)), None)
+        problem = error_text(error) if error is not None else next(
+            (text for _, text in check_patterns(condition)), None)
+        if problem is not None:
             key = "params." + used[0].replace("_", "-")
             raise settings.error(key, f"makes the condition of {policy.id} ({policy.source}) "
-                                 f"invalid: {error_text(error)}")
+                                 f"invalid: {problem}")
 
 
 def load_sources(folders: Sequence[str] = (), *, entry_points: bool = True) -> list[PolicySource]:

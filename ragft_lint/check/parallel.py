@@ -15,6 +15,7 @@ can deadlock); elsewhere, and when RAGFT_LINT_JOBS=1, every file is checked in t
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -121,19 +122,40 @@ def _map_forked(check: Callable[[T], R], items: Iterator[T], jobs: int) -> Itera
     _worker_check = check  # inherited by the forked workers, never pickled
     chunks = _chunked(items, CHUNK_FILES)
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_ignore_sigint)
+                                   initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        pending: deque[Future[list[Any]]] = deque(
-            executor.submit(_run_chunk, chunk) for chunk in islice(chunks, jobs * 3))
+        with _signals_held():
+            pending: deque[Future[list[Any]]] = deque(
+                executor.submit(_run_chunk, chunk) for chunk in islice(chunks, jobs * 3))
         while pending:
             results: list[R] = pending.popleft().result()
             following = next(chunks, None)
             if following is not None:
-                pending.append(executor.submit(_run_chunk, following))
+                with _signals_held():
+                    pending.append(executor.submit(_run_chunk, following))
             yield from results
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         _worker_check = None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the pool may fork a worker: os.fork() runs at-fork
+    handlers, and an exception raised by a signal inside one is printed and dropped, so the
+    run would go on as if never stopped. Held, the signal arrives the moment the fork is
+    done, in code that stops the run properly."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
@@ -146,8 +168,51 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
     return [_worker_check(item) for item in chunk]
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the parent alone reports it.
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int) -> None:
+    """A worker leaves stopping to its parent, and never outlives it.
+
+    Ctrl-C and SIGTERM reach the whole process group (a terminal, a CI cancellation); the
+    parent alone handles them, cancels the work and removes partial reports, and the
+    workers end when it shuts the pool down. A parent that dies without doing so (SIGKILL,
+    a supervisor that kills only it) takes its workers with it: on Linux the kernel sends
+    them SIGKILL (PR_SET_PDEATHSIG); elsewhere a thread sees the parent change and exits.
+    Either way no orphan keeps a caller's pipes open (CI waits for those to close).
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if not _die_with_parent():
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies; whether it agreed."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return False
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - platforms without prctl
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)

@@ -189,9 +189,10 @@ class PolicyPack:
             condition = policy.condition(self.params)
             matcher = fastpath.matcher_for(condition)
             if matcher is None:
-                from ragft_lint.core.schema import compile_schema
+                from ragft_lint.core.patterns import condition_validator
 
-                matcher = compile_schema(condition).is_valid
+                # Patterns run on RE2 (linear time): a policy may come from a pull request.
+                matcher = condition_validator(condition).is_valid
             self._matcher_by_id[policy.id] = matcher
         return matcher
 
@@ -517,6 +518,17 @@ def _check_condition(policy: Policy, manifest: Manifest) -> None:
     for pointer, problem in _iter_reference_problems(condition, condition, "/when"):
         raise PolicyError(f"invalid policy: {problem}",
                           where=f"{policy.source}:{manifest.span(pointer).line}")
+    cycle = reference_cycle(condition)
+    if cycle is not None:
+        pointer, chain = cycle
+        raise PolicyError(f"invalid policy: 'when' refers to itself through $ref ({chain}); a "
+                          "recursive condition would never finish evaluating",
+                          where=f"{policy.source}:{manifest.span('/when' + pointer).line}")
+    from ragft_lint.core.patterns import check_patterns
+
+    for pointer, problem in check_patterns(condition, "/when"):
+        raise PolicyError(f"invalid policy: {problem}",
+                          where=f"{policy.source}:{manifest.span(pointer).line}")
 
 
 # Keywords whose value maps names to subschemas: the names are not keywords themselves.
@@ -553,6 +565,49 @@ def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tup
                                                     join(f"{pointer}/{key}", name))
         elif key not in ("const", "enum", "default", "examples"):  # data, not schemas
             yield from _iter_reference_problems(value, root, join(pointer, key))
+
+
+def reference_cycle(condition: Any) -> tuple[str, str] | None:
+    """(pointer of a $ref, the chain) when following `$ref`s can come back to where it
+    started: jsonschema would recurse until Python's stack runs out, mid-run."""
+    refs: list[tuple[str, str]] = []  # (where the $ref is, the pointer it names)
+    stack: list[tuple[Any, str]] = [(condition, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (ref == "#" or ref.startswith("#/")):
+                refs.append((pointer, ref[1:]))
+            for key, value in node.items():
+                if key not in ("const", "enum", "default", "examples"):
+                    stack.append((value, join(pointer, key)))
+    # Following ref i evaluates its target, and so every ref located inside that target.
+    def inside(location: str, target: str) -> bool:
+        return location == target or location.startswith(target + "/") or target == ""
+    following = {i: [j for j, (where, _) in enumerate(refs) if inside(where, refs[i][1])]
+                 for i in range(len(refs))}
+    state: dict[int, int] = {}  # 1: on the path, 2: done
+    for start in range(len(refs)):
+        if state.get(start):
+            continue
+        path = [start]
+        iters = [iter(following[start])]
+        state[start] = 1
+        while iters:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iters.pop()
+            elif state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt):], nxt]
+                return refs[nxt][0], " -> ".join(refs[i][1] or "#" for i in cycle)
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                iters.append(iter(following[nxt]))
+    return None
 
 
 def _iter_param_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:

@@ -95,7 +95,7 @@ def test_a_policy_that_could_not_finish_is_refused_when_loaded(
 
 
 def test_test_policies_refuses_it_too(tmp_path: Path) -> None:
-    repo, policy = repo_with_policy(
+    repo, _ = repo_with_policy(
         tmp_path / "repo",
         "when:\n  $defs:\n    loop: {$ref: '#/$defs/loop'}\n  $ref: '#/$defs/loop'\n" + WHEN[6:])
     run = ragft("test-policies", "policies", cwd=repo)

@@ -679,8 +679,9 @@ def test_no_manifests_still_gives_well_formed_reports(
     from junitparser import JUnitXml
 
     monkeypatch.chdir(tmp_path)
-    result = run_cli("check", ".", "--format", "markdown", "--output", "sarif=r.sarif",
-                     "--output", "gitlab=cq.json", "--output", "junit=r.xml")
+    # --allow-empty: a run that finds nothing is otherwise exit 2 (issue 9 §5).
+    result = run_cli("check", ".", "--allow-empty", "--format", "markdown", "--output",
+                     "sarif=r.sarif", "--output", "gitlab=cq.json", "--output", "junit=r.xml")
     assert result.exit_code == 0
     assert "all checks passed" in result.stdout
     assert json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))["runs"][0][

@@ -153,7 +153,7 @@ class BaselineRecorder(Reporter):
                 + ",".join("\n    " + _entry_json(entry) for entry in entries)
                 + ("\n  ]\n}\n" if entries else "]\n}\n"))
         # Written whole then renamed (core.files), so a failure never leaves half a baseline.
-        write_atomic(self.path, text, what="baseline file")
+        write_atomic(self.path, text, what="the baseline file")
         return sum(self.count_by_key.values())
 
 

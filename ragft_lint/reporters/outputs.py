@@ -73,7 +73,7 @@ def refuse_inputs(targets: Sequence[tuple[str, str]], reads: Sequence[str] = (),
     from ragft_lint.core.files import check_writable_target
 
     for what, path in targets:
-        check_writable_target(path, "baseline file" if what.startswith("--write-baseline")
+        check_writable_target(path, "the baseline file" if what.startswith("--write-baseline")
                               else "the report")
         name = os.path.basename(path)
         folder = os.path.dirname(os.path.abspath(path))

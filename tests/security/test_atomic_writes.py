@@ -93,7 +93,7 @@ def test_an_unwritable_folder_is_one_line_exit_2(tmp_path: Path) -> None:
     finally:
         (repo / "ro").chmod(0o700)
     assert_one_line_error(run)
-    assert "ro/b.json: cannot write baseline file" in run.stderr
+    assert "ro/b.json: cannot write the baseline file" in run.stderr
 
 
 def test_a_new_file_gets_the_usual_mode(tmp_path: Path) -> None:

@@ -78,8 +78,12 @@ def test_quiet_prints_the_findings_only(project: Path) -> None:
                          for line in lines), proc.stdout
     empty = project / "empty"
     empty.mkdir()
+    # Checking nothing is exit 2 even when quiet (issue 9 §5); allowed, it is silent.
     nothing = ragft(empty, "check", "-q")
-    assert (nothing.returncode, nothing.stdout, nothing.stderr) == (0, "", "")
+    assert (nothing.returncode, nothing.stdout) == (2, "")
+    assert "nothing was checked" in nothing.stderr
+    allowed = ragft(empty, "check", "-q", "--allow-empty")
+    assert (allowed.returncode, allowed.stdout, allowed.stderr) == (0, "", "")
 
 
 def test_statistics_counts_each_rule_most_frequent_first(project: Path) -> None:

@@ -27,12 +27,15 @@ REASON = ("##[add-mask]x ##[stop-commands]tok @octocat @acme/admins https://evil
 # or the legacy `##[name]` anywhere in a line (actions/runner, ActionCommand.cs).
 LEGACY = "##["
 ANNOTATION = re.compile(r"::(error|warning|notice) file=[^:]*,line=\d+,col=\d+"
-                        r"(,endLine=\d+,endColumn=\d+)?,title=[A-Z0-9]+::")
+                        r"(,endLine=\d+,endColumn=\d+)?,title=[A-Z0-9]+::"
+                        r"|::notice title=[^:]*::")  # the closing count past GitHub's limit
 
 
 def hostile_repo(root: Path) -> Path:
     (root / ".git").mkdir(parents=True)
-    expired = make_manifest(waivers=[{"rule": "RFT101", "reason": REASON,
+    # Fine-tuning on 10 examples fails RFT401; its expired waiver's reason is quoted.
+    expired = make_manifest(approach="fine-tune", criteria__labeled_examples=10,
+                            waivers=[{"rule": "RFT401", "reason": REASON,
                                       "expires": "2020-01-01"}])
     names = [b"::stop-commands::pwned", b"##[error]forged", b"x\n::error::forged",
              b"\r::warning::cr", b"bad-\xff\xfe-name", b"  ::notice::indented"]
@@ -60,7 +63,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("fmt", [*FORMATS, "actions-default"])
 def test_no_line_on_stdout_or_stderr_forges_a_command(repo: Path, fmt: str) -> None:
     args = [] if fmt == "actions-default" else ["--format", fmt]
-    run = ragft("check", ".", *args, cwd=repo, env={"GITHUB_ACTIONS": "true"})
+    run = ragft("check", ".", "--select", "RFT401", *args, cwd=repo,
+                env={"GITHUB_ACTIONS": "true"})
     assert run.returncode == 1, run.describe()
     assert "Traceback" not in run.output and "internal error" not in run.output
     assert forged_lines(run.stdout) == [], run.describe()
@@ -68,13 +72,14 @@ def test_no_line_on_stdout_or_stderr_forges_a_command(repo: Path, fmt: str) -> N
     assert "\x1b" not in run.output and "\x07" not in run.output
     if fmt in ("github", "actions-default"):
         annotations = [line for line in run.stdout.splitlines() if line.startswith("::")]
-        assert len(annotations) == 6, run.describe()  # one expired waiver per manifest
+        assert len(annotations) >= 6, run.describe()  # every manifest is annotated
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_output_file_is_whole_and_inert(repo: Path, fmt: str) -> None:
     target = repo.parent / f"report-{fmt}"
-    run = ragft("check", ".", "--format", "json", "--output", f"{fmt}={target}", cwd=repo)
+    run = ragft("check", ".", "--select", "RFT401", "--format", "json", "--output",
+                f"{fmt}={target}", cwd=repo)
     assert run.returncode == 1, run.describe()
     raw = target.read_bytes()
     text = raw.decode("utf-8")  # always valid UTF-8, whatever the file names
@@ -83,13 +88,13 @@ def test_every_output_file_is_whole_and_inert(repo: Path, fmt: str) -> None:
     if fmt in ("json", "sarif"):
         assert json.loads(text)
     elif fmt == "gitlab":
-        assert len(json.loads(text)) == 6
+        assert len(json.loads(text)) == 12  # RFT401 and its expired waiver, 6 manifests
     elif fmt == "junit":
         assert len(ET.fromstring(raw).findall("testsuite")) == 6
 
 
 def test_markdown_has_no_live_mention_link_or_control(repo: Path) -> None:
-    run = ragft("check", ".", "--format", "markdown", cwd=repo)
+    run = ragft("check", ".", "--select", "RFT401", "--format", "markdown", cwd=repo)
     from markdown_it import MarkdownIt
 
     html = MarkdownIt("commonmark").enable("table").render(run.stdout)
@@ -103,19 +108,19 @@ def test_markdown_has_no_live_mention_link_or_control(repo: Path) -> None:
 
 
 def test_github_annotations_escape_control_characters(repo: Path) -> None:
-    run = ragft("check", ".", "--format", "github", cwd=repo)
+    run = ragft("check", ".", "--select", "RFT401", "--format", "github", cwd=repo)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", run.stdout), run.describe()
     assert "\\x1b[2J" in run.stdout
 
 
 def test_baseline_of_a_name_that_is_not_utf8_round_trips(repo: Path) -> None:
     baseline = repo.parent / "baseline.json"
-    run = ragft("check", ".", "--write-baseline", baseline, cwd=repo)
+    run = ragft("check", ".", "--select", "RFT401", "--write-baseline", baseline, cwd=repo)
     assert run.returncode == 0, run.describe()
     assert json.loads(baseline.read_text(encoding="utf-8"))["findings"]
-    run = ragft("check", ".", "--baseline", baseline, cwd=repo)
+    run = ragft("check", ".", "--select", "RFT401", "--baseline", baseline, cwd=repo)
     assert run.returncode == 0, run.describe()
-    assert "6 baselined" in run.stdout, run.describe()
+    assert "12 baselined" in run.stdout, run.describe()
 
 
 def test_errors_on_stderr_are_one_inert_line(tmp_path: Path) -> None:

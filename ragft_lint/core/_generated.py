@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = 'f40bacd7-110997'
+SOURCE_DIGEST = 'd6998368-111318'
 
 _MISSING = object()
 _NUMBERS = (int, float)

@@ -582,6 +582,8 @@ class Dependence:
     relevant: tuple[str, ...]  # the unknowns the recommendation depends on
     sentence: str
     robust: str | None = None  # the approach with no error whatever the unknowns are
+    # The approaches with no error as declared but an error for some completion.
+    failing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -767,8 +769,10 @@ class Recommender:
         if share and chosen is not None:
             sentence += (f"; no approach passes whatever they are: {chosen} passes in "
                          f"{share[chosen]} of {len(assessments)} combinations, the most")
+        failing = tuple(a for a in candidates
+                        if any(s.verdicts[a].errors for s in assessments))
         return chosen, Dependence(keys, tuple(outcomes), exhaustive, relevant, sentence,
-                                  robust)
+                                  robust, failing)
 
     def _completions(self, data: Mapping[str, Any], unknowns: Sequence[CriterionWeights],
                      exhaustive: bool) -> Iterator[dict[str, Any]]:
@@ -1006,9 +1010,19 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
         lines.append("The criteria that make every approach fail: " + ", ".join(keys) + ".")
     else:
         best = assessment.verdicts[recommended]
-        lines.append(f"{recommended} is recommended: check reports no error for it, and the "
-                     f"weighted evidence against it is the lowest: {_points(best.penalty)} "
-                     f"(fit score {best.score}/100).")
+        if recommended == assessment.recommended:
+            lines.append(f"{recommended} is recommended: check reports no error for it, and "
+                         f"the weighted evidence against it is the lowest: "
+                         f"{_points(best.penalty)} (fit score {best.score}/100).")
+        else:
+            # Chosen over the completions of the unknown needs, not by the penalties of the
+            # needs as declared (where an unknown weighs nothing): say so, not "lowest".
+            basis = ("and none for any value the unknown needs may take"
+                     if rec.dependence is not None and rec.dependence.robust == recommended
+                     else "and it is the choice over the values the unknown needs may take")
+            lines.append(f"{recommended} is recommended: check reports no error for it as "
+                         f"declared, {basis}; the weighted evidence against it as declared is "
+                         f"{_points(best.penalty)} (fit score {best.score}/100).")
         if rec.dependence is not None:
             lines.append(f"Unknown needs: {rec.dependence.sentence}.")
         if recommended == assessment.recommended:
@@ -1021,6 +1035,9 @@ def explain(rec: Recommendation) -> tuple[str, ...]:
                              f"{_reasons(assessment, approach)}.")
             elif assessment.verdicts[approach].errors:
                 lines.append(f"{approach} is unfit: {_reasons(assessment, approach)}.")
+            elif (rec.dependence is not None
+                  and assessment.verdicts[approach].penalty < best.penalty):
+                lines.append(_why_not_yet(rec.dependence, assessment, approach))
             else:
                 lines.append(_why_not(assessment, approach, best))
     if not rec.searched and rec.dependence is not None:
@@ -1064,6 +1081,19 @@ def _why_of(assessment: Assessment, key: str, approach: str) -> str:
         weight = assessment.scoring.approach_cost[approach]
         return f": {weight.why}"
     return f": {row.shown}, {row.why}"
+
+
+def _why_not_yet(dependence: Dependence, assessment: Assessment, approach: str) -> str:
+    """An approach with less evidence against it as declared than the recommendation: the
+    unknown needs, which weigh nothing as declared, are why it is not chosen."""
+    verdict = assessment.verdicts[approach]
+    head = (f"{approach} has less weighted evidence against it as declared "
+            f"({_points(verdict.penalty)}), where the unknown needs weigh nothing, but ")
+    if approach in dependence.failing:
+        return head + "check reports an error for it for some values they may take."
+    if all(o.recommended != approach for o in dependence.outcomes):
+        return head + "it is not the recommendation for any value they may take."
+    return head + "it is the recommendation for only some of the values they may take."
 
 
 def _why_not(assessment: Assessment, approach: str, best: Verdict) -> str:

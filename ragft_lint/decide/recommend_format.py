@@ -206,8 +206,10 @@ def _citation(entry: Mapping[str, Any]) -> str:
 
 def _margin_note(rec: Recommendation) -> str:
     assessment = rec.assessment
-    if rec.recommended is None or rec.recommended != assessment.recommended:
+    if rec.recommended is None:
         return ""
+    if rec.recommended != assessment.recommended:
+        return " (worked out over the values the unknown needs may take)"
     if assessment.margin is None:
         return " (the only approach with no error)"
     close = "close call: " if assessment.close_call else ""
@@ -249,6 +251,7 @@ def _row_dict(rec: Recommendation, row: CriterionScore) -> dict[str, Any]:
         "criterion": row.weights.criterion,
         "pointer": row.weights.pointer,
         "value": row.declared,
+        "shown": row.shown,
         "unknown": row.unknown,
         "favours": list(row.favours(approaches)),
         "strength_word": row.strength_word,

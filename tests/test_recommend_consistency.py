@@ -11,6 +11,7 @@ checks every counterfactual the recommendation offers.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -216,3 +217,144 @@ def _shared() -> tuple[Oracle, Recommender]:
     if not _SHARED:
         _SHARED.append((Oracle(), Recommender(Engine(PolicyPack(load_builtin_policies())))))
     return _SHARED[0]
+
+
+# --- schema_version 2 --------------------------------------------------------------------------
+# The new fields take the values the weights and policies tell apart: the knowledge fits the
+# context window or exceeds it; adaptation goals none, a style goal, domain knowledge, or both
+# (the goals within each group weigh alike); each quality; an evaluation set or not; no base
+# model, a small open one or a large hosted one; latency and query volume absent, or in the
+# lower or the upper band. That is 2 * 4 * 4 * 3 * 3 * 3 * 3 = 2,592 combinations, each with
+# prompting, rag, fine-tune and hybrid declared. Each combination is paired with one v1
+# combination, taken at a stride through ALL_NEEDS that is prime to its length, so the
+# six criteria take all their values across the enumeration without multiplying it.
+WINDOW = 128_000
+KNOWLEDGE = ("fits", "exceeds")
+GOALS = (None, ["style"], ["domain-knowledge"], ["style", "domain-knowledge"])
+QUALITY = (None, "curated", "mixed", "raw")
+EVAL_SET = (None, True, False)
+BASE_MODEL = (None, {"name": "small-open", "parameters_billion": 7, "weights": "open"},
+              {"name": "large-hosted", "parameters_billion": 70, "weights": "hosted"})
+LATENCY = (None, 300, 5000)
+QUERIES = (None, 100, 1_000_000)
+V2_FIELDS = list(itertools.product(KNOWLEDGE, GOALS, QUALITY, EVAL_SET, BASE_MODEL, LATENCY,
+                                   QUERIES))
+STRIDE = 6_113  # prime, and prime to len(ALL_NEEDS) = 16,128
+
+
+def needs_v2(base: dict[str, Any], knowledge: str, goals: list[str] | None,
+             quality: str | None, eval_set: bool | None, base_model: dict[str, Any] | None,
+             latency: int | None, queries: int | None) -> dict[str, Any]:
+    data: dict[str, Any] = {**base, "schema_version": 2,
+                            "criteria": {**base["criteria"],
+                                         "external_data": dict(base["criteria"]["external_data"])},
+                            "constraints": dict(base.get("constraints", {}))}
+    criteria, constraints = data["criteria"], data["constraints"]
+    criteria["external_data"]["size_tokens"] = WINDOW // 2 if knowledge == "fits" else WINDOW * 2
+    constraints["context_window_tokens"] = WINDOW
+    for key, value in (("adaptation_goals", goals), ("labeled_data_quality", quality)):
+        if value is not None:
+            criteria[key] = value
+    for key, value in (("eval_set", eval_set), ("base_model", base_model),
+                       ("latency_budget_ms", latency), ("queries_per_day", queries)):
+        if value is not None:
+            constraints[key] = value
+    return data
+
+
+def test_every_v2_combination_is_consistent_with_check(oracle: Oracle,
+                                                       recommender: Recommender) -> None:
+    assert len(V2_FIELDS) == 2_592
+    recommended: Counter[str | None] = Counter()
+    for index, fields in enumerate(V2_FIELDS):
+        base = needs(*ALL_NEEDS[(index * STRIDE) % len(ALL_NEEDS)])
+        data = needs_v2(base, *fields)
+        assert recommender.approaches_for(data) == APPROACHES
+        assert_consistent(data, oracle, recommender, counterfactuals=False)
+        assert_weights_match_policies(data, recommender)
+        recommended[recommender.assess(data).recommended] += 1
+    # Every approach is recommended somewhere, prompting included (the v1 enumeration above
+    # reaches the needs no approach meets).
+    assert set(recommended) >= set(APPROACHES), recommended
+
+
+# Needs declared `unknown`: each criterion that may be unknown, alone, over a sample of the
+# v1 combinations (with v2 fields from the enumeration above), and then several at once.
+UNKNOWABLE = ("/criteria/external_data", "/criteria/external_data/required",
+              "/criteria/behavior_adaptation", "/criteria/hallucination_tolerance",
+              "/criteria/labeled_examples", "/criteria/data_dynamics",
+              "/criteria/interpretability", "/criteria/external_data/size_tokens",
+              "/criteria/adaptation_goals", "/criteria/labeled_data_quality")
+
+
+def assert_unknowns_consistent(data: dict[str, Any], oracle: Oracle,
+                               recommender: Recommender) -> Recommendation:
+    """With unknown needs: the recommendation, written into the manifest as declared, passes
+    check; there is none only when every approach has an error as declared; the approach
+    called robust has no error in any completion `recommend` tried; the dependence sentence
+    names every unknown; and every outcome listed is what recommend says for that completion."""
+    rec = recommender.recommend(Manifest("m", data), sensitivity=False)
+    approaches = recommender.approaches_for(data)
+    errors = {a: oracle.severities(data, a)[0] for a in approaches}
+    if rec.recommended is None:
+        assert all(errors.values()), (data, errors)
+    else:
+        assert errors[rec.recommended] == 0, (data, rec.recommended, errors)
+    dependence = rec.dependence
+    assert dependence is not None, data
+    for key in dependence.keys:
+        assert key in dependence.sentence, (key, dependence.sentence)
+    unknowns = {w.key: w for w in recommender.unknown_criteria(data)}
+    for outcome in dependence.outcomes:
+        completed = dict(data)
+        for key, value in outcome.values.items():
+            completed = unknowns[key].complete(completed, value)
+        if dependence.exhaustive:
+            assert recommender.assess(completed).recommended == outcome.recommended
+        if dependence.robust is not None:
+            assert oracle.severities(completed, dependence.robust)[0] == 0, (completed,
+                                                                             dependence.robust)
+    return rec
+
+
+def _with_unknown(data: dict[str, Any], pointer: str) -> dict[str, Any]:
+    from ragft_lint.decide.recommend import with_value
+
+    changed = with_value(data, pointer, "unknown")
+    if pointer == "/criteria/external_data/required":
+        changed["criteria"]["external_data"].pop("sources", None)
+    return changed
+
+
+SAMPLED = 30  # bases per unknown criterion: 10 * 30 manifests
+# The unknowns on which, in this sample, the answer does depend somewhere (so the
+# dependence branch is exercised); the others change penalties without changing the answer
+# in these 30 needs, which the property above still checks.
+DEPENDS_IN_SAMPLE = {"/criteria/external_data", "/criteria/external_data/required",
+                     "/criteria/behavior_adaptation", "/criteria/labeled_examples",
+                     "/criteria/external_data/size_tokens"}
+
+
+@pytest.mark.parametrize("pointer", UNKNOWABLE)
+def test_one_unknown_need_is_consistent_with_check(oracle: Oracle, recommender: Recommender,
+                                                   pointer: str) -> None:
+    depends = 0
+    for sample in range(SAMPLED):
+        index = (sample * 541 + UNKNOWABLE.index(pointer) * 97) % len(V2_FIELDS)
+        base = needs(*ALL_NEEDS[(index * STRIDE) % len(ALL_NEEDS)])
+        data = _with_unknown(needs_v2(base, *V2_FIELDS[index]), pointer)
+        rec = assert_unknowns_consistent(data, oracle, recommender)
+        depends += bool(rec.dependence and rec.dependence.relevant)
+    if pointer in DEPENDS_IN_SAMPLE:
+        assert depends > 0, pointer
+
+
+@settings(max_examples=25, deadline=None)
+@given(index=st.integers(0, len(V2_FIELDS) - 1),
+       unknown=st.sets(st.sampled_from(UNKNOWABLE[1:]), min_size=2, max_size=3))
+def test_several_unknown_needs_are_consistent_with_check(index: int, unknown: set[str]) -> None:
+    oracle, recommender = _shared()
+    data = needs_v2(needs(*ALL_NEEDS[(index * STRIDE) % len(ALL_NEEDS)]), *V2_FIELDS[index])
+    for pointer in sorted(unknown):
+        data = _with_unknown(data, pointer)
+    assert_unknowns_consistent(data, oracle, recommender)

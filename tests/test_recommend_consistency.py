@@ -250,7 +250,9 @@ def needs_v2(base: dict[str, Any], knowledge: str, goals: list[str] | None,
                                          "external_data": dict(base["criteria"]["external_data"])},
                             "constraints": dict(base.get("constraints", {}))}
     criteria, constraints = data["criteria"], data["constraints"]
-    criteria["external_data"]["size_tokens"] = WINDOW // 2 if knowledge == "fits" else WINDOW * 2
+    if criteria["external_data"]["required"] is True:  # a size only for knowledge there is
+        criteria["external_data"]["size_tokens"] = (WINDOW // 2 if knowledge == "fits"
+                                                    else WINDOW * 2)
     constraints["context_window_tokens"] = WINDOW
     for key, value in (("adaptation_goals", goals), ("labeled_data_quality", quality)):
         if value is not None:

@@ -57,7 +57,12 @@ class Baseline:
     def load(cls, path: str) -> Baseline:
         """Read a baseline file; ConfigError names the file and what is wrong."""
         from ragft_lint.core.files import BASELINE_MAX_BYTES, FileReadError, read_text
+        from ragft_lint.core.paths import link_out_of_checkout, refusal_outside
 
+        root = link_out_of_checkout(path)
+        if root is not None:  # the pull request would choose what is read
+            raise ConfigError(f"cannot read baseline file: {refusal_outside(path, root)} "
+                              "(name the real file with --baseline)", where=path)
         try:
             text = read_text(path, BASELINE_MAX_BYTES, what="baseline file")
         except FileReadError as exc:

@@ -365,6 +365,7 @@ EXTEND = "extend"
 def read_config_chain(path: str) -> list[ConfigFile]:
     """The file at `path`, then the file it extends, and so on: a cycle is a ConfigError
     naming every file in it."""
+    _require_not_a_link_out(path)
     chain = [read_config_file(path)]
     seen = {os.path.realpath(path)}
     while EXTEND in chain[-1].data:
@@ -429,20 +430,47 @@ def _apply_file(settings: Settings, config: ConfigFile) -> None:
             settings.source_by_key[key] = source
 
 
+def _require_not_a_link_out(path: str) -> None:
+    """A configuration file written inside a checkout (found there, or named there) is the
+    checkout's: a symbolic link out of it is refused as a manifest's is, not followed."""
+    from ragft_lint.core.paths import link_out_of_checkout, refusal_outside
+
+    root = link_out_of_checkout(path)
+    if root is not None:
+        raise ConfigError(f"cannot read configuration file: {refusal_outside(path, root)} "
+                          "(name the real file with --config)", where=path)
+
+
 def _require_inside_repository(config: ConfigFile, key: str, given: str, path: str) -> None:
     """A configuration inside the repository is repository content: on a pull request it is
-    the author's, so the files it names (`policy-paths`, `extend`) must stay inside the
-    repository too, followed through links. One the operator keeps outside (`--config
-    /tmp/base.toml`), or in a tree that is no checkout at all, may name files anywhere."""
-    from ragft_lint.core.paths import is_inside, repository_of
+    the author's, so the files it names (`policy-paths` and every file read from each, an
+    `extend`-ed file) must stay inside the repository too, followed through links. One the
+    operator keeps outside (`--config /tmp/base.toml`), or in a tree that is no checkout at
+    all, may name files anywhere."""
+    from ragft_lint.core.paths import is_inside, repository_of, written_inside
+    from ragft_lint.core.policy import iter_folder_files
 
     root = repository_of(config.path)
-    if root is not None and is_inside(config.path, root) and not is_inside(path, root):
-        instead = "--policies" if key == "policy-paths" else "--config"
+    if root is None or not written_inside(config.path, root):
+        return
+    instead = "--policies" if key == "policy-paths" else "--config"
+    shown_root = show_value(root, quote=False)
+    if not is_inside(path, root):
         raise ConfigError(f"{config.describe_key(key)}: {show_value(given)} leads outside the "
-                          f"repository ({root}); a configuration in the repository may only "
-                          f"name files inside it (name others with {instead})",
+                          f"repository ({shown_root}); a configuration in the repository may "
+                          f"only name files inside it (name others with {instead})",
                           where=config.where(key))
+    if key != "policy-paths" or not os.path.isdir(path):
+        return
+    # Each file the folder's loading reads is checked too: a committed `team/a.yaml` that
+    # links to a file outside would be read, and its lines quoted in errors, in the CI log.
+    for entry in iter_folder_files(path):
+        if not is_inside(entry, root):
+            raise ConfigError(f"{config.describe_key(key)}: {show_value(given)} holds "
+                              f"{show_value(os.path.basename(entry))}, a symbolic link that "
+                              f"leads outside the repository ({shown_root}); not followed "
+                              f"(name other policies with {instead})",
+                              where=config.where(key))
 
 
 def _apply_overrides(settings: Settings, overrides: Overrides, cwd: str | None) -> None:

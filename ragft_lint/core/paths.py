@@ -69,10 +69,25 @@ def escapes(path: str, root: str | None = None) -> bool:
     dangling link (the reader says what is wrong with it).
     """
     root = root or source_root()
-    written = os.path.abspath(path)
-    if not (_under(written, os.path.abspath(root)) or _under(written, _real(root))):
+    if not written_inside(path, root):
         return False
     return os.path.lexists(path) and os.path.exists(path) and not is_inside(path, root)
+
+
+def written_inside(path: str, root: str) -> bool:
+    """Whether `path` as written (links not followed) lies inside `root`: whether it is
+    repository content, whatever it leads to."""
+    written = os.path.abspath(path)
+    return _under(written, os.path.abspath(root)) or _under(written, _real(root))
+
+
+def link_out_of_checkout(path: str) -> str | None:
+    """The checkout (`repository_of`) that `path` is written inside but leads out of through
+    a symbolic link, else None. For the files a run reads besides manifests (a
+    configuration, a baseline): written in the checkout, their target is the pull
+    request's choice, however the file was named."""
+    root = repository_of(path)
+    return root if root is not None and escapes(path, root) else None
 
 
 def _under(path: str, root: str) -> bool:

@@ -324,6 +324,16 @@ def load_policy_dir(directory: Traversable | str,
             if is_policy_file(entry.name) and entry.is_file()]
 
 
+def iter_folder_files(directory: str) -> Iterator[str]:
+    """The path of every file that loading the policy folder `directory` reads: its policy
+    files and its bibliography (sources.yaml), in name order. For checks that must see
+    each one before it is read (a symbolic link out of the repository)."""
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if (is_policy_file(name) or name == SOURCES_FILE) and os.path.isfile(path):
+            yield path
+
+
 def citable_sources(folder: Traversable | str) -> dict[str, Source]:
     """What policies in `folder` may cite: the built-in sources and the folder's own."""
     from ragft_lint.core.bibliography import builtin_sources, folder_sources, merge_sources

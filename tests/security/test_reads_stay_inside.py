@@ -126,3 +126,86 @@ def test_an_extended_config_from_the_repository_stays_inside(tmp_path: Path) -> 
     run = ragft("check", "svc", cwd=repo)
     assert_one_line_error(run)
     assert "outside the repository" in run.stderr
+
+
+def _team_policy() -> str:
+    """A valid team policy (ACME101: the built-in RFT101 under a team id)."""
+    policy = (Path(__file__).resolve().parents[2] / "policies"
+              / "RFT101-external-data-needs-retrieval.yaml").read_text(encoding="utf-8")
+    return policy.replace("id: RFT101", "id: ACME101")
+
+
+def _team_pack(repo: Path) -> Path:
+    """A policy folder in the repository holding one valid team policy, configured."""
+    team = repo / "team"
+    team.mkdir()
+    (team / "ACME101.yaml").write_text(_team_policy())
+    (repo / ".ragft-lint.toml").write_text('policy-paths = ["team"]\n')
+    return team
+
+
+@pytest.mark.parametrize("entry", ["ACME102.yaml", "ACME103.yml", "sources.yaml"])
+@pytest.mark.parametrize("command", [("check", "svc"), ("explain", "ACME101", "svc"),
+                                     ("recommend", "svc/llm-project.yaml"),
+                                     ("check", "svc", "--show-config")])
+def test_each_file_of_a_policy_folder_stays_inside(tmp_path: Path, outside: Path, entry: str,
+                                                    command: tuple[str, ...]) -> None:
+    repo = repository(tmp_path / "repo")
+    team = _team_pack(repo)
+    (outside / "policy.yaml").write_text(f"{SECRET}: [\n")  # its line would be quoted
+    (team / entry).symlink_to(outside / "policy.yaml")
+    run = ragft(*command, cwd=repo)
+    assert_one_line_error(run)
+    assert "outside the repository" in run.stderr and repr(entry) in run.stderr
+    assert "s3cr3t" not in run.output, run.describe()
+
+
+def test_a_policy_folder_linking_inside_is_read(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    team = _team_pack(repo)
+    (repo / "shared").mkdir()
+    (team / "ACME101.yaml").rename(repo / "shared" / "ACME101.yaml")
+    (team / "ACME101.yaml").symlink_to("../shared/ACME101.yaml")
+    run = ragft("check", "svc", "--show-config", cwd=repo)
+    assert run.returncode == 0 and "1 from folder" in run.stdout, run.describe()
+
+
+def test_the_operator_may_name_a_policy_folder_of_links_out(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    pack = tmp_path / "operator-pack"
+    pack.mkdir()
+    (tmp_path / "real.yaml").write_text(_team_policy())
+    (pack / "ACME101.yaml").symlink_to(tmp_path / "real.yaml")
+    run = ragft("check", "svc", "--policies", pack, "--show-config", cwd=repo)
+    assert run.returncode == 0 and "1 from folder" in run.stdout, run.describe()
+
+
+@pytest.mark.parametrize("name", [".ragft-lint.toml", "pyproject.toml"])
+def test_a_found_configuration_that_links_out_is_refused(tmp_path: Path, outside: Path,
+                                                          name: str) -> None:
+    repo = repository(tmp_path / "repo")
+    # A configuration file of someone else's on the runner, with its own (unchecked)
+    # policy-paths: through a link it would apply to the pull request's manifests.
+    body = 'exclude = ["*"]\nallow-empty = true\n'
+    if name == "pyproject.toml":
+        body = "[tool.ragft-lint]\n" + body
+    (outside / name).write_text(body)
+    (repo / "svc" / name).symlink_to(outside / name)
+    for command in (("check", "svc"), ("check", "svc/llm-project.yaml", "--show-config")):
+        run = ragft(*command, cwd=repo)
+        assert_one_line_error(run)
+        assert "outside the repository" in run.stderr and name in run.stderr, run.describe()
+
+
+def test_a_baseline_in_the_checkout_that_links_out_is_refused(tmp_path: Path,
+                                                              outside: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    (outside / "baseline.json").write_text(f'{{"{SECRET}": 1}}')
+    (repo / "ragft-baseline.json").symlink_to(outside / "baseline.json")
+    run = ragft("check", "svc", "--baseline", "ragft-baseline.json", cwd=repo)
+    assert_one_line_error(run)
+    assert "outside the repository" in run.stderr and "s3cr3t" not in run.output
+    # Named where it is, outside the checkout, it is the operator's and is read.
+    (outside / "baseline.json").write_text('{"version": 1, "findings": []}')
+    run = ragft("check", "svc", "--baseline", outside / "baseline.json", cwd=repo)
+    assert run.returncode == 0, run.describe()

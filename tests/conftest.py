@@ -144,11 +144,27 @@ def console_script() -> str:
     return str(script)
 
 
+def installed_script() -> str | None:
+    """The `ragft-lint` script beside sys.executable, else on PATH, else None (for suites
+    that run only through it and are skipped, not failed, without it)."""
+    import shutil
+    import sys
+
+    here = Path(sys.executable).with_name("ragft-lint")
+    return str(here) if here.exists() else shutil.which("ragft-lint")
+
+
+#: Skips a test (or, as `pytestmark`, a module) when the console script is not installed.
+needs_console_script = pytest.mark.skipif(
+    installed_script() is None,
+    reason="the ragft-lint console script is not installed (pip install -e .)")
+
+
 def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any]]:
     """Run `check --format json` in-process; (exit code, parsed report)."""
     result = run_cli("check", "--format", "json", *map(str, paths), *extra)
     return result.exit_code, json.loads(result.stdout)
 
 
-__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "make_manifest", "run_cli",
-           "to_yaml"]
+__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "installed_script",
+           "make_manifest", "needs_console_script", "run_cli", "to_yaml"]

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import installed_script, needs_console_script
 from tests.hostile.inputs import MANIFEST, MARKER, VALID, Case, build
 
 # CPU time bounds the work a case costs whatever else the machine runs (the suite shares two
@@ -33,14 +34,8 @@ ADDRESS_SPACE_CAP = 2 << 30
 CPU_CAP_S = 20
 
 
-def _console_script() -> str | None:
-    here = Path(sys.executable).with_name("ragft-lint")
-    return str(here) if here.exists() else shutil.which("ragft-lint")
-
-
-SCRIPT = _console_script()
-pytestmark = pytest.mark.skipif(
-    SCRIPT is None, reason="the ragft-lint console script is not installed (pip install -e .)")
+SCRIPT = installed_script()
+pytestmark = needs_console_script
 
 ROOT = Path(tempfile.mkdtemp(prefix="ragft-hostile-"))
 atexit.register(shutil.rmtree, ROOT, ignore_errors=True)

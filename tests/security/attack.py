@@ -4,26 +4,14 @@ repository an attacker wrote: real subprocesses, real files, real symbolic links
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from tests.conftest import installed_script, make_manifest, to_yaml
 
-from tests.conftest import make_manifest, to_yaml
-
-
-def _console_script() -> str | None:
-    here = Path(sys.executable).with_name("ragft-lint")
-    return str(here) if here.exists() else shutil.which("ragft-lint")
-
-
-SCRIPT = _console_script()
-needs_script = pytest.mark.skipif(
-    SCRIPT is None, reason="the ragft-lint console script is not installed (pip install -e .)")
+SCRIPT = installed_script()
 
 #: What a clean manifest looks like (no findings with the built-in pack).
 CLEAN = to_yaml(make_manifest())

@@ -11,7 +11,8 @@ import pytest
 
 from ragft_lint.core.errors import SetupError
 from ragft_lint.core.files import FileWriteError, atomic_writer, write_atomic
-from tests.security.attack import assert_one_line_error, needs_script, ragft, repository
+from tests.conftest import needs_console_script
+from tests.security.attack import assert_one_line_error, ragft, repository
 
 
 def test_write_atomic_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_write_atomic_refuses_a_symbolic_link(tmp_path: Path) -> None:
     assert secret.read_text() == "precious\n" and link.is_symlink()
 
 
-@needs_script
+@needs_console_script
 @pytest.mark.parametrize("option", ["--output", "--write-baseline"])
 def test_a_committed_link_cannot_aim_a_report_outside(tmp_path: Path, option: str) -> None:
     repo = repository(tmp_path / "repo")
@@ -68,7 +69,7 @@ def test_a_committed_link_cannot_aim_a_report_outside(tmp_path: Path, option: st
     assert (repo / "out.sarif").is_symlink()
 
 
-@needs_script
+@needs_console_script
 def test_reports_and_baseline_appear_whole_with_no_temporary_left(tmp_path: Path) -> None:
     repo = repository(tmp_path / "repo")
     before = set(repo.iterdir())
@@ -81,7 +82,7 @@ def test_reports_and_baseline_appear_whole_with_no_temporary_left(tmp_path: Path
     assert set(repo.iterdir()) - before == {repo / "r.json", repo / "r.xml", repo / "b.json"}
 
 
-@needs_script
+@needs_console_script
 def test_an_unwritable_folder_is_one_line_exit_2(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root writes anywhere")
@@ -123,7 +124,7 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
         write_atomic(tmp_path / "missing" / "r.json", "x")
 
 
-@needs_script
+@needs_console_script
 @pytest.mark.parametrize(("args", "victim"), [
     (["--output", "json=svc/llm-project.yaml"], "svc/llm-project.yaml"),
     (["--output", "sarif=other.yml"], "other.yml"),  # named as a manifest on the command line

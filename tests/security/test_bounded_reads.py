@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ragft_lint.core.files import FileReadError, read_bytes, read_text
-from tests.security.attack import assert_one_line_error, needs_script, ragft, repository
+from tests.conftest import needs_console_script
+from tests.security.attack import assert_one_line_error, ragft, repository
 
 
 def test_reader_refuses_fifo_and_devices_without_blocking(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_reader_caps_size_and_decodes_utf8_only(tmp_path: Path) -> None:
     assert read_text(bom) == "ok"
 
 
-@needs_script
+@needs_console_script
 def test_a_fifo_baseline_is_refused_at_once(tmp_path: Path) -> None:
     repo = repository(tmp_path / "repo")
     os.mkfifo(repo / "baseline.json")
@@ -49,7 +50,7 @@ def test_a_fifo_baseline_is_refused_at_once(tmp_path: Path) -> None:
     assert "baseline.json: cannot read baseline file: not a regular file" in run.stderr
 
 
-@needs_script
+@needs_console_script
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "huge"])
 def test_a_config_that_is_not_a_small_regular_file_is_refused(tmp_path: Path, kind: str) -> None:
     repo = repository(tmp_path / "repo")

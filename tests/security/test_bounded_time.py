@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_console_script
 from tests.security.attack import (
     CLEAN,
     assert_one_line_error,
-    needs_script,
     ragft,
     repository,
 )
 
-pytestmark = needs_script
+pytestmark = needs_console_script
 
 EXAMPLE = next((Path(__file__).resolve().parents[2] / "examples" / "policies").glob("*.yaml"))
 WHEN = "when:\n  required: [project]\n"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.attack import assert_one_line_error, needs_script, ragft, repository
+from tests.conftest import needs_console_script
+from tests.security.attack import assert_one_line_error, ragft, repository
 
-pytestmark = needs_script
+pytestmark = needs_console_script
 
 EXAMPLE_PACK = Path(__file__).resolve().parents[2] / "examples" / "policies"
 

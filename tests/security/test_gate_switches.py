@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_console_script
 from tests.security.attack import (
     assert_one_line_error,
     make_manifest,
-    needs_script,
     ragft,
     repository,
     to_yaml,
 )
 
-pytestmark = needs_script
+pytestmark = needs_console_script
 
 SOON = (dt.date.today() + dt.timedelta(days=10)).isoformat()
 FAR = (dt.date.today() + dt.timedelta(days=4000)).isoformat()

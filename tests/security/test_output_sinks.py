@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.attack import make_manifest, needs_script, ragft, to_yaml
+from tests.conftest import needs_console_script
+from tests.security.attack import make_manifest, ragft, to_yaml
 
-pytestmark = needs_script
+pytestmark = needs_console_script
 
 FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab", "markdown"]
 REASON = ("##[add-mask]x ##[stop-commands]tok @octocat @acme/admins https://evil.example "

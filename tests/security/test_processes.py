@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.attack import SCRIPT, make_manifest, needs_script, to_yaml
+from tests.conftest import needs_console_script
+from tests.security.attack import SCRIPT, make_manifest, to_yaml
 
-pytestmark = [needs_script, pytest.mark.skipif(not sys.platform.startswith("linux"),
+pytestmark = [needs_console_script, pytest.mark.skipif(not sys.platform.startswith("linux"),
                                                reason="reads /proc to find the workers")]
 
 MANIFESTS = 4000  # well past PARALLEL_MIN_FILES (500), so the run forks workers

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.attack import CLEAN, assert_one_line_error, needs_script, ragft, repository
+from tests.conftest import needs_console_script
+from tests.security.attack import CLEAN, assert_one_line_error, ragft, repository
 
-pytestmark = needs_script
+pytestmark = needs_console_script
 
 SECRET = "AKIA-TOP-SECRET-" + "s3cr3t" * 20  # what must never reach the CI log
 

@@ -241,9 +241,11 @@ def explain(rule: str, path: str) -> int:
       ragft-lint explain frozen-weights-fast-changing-data
       ragft-lint explain RFT401 services/search/llm-project.yaml
     """
+    from ragft_lint.check.session import open_session_for
     from ragft_lint.decide.explain import find_rule, write_explanation
 
-    write_explanation(find_rule(_engine(path).pack, rule), sys.stdout)
+    session = open_session_for(path)
+    write_explanation(find_rule(session.pack, rule, session.settings.param_source), sys.stdout)
     return 0
 
 

@@ -123,6 +123,11 @@ class Settings:
             found = self.source_by_key.get(key.split(".", 1)[0])
         return found or DEFAULT
 
+    def param_source(self, name: str) -> str:
+        """Where policy parameter `name` (snake_case) was set: a file's path, `command
+        line` or `default`."""
+        return self.source("params." + name.replace("_", "-"))
+
     def error(self, key: str, message: str) -> ConfigError:
         """A ConfigError about `key`, naming the file (or the option) it came from."""
         source = self.source(key)

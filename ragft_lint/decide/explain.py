@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from ragft_lint.core.errors import ConfigError
@@ -46,6 +46,21 @@ class RuleDoc:
     example_fail: Any = None
     example_pass: Any = None
     source: str = "core rule (reported by ragft-lint itself)"
+    thresholds: tuple[Threshold, ...] = ()
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A number the rule's need is compared with: its value in the configuration that
+    applies, its default, where the value was set, and every rule that compares the same
+    need with a number (a threshold is one of a set: RFT401's minimum and RFT402's
+    recommended count cut criterion 4 into bands together)."""
+
+    name: str
+    value: Any
+    default: Any
+    set_in: str | None  # a configuration file's path, "command line", "default" or unknown
+    rules: tuple[Rule, ...]
 
 
 def all_rules(pack: PolicyPack) -> list[Rule]:
@@ -53,13 +68,19 @@ def all_rules(pack: PolicyPack) -> list[Rule]:
     return [*CORE_RULES, *pack.rules]
 
 
-def find_rule(pack: PolicyPack, query: str) -> RuleDoc:
-    """The rule named by id (any case) or by name; ConfigError suggests the closest ids."""
+def find_rule(pack: PolicyPack, query: str,
+              set_in: Callable[[str], str] | None = None) -> RuleDoc:
+    """The rule named by id (any case) or by name; ConfigError suggests the closest ids.
+    `set_in` says where a parameter's value was set (a file's path, "command line" or
+    "default"); without it, only whether the value is the default is known."""
     wanted = query.strip()
     for rule in all_rules(pack):
         if wanted.upper() == rule.id or wanted.lower() == rule.name:
             policy = pack.policy_by_id.get(rule.id)
-            return _policy_doc(policy, pack.params) if policy else _core_doc(rule)
+            if policy is None:
+                return _core_doc(rule)
+            return replace(_policy_doc(policy, pack.params),
+                           thresholds=thresholds(pack, policy, set_in))
     candidates = {r.id: r.id for r in all_rules(pack)}
     candidates.update({r.name: r.id for r in all_rules(pack)})
     # Ids and names both count, in either case; each suggestion is shown as its id.
@@ -79,6 +100,21 @@ def _policy_doc(policy: Policy, params: Mapping[str, Any]) -> RuleDoc:
                    policy.examples_fail[0] if policy.examples_fail else None,
                    policy.examples_pass[0] if policy.examples_pass else None,
                    source=f"policy {policy.source.rsplit('/', 1)[-1]}")
+
+
+def thresholds(pack: PolicyPack, policy: Policy,
+               set_in: Callable[[str], str] | None = None) -> tuple[Threshold, ...]:
+    """The parameters of every policy that judges `policy`'s need, `policy`'s own first;
+    none when `policy` itself compares with no parameter."""
+    if not policy.params:
+        return ()
+    judging = [policy, *(p for p in pack.policies
+                         if p.pointer == policy.pointer and p.params and p is not policy)]
+    names = list(dict.fromkeys(name for p in judging for name in p.params))
+    return tuple(Threshold(name, pack.params[name], pack.defaults[name],
+                           set_in(name) if set_in else None,
+                           tuple(pack.rule(p) for p in judging if name in p.params))
+                 for name in names)
 
 
 def _dotted(pointer: str) -> str:
@@ -156,6 +192,8 @@ def write_explanation(doc: RuleDoc, stream: TextIO) -> None:
     stream.write(f"Why:\n{_paragraph(rule.rationale)}\n\n")
     stream.write(f"Triggered when:\n{_paragraph(doc.trigger)}\n\n")
     stream.write(f"How to fix:\n{_paragraph(rule.remediation)}\n")
+    if doc.thresholds:
+        stream.write(f"\nThresholds:\n{_thresholds_text(doc)}\n")
     if doc.example_fail is not None:  # a policy rule: its findings can be waived
         stream.write(f"\nTo accept the risk instead, add to the manifest:\n"
                      f"{_indent(waiver_yaml(rule.id).rstrip())}\n")
@@ -173,6 +211,28 @@ def write_explanation(doc: RuleDoc, stream: TextIO) -> None:
     if doc.example_fail is None:
         stream.write("\nExamples: none; this rule is about the file or its waivers, not about "
                      "the needs a manifest declares.\n")
+
+
+def _thresholds_text(doc: RuleDoc) -> str:
+    """Each threshold: its value here and where it was set, then the rules using it, each
+    with its severity and the sources it cites."""
+    lines = []
+    for threshold in doc.thresholds:
+        default = show_value(threshold.default)
+        if threshold.set_in == "default" or (threshold.set_in is None
+                                             and threshold.value == threshold.default):
+            where = "the default"
+        elif threshold.set_in is None:
+            where = f"configured; the default is {default}"
+        else:
+            where = f"set in {threshold.set_in}; the default is {default}"
+        lines.append(f"  {threshold.name} = {show_value(threshold.value)} ({where})")
+        for rule in threshold.rules:
+            this = "this rule, " if rule.id == doc.rule.id else ""
+            cited = ", ".join(f"{e.source.id} ({e.strength})" for e in rule.evidence) or "none"
+            lines.append(_paragraph(f"{rule.id} ({this}{rule.severity.value}) {rule.title}; "
+                                    f"sources: {cited}", "    - ", "      "))
+    return "\n".join(lines)
 
 
 def write_rules_text(rules: Iterable[Rule], stream: TextIO) -> None:

@@ -78,6 +78,14 @@ def test_explain_rft401_names_its_sources_and_their_numbers() -> None:
     assert ('OpenAI, "Supervised fine-tuning"' in text
             and "https://platform.openai.com/docs/guides/supervised-fine-tuning" in text)
     assert "at least 10 examples" in text and "50 to 100" in text
+    # Every threshold criterion 4 is judged by, with its value, where it was set and the
+    # sources of each rule that uses it.
+    block = " ".join(_section(run_cli("explain", "RFT401").stdout, "Thresholds").split())
+    assert block.startswith("min_labeled_examples = 50 (the default) - RFT401 (this rule, "
+                            "error) Too few labelled examples to fine-tune; sources: "
+                            "hotz-2023 (moderate), openai-sft-guide (strong), "
+                            "azure-ft-howto (strong)")
+    assert "recommended_labeled_examples = 1000 (the default) - RFT402 (warning)" in block
 
 
 def test_explain_fix_hint_shows_the_configured_value(tmp_path: Path, monkeypatch) -> None:
@@ -86,6 +94,14 @@ def test_explain_fix_hint_shows_the_configured_value(tmp_path: Path, monkeypatch
     text = " ".join(run_cli("explain", "RFT401").stdout.split())
     assert "Collect at least 80 good labelled examples" in text
     assert "less than 80" in text
+    config = tmp_path / ".ragft-lint.toml"
+    assert f"min_labeled_examples = 80 (set in {config}; the default is 50)" in text
+    assert "recommended_labeled_examples = 1000 (the default)" in text
+
+
+def test_a_rule_that_compares_with_no_number_lists_no_thresholds() -> None:
+    assert "Thresholds:" not in run_cli("explain", "RFT501").stdout
+    assert "Thresholds:" not in run_cli("explain", "RFT003").stdout
 
 
 def test_trigger_reads_the_condition_with_its_parameters() -> None:

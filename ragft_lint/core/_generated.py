@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = 'd6998368-111318'
+SOURCE_DIGEST = '3be40339-112617'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -1895,10 +1895,10 @@ def policy_data():
                                     'index instead.',
                            'strength': 'moderate'},
                           {'source': 'hotz-2023',
-                           'claim': 'Retrieval looks external information up when the question is asked; '
-                                    'fine-tuning only adjusts the weights to a training set (from the '
-                                    "article's definitions; its body was not read).",
-                           'strength': 'weak'}],
+                           'claim': 'The six-criteria article: where the application needs external data '
+                                    'sources, retrieval is the more effective and scalable choice; '
+                                    'fine-tuning only adjusts the weights to a training set.',
+                           'strength': 'moderate'}],
              'pointer': '/criteria/external_data/required',
              'when': {'required': ['approach', 'criteria'],
                       'properties': {'approach': {'const': 'fine-tune'},
@@ -2104,7 +2104,12 @@ def policy_data():
                           'is what fine-tuning is for. The sources say retrieval is not the tool for it, '
                           'none that it cannot give it: a warning (docs/evidence.md, criterion 2).',
              'remediation': "Switch approach to 'hybrid' (retrieval plus fine-tuning) or 'fine-tune'.",
-             'evidence': [{'source': 'openai-devday-2023',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': "The six-criteria article puts adapting the model's behaviour, "
+                                    "writing style or domain knowledge on fine-tuning's side: it is the "
+                                    'choice when alignment with a style matters.',
+                           'strength': 'moderate'},
+                          {'source': 'openai-devday-2023',
                            'claim': 'Retrieval is presented as not good for teaching a model a new '
                                     'format, style or language; how the model acts is what fine-tuning is '
                                     'for.',
@@ -2462,7 +2467,12 @@ def policy_data():
                           'criterion 3).',
              'remediation': "Switch approach to 'rag' or 'hybrid' so answers are grounded in retrieved "
                             'documents.',
-             'evidence': [{'source': 'gekhman-2024',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'The six-criteria article holds retrieval less prone to '
+                                    'hallucination, since each answer rests on the evidence retrieved for '
+                                    'it.',
+                           'strength': 'moderate'},
+                          {'source': 'gekhman-2024',
                            'claim': 'In a controlled study, fine-tuning examples that carry new facts '
                                     "were learned slowly and, as they were learned, raised the model's "
                                     'tendency to hallucinate linearly.',
@@ -2584,7 +2594,12 @@ def policy_data():
                           'overfits at worst.',
              'remediation': 'Collect at least {min_labeled_examples} good labelled examples before '
                             "fine-tuning, or switch approach to 'rag'.",
-             'evidence': [{'source': 'openai-sft-guide',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'The six-criteria article: fine-tuning depends on the amount and '
+                                    'quality of labelled data; with little of it, gains are marginal or '
+                                    'the model overfits (no number given).',
+                           'strength': 'moderate'},
+                          {'source': 'openai-sft-guide',
                            'claim': "OpenAI's guide: a job needs at least 10 examples; improvements are "
                                     'seen from 50 to 100; start with 50 well-crafted demonstrations and '
                                     'evaluate before adding more.',
@@ -2845,7 +2860,12 @@ def policy_data():
                           '5).',
              'remediation': "Switch approach to 'rag' or 'hybrid' so current data is retrieved at answer "
                             'time.',
-             'evidence': [{'source': 'lewis-2020',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'The six-criteria article: retrieval suits data that changes, because '
+                                    'it queries the external sources each time it answers; fine-tuning '
+                                    'struggles with frequently changing data.',
+                           'strength': 'moderate'},
+                          {'source': 'lewis-2020',
                            'claim': "Updating the world knowledge held in a model's parameters is an open "
                                     'research problem; a retrieval index can simply be updated.',
                            'strength': 'moderate'},
@@ -2990,7 +3010,12 @@ def policy_data():
                           'traceability requires retrieval.',
              'remediation': "Switch approach to 'rag' or 'hybrid' and surface the retrieved sources with "
                             'each answer.',
-             'evidence': [{'source': 'lewis-2020',
+             'evidence': [{'source': 'hotz-2023',
+                           'claim': 'The six-criteria article: with retrieval, the documents behind an '
+                                    'answer can be shown, which makes the application more transparent '
+                                    'than a fine-tuned model.',
+                           'strength': 'moderate'},
+                          {'source': 'lewis-2020',
                            'claim': 'Giving the provenance of what a model says from its parametric '
                                     'knowledge is an open research problem; retrieved passages are the '
                                     'provenance.',

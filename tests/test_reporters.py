@@ -585,7 +585,8 @@ def test_github_annotations_escape_hostile_text(tmp_path: Path, monkeypatch: pyt
     assert {props["file"] for _, props, _ in commands} == {"team:a,b%2C/llm-project.yaml"}
     expired = [message for _, props, message in commands if props["title"] == "RFT005"]
     assert len(expired) == 1
-    assert reason in expired[0]
+    # Quoted in the message as any value is: one line, its CR and LF shown as escapes.
+    assert reason.replace("\r", "\\r").replace("\n", "\\n") in expired[0]
 
 
 def test_github_annotations_stay_within_what_github_shows(repo: Path) -> None:

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.files import write_atomic
 from ragft_lint.core.finding import Finding
+from ragft_lint.core.pointer import show_pointer
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import INVALID_YAML, UNREADABLE_FILE
 from ragft_lint.core.text import show_value
@@ -107,7 +108,7 @@ def recordable(finding: Finding) -> bool:
 def fingerprint(finding: Finding, root: str) -> Key:
     """(file relative to `root` with `/` separators, rule, JSON pointer)."""
     relative = os.path.relpath(os.path.abspath(finding.file), root)
-    return relative.replace(os.sep, "/"), finding.rule, finding.pointer
+    return relative.replace(os.sep, "/"), finding.rule, show_pointer(finding.pointer)
 
 
 class BaselineRecorder(Reporter):

@@ -207,7 +207,7 @@ def apply_waivers(manifest: Manifest, findings: Iterable[Finding], pack: PolicyP
                 out.append(_waiver_finding(
                     manifest, f"{pointer}/expires", EXPIRED_WAIVER,
                     f"waiver for {rule_id} expired on {expires.isoformat()}; the finding counts "
-                    f"again (reason given: {reason})"))
+                    f"again (reason given: {show_value(reason, quote=False)})"))
             else:  # nothing left to waive: renewing it would be wrong advice
                 out.append(_waiver_finding(
                     manifest, f"{pointer}/expires", EXPIRED_WAIVER,

@@ -29,3 +29,24 @@ def join(pointer: str, token: str | int) -> str:
 def from_path(path: Iterable[object]) -> str:
     """The pointer of a path of keys and indices (such as jsonschema's `absolute_path`)."""
     return "".join(f"/{escape_token(str(part))}" for part in path)
+
+
+def show_pointer(pointer: str) -> str:
+    """`pointer` as a report shows it: a reference token longer than MAX_SHOWN characters
+    (a key of a manifest's own, never one the schema names) cut to MAX_SHOWN with `…`, so a
+    100 kB key is an excerpt in the report, as it is in messages. The result is still a
+    pointer, to a key whose name starts so; reports carry it, the engine keeps the exact one.
+    """
+    from ragft_lint.core.text import MAX_SHOWN
+
+    if len(pointer) <= MAX_SHOWN:  # nearly every pointer: nothing to split
+        return pointer
+    return "/".join(_cut_token(token, MAX_SHOWN) for token in pointer.split("/"))
+
+
+def _cut_token(token: str, limit: int) -> str:
+    if len(token) <= limit:
+        return token
+    # Never end inside an escape (`~0`, `~1`): a lone `~` is not a valid pointer.
+    kept = token[:limit]
+    return (kept[:-1] if kept.endswith("~") else kept) + "…"

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ragft_lint.core.finding import Finding, Fix, Severity
+from ragft_lint.core.pointer import show_pointer
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 
@@ -18,7 +19,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "column": finding.column,
         "end_line": finding.end_line,
         "end_column": finding.end_column,
-        "pointer": finding.pointer,
+        "pointer": show_pointer(finding.pointer),
         "rule": finding.rule,
         "severity": finding.severity.value,
         "criterion": finding.criterion,

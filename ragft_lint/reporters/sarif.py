@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ragft_lint.core.finding import Finding, Fix, Severity
+from ragft_lint.core.pointer import show_pointer
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULE_BY_ID, Rule, waiver_hint, waiver_yaml
 from ragft_lint.reporters import Reporter
@@ -141,7 +142,7 @@ class SarifReporter(Reporter):
         result["locations"] = [{"physicalLocation": {
             "artifactLocation": dict(location), "region": region}}]
         result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-        properties: dict[str, Any] = {"pointer": finding.pointer}
+        properties: dict[str, Any] = {"pointer": show_pointer(finding.pointer)}
         if finding.criterion is not None:
             properties["criterion"] = finding.criterion
         result["properties"] = properties

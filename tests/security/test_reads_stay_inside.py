@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import needs_console_script
+from ragft_lint.core.text import MAX_SHOWN
+from tests.conftest import make_manifest, needs_console_script, to_yaml
 from tests.security.attack import CLEAN, assert_one_line_error, ragft, repository
 
 pytestmark = needs_console_script
@@ -210,3 +212,55 @@ def test_a_baseline_in_the_checkout_that_links_out_is_refused(tmp_path: Path,
     (outside / "baseline.json").write_text('{"version": 1, "findings": []}')
     run = ragft("check", "svc", "--baseline", outside / "baseline.json", cwd=repo)
     assert run.returncode == 0, run.describe()
+
+
+# Every place a manifest's own keys and values reach a report: an unknown key at the top and
+# one level down (the finding's pointer), a wrong-typed value, an unknown waiver rule; and,
+# in a manifest valid enough for policies to run, an expired waiver's reason (quoted in
+# RFT005's message).
+LONG = "k" * 100_000
+
+
+def _long_manifests(repo: Path) -> None:
+    data = make_manifest(approach="fine-tune",
+                         waivers=[{"rule": "RFT9" + "9" * 100_000, "reason": "x",
+                                   "expires": "2099-01-01"}])
+    data["criteria"][LONG] = 1
+    data[LONG.upper()] = {"nested": 1}
+    data["criteria"]["labeled_examples"] = "n" * 100_000
+    (repo / "svc" / "llm-project.yaml").write_text(to_yaml(data))
+    (repo / "ft").mkdir()
+    (repo / "ft" / "llm-project.yaml").write_text(to_yaml(make_manifest(
+        approach="fine-tune", project="p" * 100_000,
+        waivers=[{"rule": "RFT501", "reason": "r" * 100_000, "expires": "2000-01-01"}])))
+
+
+def _longest_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"k+|K+|p+|9+|n+|r+", text)), default=0)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "markdown",
+                                 "gitlab"])
+def test_no_report_quotes_a_long_key_or_value_whole(tmp_path: Path, fmt: str) -> None:
+    repo = repository(tmp_path / "repo")
+    _long_manifests(repo)
+    report = tmp_path / "report"
+    run = ragft("check", ".", "--format", fmt, "--output", f"{fmt}={report}", cwd=repo)
+    assert run.returncode == 1, run.describe()
+    for text in (run.stdout, run.stderr, report.read_text(encoding="utf-8")):
+        assert _longest_run(text) <= MAX_SHOWN, text[:3000]
+    if fmt == "json":
+        pointers = {f["pointer"] for f in json.loads(run.stdout)["findings"]}
+        # Cut visibly, and still naming where in the document the key is.
+        assert "/criteria/" + "k" * MAX_SHOWN + "…" in pointers, pointers
+        assert "/" + "K" * MAX_SHOWN + "…" in pointers, pointers
+
+
+def test_a_baseline_records_long_keys_cut_and_still_matches(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    _long_manifests(repo)
+    run = ragft("check", "svc", "--write-baseline", "b.json", cwd=repo)
+    assert run.returncode == 0, run.describe()
+    assert _longest_run((repo / "b.json").read_text(encoding="utf-8")) <= MAX_SHOWN
+    run = ragft("check", "svc", "--baseline", "b.json", cwd=repo)
+    assert run.returncode == 0 and "4 baselined" in run.stdout, run.describe()

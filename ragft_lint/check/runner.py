@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -12,7 +13,7 @@ from ragft_lint.check.session import Sessions
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding, Severity
-from ragft_lint.core.result import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, FileResult, Summary
+from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
 from ragft_lint.reporters import Reporter
 
@@ -65,7 +66,13 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     else:  # validates the paths before anything is written
         targets = iter_targets(paths, sessions.excluded,
                                force_excluded if force_exclude else None, sessions.saw_folder)
-    results = map_in_order(check_target, targets, default_jobs())  # and RAGFT_LINT_JOBS
+    results = iter(map_in_order(check_target, targets, default_jobs()))  # RAGFT_LINT_JOBS
+    first = next(results, None)
+    if first is None and not summary.files_excluded and not sessions.here.settings.allow_empty:
+        # Before any reporter starts: a refused empty run writes no report anywhere (a
+        # green "0 files checked" above the error, or an empty SARIF, would read as a pass).
+        raise NothingChecked(f"{_nothing_found(paths)}; nothing was checked (pass "
+                             "--allow-empty, or set allow-empty = true, if that is expected)")
     # Everything alive now (modules, schema, policies) lives until exit: move it out of the
     # cyclic GC's sight. Full collections during a large batch then scan only per-file
     # objects, forked workers share those pages, and interpreter teardown skips them (about
@@ -73,7 +80,7 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     gc.freeze()
     for reporter in reporters:
         reporter.start()
-    for result in results:
+    for result in itertools.chain([first] if first is not None else [], results):
         summary.add(result)
         for reporter in reporters:
             reporter.file(result)
@@ -157,8 +164,7 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
         summary = run_check(request.paths, sessions, reporters, request.force_exclude,
                             check_file, piped)
     if summary.files_checked == 0 and not summary.files_excluded:
-        # Before --exit-zero and --quiet: checking nothing is not a result to hide.
-        return _empty_run(request, session.settings.allow_empty, err, quiet=request.quiet)
+        return _empty_run(request, err)
     if request.exit_zero and summary.exit_code == EXIT_FINDINGS:
         return EXIT_CLEAN
     if request.quiet:
@@ -183,22 +189,25 @@ def _stdin_target(request: CheckRequest, stdin: BinaryIO | None, max_bytes: int
     return Target(request.stdin_filename or STDIN, content=stdin.read(max_bytes + 1))
 
 
-def _empty_run(request: CheckRequest, allowed: bool, err: TextIO, *, quiet: bool = False
-               ) -> int:
-    """A run that checked nothing: exit 2 unless allowed (--allow-empty, `allow-empty`).
+class NothingChecked(ConfigError):
+    """The run found no manifest to check and an empty run is not allowed (--allow-empty,
+    `allow-empty`): a gate that passes having checked nothing is how a pull request would
+    switch it off quietly (`exclude = ["*"]` in its own configuration, a path that matches
+    nothing). Raised before any report is written, so none is."""
 
-    A gate that passes having checked nothing is how a pull request would switch it off
-    quietly (`exclude = ["*"]` in its own configuration, a path that matches nothing)."""
+
+def _nothing_found(paths: Sequence[str]) -> str:
     from ragft_lint.reporters.guard import one_line
 
-    where = one_line(", ".join(request.paths)) or os.path.abspath(".")
-    if allowed:
-        if not quiet:
-            err.write(f"ragft-lint: warning: no llm-project.yaml found under {where}\n")
-        return 0
-    err.write(f"ragft-lint: error: no llm-project.yaml found under {where}; nothing was "
-              "checked (pass --allow-empty, or set allow-empty = true, if that is expected)\n")
-    return EXIT_ERROR
+    return f"no llm-project.yaml found under {one_line(', '.join(paths)) or os.path.abspath('.')}"
+
+
+def _empty_run(request: CheckRequest, err: TextIO) -> int:
+    """A run that checked nothing, allowed (run_check raised NothingChecked otherwise): a
+    warning, exit 0."""
+    if not request.quiet:
+        err.write(f"ragft-lint: warning: {_nothing_found(request.paths)}\n")
+    return EXIT_CLEAN
 
 
 def _refuse_writing_inputs(sessions: Sessions, request: CheckRequest) -> None:

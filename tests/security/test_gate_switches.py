@@ -57,6 +57,50 @@ def test_a_path_that_holds_no_manifest_is_exit_2(tmp_path: Path) -> None:
     assert "no llm-project.yaml found under docs; nothing was checked" in run.stderr
 
 
+FORMATS = ["text", "json", "sarif", "junit", "github", "markdown", "gitlab"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("how", ["folder", "excluded", "actions"])
+def test_a_refused_empty_run_writes_no_report(tmp_path: Path, fmt: str, how: str) -> None:
+    """Only the error: no "All checks passed: 0 files checked." above it, no empty SARIF or
+    JUnit a later step would upload as this run's, on stdout or in an --output file."""
+    repo = repository(tmp_path / "repo")
+    env = {"GITHUB_ACTIONS": "true"} if how == "actions" else {}
+    if how == "excluded":
+        (repo / ".ragft-lint.toml").write_text('exclude = ["*"]\n')
+    (repo / "docs").mkdir()
+    report = tmp_path / f"report.{fmt}"
+    report.write_text("an earlier run's report")
+    target = "docs" if how != "excluded" else "."
+    run = ragft("check", target, "--format", fmt, "--output", f"{fmt}={report}", cwd=repo,
+                env=env)
+    assert_one_line_error(run)
+    assert "nothing was checked" in run.stderr and run.stdout == "", run.describe()
+    assert not report.exists()  # neither a new report nor the stale one, which would pass
+    assert {p.name for p in tmp_path.iterdir()} == {"repo"}  # no temporary file left
+
+
+@pytest.mark.parametrize("extra", [["--write-baseline", "b.json"], ["--fix", "--diff"],
+                                   ["--statistics"], ["-q"], ["--exit-zero"]])
+def test_a_refused_empty_run_writes_nothing_whatever_it_was_asked(tmp_path: Path,
+                                                                   extra: list[str]) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "docs").mkdir()
+    run = ragft("check", "docs", *extra, cwd=repo)
+    assert_one_line_error(run)
+    assert run.stdout == "" and not (repo / "b.json").exists(), run.describe()
+
+
+def test_an_allowed_empty_run_reports_and_warns(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "docs").mkdir()
+    run = ragft("check", "docs", "--allow-empty", "--format", "json", cwd=repo)
+    assert run.returncode == 0, run.describe()
+    assert json.loads(run.stdout)["summary"]["files_checked"] == 0
+    assert run.stderr == "ragft-lint: warning: no llm-project.yaml found under docs\n"
+
+
 @pytest.mark.parametrize(("name", "config"), [
     (".ragft-lint.toml", 'ignore = ["RFT4"]\nexclude = ["*"]\n'),
     ("pyproject.toml", '[tool.ragft-lint.severity]\nRFT401 = "info"\n'),

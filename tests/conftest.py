@@ -71,7 +71,12 @@ def add_brand_voice_pack(folder: Path) -> None:
 
 def make_manifest(**changes: Any) -> dict[str, Any]:
     """BASE_MANIFEST with changes; `criteria__x=v` sets criteria.x, `None` deletes a key."""
-    data = copy.deepcopy(BASE_MANIFEST)
+    return changed(BASE_MANIFEST, **changes)
+
+
+def changed(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A copy of `base` with changes; `criteria__x=v` sets criteria.x, `None` deletes a key."""
+    data = copy.deepcopy(base)
     for dotted, value in changes.items():
         *parents, last = dotted.split("__")
         node = data

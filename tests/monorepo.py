@@ -58,9 +58,13 @@ criteria:
   interpretability: high
 """
 
-BILLING = """\
+
+def _fine_tune(project: str, data_dynamics: str) -> str:
+    """A fine-tune manifest whose data changes `data_dynamics`: the one need billing and
+    legacy differ in, and the one their verdicts turn on."""
+    return f"""\
 schema_version: 1
-project: billing
+project: {project}
 approach: fine-tune
 criteria:
   external_data:
@@ -68,23 +72,13 @@ criteria:
   behavior_adaptation: high
   hallucination_tolerance: medium
   labeled_examples: 5000
-  data_dynamics: monthly
+  data_dynamics: {data_dynamics}
   interpretability: low
 """
 
-LEGACY = """\
-schema_version: 1
-project: legacy
-approach: fine-tune
-criteria:
-  external_data:
-    required: false
-  behavior_adaptation: high
-  hallucination_tolerance: medium
-  labeled_examples: 5000
-  data_dynamics: daily
-  interpretability: low
-"""
+
+BILLING = _fine_tune("billing", "monthly")
+LEGACY = _fine_tune("legacy", "daily")
 
 
 @dataclass(frozen=True)

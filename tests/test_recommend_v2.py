@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ragft_lint.core.resources import load_schema
-from tests.conftest import check_json, run_cli
+from tests.conftest import changed, check_json, run_cli
 
 APPROACHES = ("prompting", "rag", "fine-tune", "hybrid")
 
@@ -36,7 +36,7 @@ WINDOW = 128_000
 def needs(**changes: Any) -> dict[str, Any]:
     """A v2 manifest with no approach: external documents that fit the window, nothing to
     change in the model's behaviour. `a__b=v` sets data['a']['b']; None removes the key."""
-    data: dict[str, Any] = {
+    return changed({
         "schema_version": 2, "project": "v2-project",
         "criteria": {
             "external_data": {"required": True,
@@ -46,17 +46,7 @@ def needs(**changes: Any) -> dict[str, Any]:
             "labeled_examples": 0, "data_dynamics": "monthly", "interpretability": "medium",
         },
         "constraints": {"context_window_tokens": WINDOW},
-    }
-    for key, value in changes.items():
-        node = data
-        *parents, last = key.split("__")
-        for part in parents:
-            node = node.setdefault(part, {})
-        if value is None:
-            node.pop(last, None)
-        else:
-            node[last] = value
-    return data
+    }, **changes)
 
 
 def recommend(write_manifest, data: dict[str, Any], *extra: str) -> dict[str, Any]:

@@ -88,19 +88,19 @@ def parse_manifest(path: str, text: str, limits: Limits = Limits()) -> Manifest:
     """Compose `text` as the manifest at `path`, under the bounds a file read has: text not
     yet saved (an editor's buffer) or not yet written (a fix) is judged like the file."""
     raw = text.encode("utf-8", "surrogatepass")  # lone surrogates: refused by decode()
-    if len(raw) > limits.max_bytes:
-        raise ManifestError(f"file is {len(raw):,} bytes, over the {limits.max_bytes:,}-byte "
-                            f"limit{_TOO_LARGE_HINT}", rule=UNREADABLE)
-    text = decode(raw)
-    data, value_spans, key_spans = compose(text, limits)
-    return Manifest(path, data, value_spans, key_spans, text)
+    return _from_bytes(path, raw, limits, f"file is {len(raw):,} bytes,")
 
 
 def manifest_from_bytes(path: str, raw: bytes, limits: Limits = Limits()) -> Manifest:
     """The manifest whose content is `raw` (read from standard input), named `path` in
     findings; the same bounds as a file, and ManifestError if it cannot be read."""
+    return _from_bytes(path, raw, limits, "standard input is")
+
+
+def _from_bytes(path: str, raw: bytes, limits: Limits, what: str) -> Manifest:
+    """`raw` as the manifest at `path`; `what` begins the message when it is too large."""
     if len(raw) > limits.max_bytes:
-        raise ManifestError(f"standard input is over the {limits.max_bytes:,}-byte limit"
+        raise ManifestError(f"{what} over the {limits.max_bytes:,}-byte limit"
                             f"{_TOO_LARGE_HINT}", rule=UNREADABLE)
     text = decode(raw)
     data, value_spans, key_spans = compose(text, limits)

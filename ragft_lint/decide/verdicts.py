@@ -70,23 +70,26 @@ def _code(text: str) -> Callable[[dict[str, Any]], str]:
     return lambda params: text
 
 
+def _need(criterion: str, key: str, value: Any, label: str | None = None) -> Row:
+    """The row that declares `key: value` under criteria (constraints for OTHER), shown as
+    that code unless `label` says more (the other values the same verdict holds for)."""
+    section = "constraints" if criterion == OTHER else "criteria"
+    shown = f"constraints.{key}" if criterion == OTHER else key
+    return Row(criterion, _code(label or f"`{shown}: {value}`"), _set(section, key, value=value))
+
+
 ROWS = (
     Row("1", _code("`external_data.required: true`"), _external(True)),
     Row("1", _code("`external_data.required: false`"), _external(False)),
     Row("1", _code("`external_data.size_tokens` > `constraints.context_window_tokens`"),
         _external(True, 500_000, 200_000)),
-    Row("2", _code("`behavior_adaptation: high`"),
-        _set("criteria", "behavior_adaptation", value="high")),
-    Row("2", _code("`behavior_adaptation: medium`"),
-        _set("criteria", "behavior_adaptation", value="medium")),
-    Row("2", _code("`behavior_adaptation: none` or `low`"),
-        _set("criteria", "behavior_adaptation", value="low")),
-    Row("2", _code("`adaptation_goals` lists `domain-knowledge`"),
-        _set("criteria", "adaptation_goals", value=["domain-knowledge"])),
-    Row("3", _code("`hallucination_tolerance: none`"),
-        _set("criteria", "hallucination_tolerance", value="none")),
-    Row("3", _code("`hallucination_tolerance: low`"),
-        _set("criteria", "hallucination_tolerance", value="low")),
+    _need("2", "behavior_adaptation", "high"),
+    _need("2", "behavior_adaptation", "medium"),
+    _need("2", "behavior_adaptation", "low", "`behavior_adaptation: none` or `low`"),
+    _need("2", "adaptation_goals", ["domain-knowledge"],
+          "`adaptation_goals` lists `domain-knowledge`"),
+    _need("3", "hallucination_tolerance", "none"),
+    _need("3", "hallucination_tolerance", "low"),
     Row("4", lambda p: f"`labeled_examples` < {p['min_labeled_examples']}",
         _labels("min_labeled_examples", None)),
     Row("4", lambda p: (f"{p['min_labeled_examples']} <= `labeled_examples` < "
@@ -94,23 +97,15 @@ ROWS = (
         _labels(None, "min_labeled_examples")),
     Row("4", lambda p: f"`labeled_examples` >= {p['recommended_labeled_examples']}",
         _labels(None, "recommended_labeled_examples")),
-    Row("4", _code("`labeled_data_quality: raw`"),
-        _set("criteria", "labeled_data_quality", value="raw")),
-    Row("5", _code("`data_dynamics: daily` or `realtime`"),
-        _set("criteria", "data_dynamics", value="daily")),
-    Row("5", _code("`data_dynamics: weekly` or `monthly`"),
-        _set("criteria", "data_dynamics", value="weekly")),
-    Row("6", _code("`interpretability: high`"),
-        _set("criteria", "interpretability", value="high")),
-    Row("6", _code("`interpretability: medium`"),
-        _set("criteria", "interpretability", value="medium")),
-    Row(OTHER, _code("`constraints.compute_budget: low`"),
-        _set("constraints", "compute_budget", value="low")),
-    Row(OTHER, _code("`constraints.eval_set: false`"),
-        _set("constraints", "eval_set", value=False)),
-    Row(OTHER, _code("`constraints.base_model.weights: hosted`"),
-        _set("constraints", "base_model", value={"name": "a-hosted-model",
-                                                 "weights": "hosted"})),
+    _need("4", "labeled_data_quality", "raw"),
+    _need("5", "data_dynamics", "daily", "`data_dynamics: daily` or `realtime`"),
+    _need("5", "data_dynamics", "weekly", "`data_dynamics: weekly` or `monthly`"),
+    _need("6", "interpretability", "high"),
+    _need("6", "interpretability", "medium"),
+    _need(OTHER, "compute_budget", "low"),
+    _need(OTHER, "eval_set", False, "`constraints.eval_set: false`"),
+    _need(OTHER, "base_model", {"name": "a-hosted-model", "weights": "hosted"},
+          "`constraints.base_model.weights: hosted`"),
 )
 
 

@@ -48,6 +48,14 @@ def test_a_cut_never_splits_an_escape_and_stays_short() -> None:
     assert excerpt.startswith("'\\x00") and excerpt.endswith("\\x00…'")
 
 
+def test_a_cut_shows_as_much_as_fits() -> None:
+    # One character over the cap is cut; the excerpt is the first MAX_SHOWN characters.
+    assert show_value("a" * (MAX_SHOWN + 1)) == "'" + "a" * MAX_SHOWN + "…' (cut, 61 characters)"
+    # The first MAX_SHOWN characters of this render one over (the newline's escape is two
+    # characters), so the excerpt halves: 30 characters.
+    assert show_value("\n" + "a" * 70) == "'\\n" + "a" * 29 + "…' (cut, 71 characters)"
+
+
 def test_huge_integers_are_described_not_printed() -> None:
     assert show_value(10**59) == str(10**59)
     assert show_value(10**300) == "an integer of about 301 digits"
@@ -57,11 +65,19 @@ def test_huge_integers_are_described_not_printed() -> None:
 @pytest.mark.parametrize(("word", "options", "quote", "hint"), [
     ("projekt", ["project", "owner"], True, " (did you mean 'project'?)"),
     ("RFT41", ["RFT401", "RFT501"], False, " (did you mean RFT401?)"),
+    ("weekli", ["weeks", "weekly"], True, " (did you mean 'weekly'?)"),  # the closest only
     ("zzz", ["project"], True, ""),
     ("x", [], True, ""),
 ])
 def test_did_you_mean(word: str, options: list[str], quote: bool, hint: str) -> None:
     assert did_you_mean(word, options, quote=quote) == hint
+
+
+def test_explain_suggests_ids_that_share_only_some_characters() -> None:
+    # `R5` is half of `RFT501` (difflib's ratio 0.5): explain looks wider than a typo.
+    result = run_cli("explain", "R5")
+    assert result.exit_code == 2
+    assert "unknown rule 'R5' (did you mean RFT5" in result.output
 
 
 def test_suggest_lists_several_names() -> None:

@@ -23,7 +23,7 @@ from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
 from ragft_lint.core.pointer import join, unescape_token
 from ragft_lint.core.rules import Rule, waiver_hint
-from ragft_lint.core.text import show_value
+from ragft_lint.core.text import did_you_mean, show_value
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
@@ -425,15 +425,12 @@ def load_policy(entry: Traversable | str, sources: Mapping[str, Source] | None =
 def _evidence(manifest: Manifest, sources: Mapping[str, Source]) -> tuple[Evidence, ...]:
     """The policy's evidence with each cited id resolved; an unknown id is a PolicyError at
     its line, with the closest known id as a hint."""
-    import difflib
-
     from ragft_lint.core.evidence import resolve_evidence
 
     entries = manifest.data["evidence"]
     for index, entry in enumerate(entries):
         if entry["source"] not in sources:
-            close = difflib.get_close_matches(entry["source"], list(sources), n=1)
-            hint = f" (did you mean {show_value(close[0])}?)" if close else ""
+            hint = did_you_mean(entry["source"], sources)
             line = manifest.span(f"/evidence/{index}/source").line
             raise PolicyError(
                 f"invalid policy: evidence cites unknown source {show_value(entry['source'])}"

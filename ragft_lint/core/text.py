@@ -50,11 +50,9 @@ def _excerpt(text: str, render: Any) -> str:
     if len(shown) <= MAX_SHOWN + 2:  # +2: the quotes
         return shown
     # Cut the text, not its rendering, so an escape sequence is never split in half.
+    # Halving ends: an escape is at most 10 characters, so 6 characters always fit.
     keep = MAX_SHOWN
-    while keep > 1:
-        shown = render(text[:keep])
-        if len(shown) <= MAX_SHOWN + 2:
-            break
+    while len(shown := render(text[:keep])) > MAX_SHOWN + 2:
         keep //= 2
     if shown[-1:] in ("'", '"') and shown[:1] == shown[-1:]:
         shown = f"{shown[:-1]}…{shown[-1]}"
@@ -63,13 +61,12 @@ def _excerpt(text: str, render: Any) -> str:
     return f"{shown} (cut, {len(text):,} characters)"
 
 
-def did_you_mean(word: str, options: Iterable[str], *, quote: bool = True, n: int = 1,
-                 cutoff: float = 0.6) -> str:
-    """` (did you mean 'x'?)` for the options closest to `word`, or "" when none is close.
+def did_you_mean(word: str, options: Iterable[str], *, quote: bool = True) -> str:
+    """` (did you mean 'x'?)` for the option closest to `word`, or "" when none is close.
 
     `quote=False` for identifiers shown bare everywhere else (rule ids such as RFT401).
     """
-    return suggest(close_matches(word, options, n=n, cutoff=cutoff), quote=quote)
+    return suggest(close_matches(word, options), quote=quote)
 
 
 def close_matches(word: str, options: Iterable[str], *, n: int = 1,
@@ -84,6 +81,6 @@ def suggest(names: Sequence[str], *, quote: bool = True) -> str:
     """` (did you mean a, b or c?)`, or "" for no names."""
     if not names:
         return ""
-    shown = [show_value(name) if quote else show_value(name, quote=False) for name in names]
+    shown = [show_value(name, quote=quote) for name in names]
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
     return f" (did you mean {listed}?)"

@@ -6,18 +6,28 @@
 #   scripts/mutation.sh                     # every module of core/, one after the other
 #   scripts/mutation.sh text pointer        # only core/text.py and core/pointer.py
 #   scripts/mutation.sh --report            # the scores of what has been run so far
+#   MUTATION_TESTS="tests/test_text.py" scripts/mutation.sh text    # other tests judge it
 #
 # Configuration is [tool.mutmut] in pyproject.toml: which files are mutated (core/, not the
-# generated fast path) and which tests run (the in-process tests of what core/ does for a
-# user). mutmut works in mutants/ (git-ignored) and keeps its results there, so a module
-# already run is not run again unless its code or its tests changed. Each module's score
-# is killed / (killed + survived + no tests), timeouts counted as killed; `mutmut results`
-# lists the survivors and `mutmut show NAME` shows one.
+# generated fast path) and how the tests run (in-process, not the slow console-script tests).
+# Each module runs in a folder of its own, mutants.d/MODULE/ (git-ignored), judged only by
+# the tests that cover it: the tests that import it, plus the two tables every module of
+# core/ is run through (tests/test_positions.py, tests/test_bad_input.py). A folder each,
+# because mutmut keeps one result cache per folder and starts it again whenever its test
+# selection changes: in one folder, a module's selection would wipe every other's results.
+# mutmut keeps its results there, so a module already run is not run again unless its code
+# or its tests changed. Each module's score is killed / (killed + survived + no tests),
+# timeouts counted as killed; `cd mutants.d/MODULE && mutmut results` lists the survivors
+# and `mutmut show NAME` shows one.
 #
-# Runs at nice 10: the machine it was written on is shared.
+# Runs at nice 19 (the machine it was written on is shared) with MUTATION_JOBS workers
+# (default 1) and stops a module after MUTATION_SECONDS (default: no limit); a module cut
+# short keeps the results it reached, and the report counts only the mutants that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$(pwd)"
 python="${PYTHON:-.venv/bin/python}"
+python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"  # absolute, links kept (a venv)
 mutmut="$(dirname "$python")/mutmut"
 if ! "$python" -c "import mutmut" 2>/dev/null; then
     echo "mutation.sh: mutmut is not installed; run: pip install -e '.[test,mutation]'" >&2
@@ -38,7 +48,7 @@ modules = sys.argv[1:] or sorted(p.stem for p in Path("ragft_lint/core").glob("*
 total = {"killed": 0, "survived": 0, "no tests": 0}
 print(f"{'module':18} {'killed':>7} {'survived':>9} {'no tests':>9} {'score':>7}")
 for module in modules:
-    meta = Path("mutants/ragft_lint/core") / f"{module}.py.meta"
+    meta = Path("mutants.d", module, "mutants/ragft_lint/core", f"{module}.py.meta")
     if not meta.exists():
         print(f"{module:18} {'not run':>7}")
         continue
@@ -77,9 +87,39 @@ else
     done
 fi
 
+# The folder mutmut runs MODULE in: the repository's files linked in, and pyproject.toml with
+# the module's own test selection.
+prepare() {
+    local module="$1" dir="mutants.d/$1" tests
+    if [[ -n "${MUTATION_TESTS:-}" ]]; then
+        tests="$MUTATION_TESTS"
+    else
+        tests="$(grep -rlE "ragft_lint\.core\.$module\b|from ragft_lint\.core import .*\b$module\b" \
+                 tests | sort | tr '\n' ' ')tests/test_positions.py tests/test_bad_input.py"
+    fi
+    mkdir -p "$dir"
+    for name in ragft_lint tests schemas policies examples docs README.md; do
+        ln -sfn "$root/$name" "$dir/$name"
+    done
+    # tests/test_yaml_test_suite.py finds the shared suite beside the repository.
+    ln -sfn "$(realpath "$root/../shared")" "$dir/shared"
+    "$python" - "$dir/pyproject.toml" $tests <<'PY'
+import re, sys
+from pathlib import Path
+target, tests = sys.argv[1], sorted(set(sys.argv[2:]))
+text = Path("pyproject.toml").read_text(encoding="utf-8")
+listed = "pytest_add_cli_args_test_selection = [" + ", ".join(f'"{t}"' for t in tests) + "]"
+text = re.sub(r"pytest_add_cli_args_test_selection = \[.*?\]", listed, text, flags=re.S)
+Path(target).write_text(text, encoding="utf-8")
+print("tests:", " ".join(tests), file=sys.stderr)
+PY
+}
+
 for module in "${modules[@]}"; do
     echo "== ragft_lint/core/$module.py" >&2
+    prepare "$module"
     # Mutant names are module.function__mutmut_N: one module's mutants at a time.
-    nice -n 10 "$mutmut" run "ragft_lint.core.$module.*" || true
+    (cd "mutants.d/$module" && nice -n 19 timeout --signal=INT "${MUTATION_SECONDS:-0}" \
+        "$mutmut" run --max-children "${MUTATION_JOBS:-1}" "ragft_lint.core.$module.*") || true
 done
 report "${modules[@]}"

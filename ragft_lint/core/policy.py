@@ -525,6 +525,12 @@ def _check_condition(policy: Policy, manifest: Manifest) -> None:
     for pointer, problem in _iter_reference_problems(condition, condition, "/when"):
         raise PolicyError(f"invalid policy: {problem}",
                           where=f"{policy.source}:{manifest.span(pointer).line}")
+    for pointer, value in _iter_non_finite(condition, "/when"):
+        # As for a parameter: `maximum: .nan` compares false with everything, so the
+        # condition would quietly never (or always) match.
+        raise PolicyError(f"invalid policy: 'when' holds {show_value(value)}; a condition "
+                          "may compare with finite numbers only",
+                          where=f"{policy.source}:{manifest.span(pointer).line}")
     cycle = reference_cycle(condition)
     if cycle is not None:
         pointer, chain = cycle
@@ -545,6 +551,18 @@ _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitio
 # documents are ever fetched, and a dangling reference would fail only mid-run).
 _FORBIDDEN_KEYWORDS = ("$id", "$schema", "$anchor", "$dynamicRef", "$dynamicAnchor",
                        "$recursiveRef", "$recursiveAnchor")
+
+
+def _iter_non_finite(node: Any, pointer: str) -> Iterator[tuple[str, float]]:
+    """(pointer, value) of each nan or infinity in `node` (nesting is bounded by the reader)."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield pointer, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _iter_non_finite(value, join(pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_non_finite(value, join(pointer, index))
 
 
 def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tuple[str, str]]:

@@ -64,6 +64,16 @@ def test_a_hostile_baseline_is_one_line_exit_2(tmp_path: Path, baseline: str,
     (("customer_facing_interpretability: high",
       "customer_facing_interpretability: " + "[" * 200 + "]" * 200),
      "nesting deeper than 64 levels"),
+    (("customer_facing_interpretability: high",
+      "customer_facing_interpretability: " + "9" * 5000), "integer with 5,000 digits"),
+    (("customer_facing_interpretability: high", "customer_facing_interpretability: 1e400"),
+     "a parameter must be a finite number"),
+    # Not a parameter, a number written in the condition: nan compares false with
+    # everything, so the policy would quietly never (or always) match.
+    (("customer_facing: {const: true}", "customer_facing: {const: true, maximum: .nan}"),
+     "'when' holds .nan; a condition may compare with finite numbers only"),
+    (("customer_facing: {const: true}", "customer_facing: {enum: [true, -.inf]}"),
+     "'when' holds -.inf"),
 ])
 def test_a_hostile_policy_is_one_line_exit_2(tmp_path: Path, edit: tuple[str, str],
                                              message: str) -> None:
@@ -76,3 +86,32 @@ def test_a_hostile_policy_is_one_line_exit_2(tmp_path: Path, edit: tuple[str, st
     run = ragft("check", "svc", cwd=repo)
     assert_one_line_error(run)
     assert policy.name in run.stderr and message in run.stderr, run.describe()
+
+
+@pytest.mark.parametrize(("where", "config"), [
+    ("base.toml", "[params]\nmin-labeled-examples = nan\n"),  # an extend-ed file
+    ("pyproject.toml", "[tool.ragft-lint.params]\nrecommended-labeled-examples = -inf\n"),
+    ("pyproject.toml", "[tool.ragft-lint]\nparams = {min-labeled-examples = +inf}\n"),
+])
+def test_a_non_finite_parameter_is_refused_wherever_it_is_set(tmp_path: Path, where: str,
+                                                              config: str) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / where).write_text(config)
+    if where == "base.toml":
+        (repo / ".ragft-lint.toml").write_text('extend = "base.toml"\n')
+    for command in (("check", "svc"), ("explain", "RFT401", "svc"),
+                    ("recommend", "svc/llm-project.yaml"), ("check", "svc", "--show-config")):
+        run = ragft(*command, cwd=repo)
+        assert_one_line_error(run)
+        assert where in run.stderr and "is not a finite number" in run.stderr, run.describe()
+
+
+def test_a_policy_folders_bibliography_is_bounded_too(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    pack = repo / "policies"
+    shutil.copytree(EXAMPLE_PACK, pack)
+    (pack / "sources.yaml").write_text("team-doc: " + "[" * 200 + "]" * 200 + "\n")
+    (repo / ".ragft-lint.toml").write_text('policy-paths = ["policies"]\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert "sources.yaml" in run.stderr and "nesting deeper than 64 levels" in run.stderr

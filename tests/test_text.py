@@ -28,6 +28,7 @@ def test_show_value(value: object, shown: str) -> None:
 
 @pytest.mark.parametrize(("value", "shown"), [
     ("daily", "daily"), (True, "true"), (None, "null"), (800, "800"), ("a\x1bb", r"a\x1bb"),
+    ("C:\\models", "C:\\models"), ("it's \"x\"", "it's \"x\""),  # printable: as written
 ])
 def test_show_value_bare(value: object, shown: str) -> None:
     assert show_value(value, quote=False) == shown
@@ -54,10 +55,13 @@ def test_a_cut_shows_as_much_as_fits() -> None:
     # The first MAX_SHOWN characters of this render one over (the newline's escape is two
     # characters), so the excerpt halves: 30 characters.
     assert show_value("\n" + "a" * 70) == "'\\n" + "a" * 29 + "…' (cut, 71 characters)"
+    # A string Python quotes with double quotes keeps its ellipsis inside them too.
+    assert show_value("it's " + "a" * 100) == '"it\'s ' + "a" * 55 + '…" (cut, 105 characters)'
 
 
 def test_huge_integers_are_described_not_printed() -> None:
-    assert show_value(10**59) == str(10**59)
+    assert show_value(10**60 - 1) == "9" * 60  # the longest integer written out: 60 digits
+    assert show_value(10**60) == "an integer of about 61 digits"
     assert show_value(10**300) == "an integer of about 301 digits"
     assert show_value(-(10**5000)).startswith("an integer of about 5,0")  # str() would refuse
 

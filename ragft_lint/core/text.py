@@ -15,6 +15,7 @@ from typing import Any
 MAX_SHOWN = 60
 _SHOWN_INT_BOUND = 10**MAX_SHOWN
 _DIGITS_PER_BIT = 0.30103  # log10(2)
+_NOT_FINITE = {float("inf"): ".inf", float("-inf"): "-.inf"}  # YAML's words
 
 
 def show_value(value: Any, *, quote: bool = True) -> str:
@@ -41,7 +42,7 @@ def show_value(value: Any, *, quote: bool = True) -> str:
         # str() of a huge int is slow and, past 4,300 digits, refused by Python itself.
         return f"an integer of about {int(value.bit_length() * _DIGITS_PER_BIT) + 1:,} digits"
     if isinstance(value, float) and value - value != 0:  # inf, -inf and nan (inf - inf is nan)
-        return ".nan" if value != value else ("-.inf" if value < 0 else ".inf")
+        return _NOT_FINITE.get(value, ".nan")  # nan is equal to no key, itself included
     return _excerpt(repr(value), str)
 
 

@@ -103,13 +103,16 @@ prepare() {
     done
     # tests/test_yaml_test_suite.py finds the shared suite beside the repository.
     ln -sfn "$(realpath "$root/../shared")" "$dir/shared"
-    "$python" - "$dir/pyproject.toml" $tests <<'PY'
+    "$python" - "$dir/pyproject.toml" "$module" $tests <<'PY'
 import re, sys
 from pathlib import Path
-target, tests = sys.argv[1], sorted(set(sys.argv[2:]))
+target, module, tests = sys.argv[1], sys.argv[2], sorted(set(sys.argv[3:]))
 text = Path("pyproject.toml").read_text(encoding="utf-8")
 listed = "pytest_add_cli_args_test_selection = [" + ", ".join(f'"{t}"' for t in tests) + "]"
 text = re.sub(r"pytest_add_cli_args_test_selection = \[.*?\]", listed, text, flags=re.S)
+# Only this module is mutated here: mutmut would otherwise mutate the whole package again.
+text = re.sub(r"only_mutate = \[.*?\]", f'only_mutate = ["ragft_lint/core/{module}.py"]', text,
+              flags=re.S)
 Path(target).write_text(text, encoding="utf-8")
 print("tests:", " ".join(tests), file=sys.stderr)
 PY

@@ -22,8 +22,10 @@ from tests.security.attack import make_manifest, ragft, to_yaml
 pytestmark = needs_console_script
 
 FORMATS = ["text", "json", "sarif", "github", "junit", "gitlab", "markdown"]
-REASON = ("##[add-mask]x ##[stop-commands]tok @octocat @acme/admins https://evil.example "
-          "www.evil.example \x1b[2J\x1b]0;title\x07 done")
+# A message quotes a reason's first 60 characters only (the rest is cut): each attack fits in
+# them, the workflow commands and control characters in one, mentions and links in another.
+REASON = "##[add-mask]x \x1b[2J\x1b]0;title\x07 ##[stop-commands]tok"
+LINKS = "@octocat @acme/admins https://evil.example www.evil.example"
 # A workflow command GitHub would act on: `::name ...::` at a line's start (after blanks),
 # or the legacy `##[name]` anywhere in a line (actions/runner, ActionCommand.cs).
 LEGACY = "##["
@@ -32,11 +34,11 @@ ANNOTATION = re.compile(r"::(error|warning|notice) file=[^:]*,line=\d+,col=\d+"
                         r"|::notice title=[^:]*::")  # the closing count past GitHub's limit
 
 
-def hostile_repo(root: Path) -> Path:
+def hostile_repo(root: Path, reason: str = REASON) -> Path:
     (root / ".git").mkdir(parents=True)
     # Fine-tuning on 10 examples fails RFT401; its expired waiver's reason is quoted.
     expired = make_manifest(approach="fine-tune", criteria__labeled_examples=10,
-                            waivers=[{"rule": "RFT401", "reason": REASON,
+                            waivers=[{"rule": "RFT401", "reason": reason,
                                       "expires": "2020-01-01"}])
     names = [b"::stop-commands::pwned", b"##[error]forged", b"x\n::error::forged",
              b"\r::warning::cr", b"bad-\xff\xfe-name", b"  ::notice::indented"]
@@ -94,7 +96,8 @@ def test_every_output_file_is_whole_and_inert(repo: Path, fmt: str) -> None:
         assert len(ET.fromstring(raw).findall("testsuite")) == 6
 
 
-def test_markdown_has_no_live_mention_link_or_control(repo: Path) -> None:
+def test_markdown_has_no_live_mention_link_or_control(tmp_path: Path) -> None:
+    repo = hostile_repo(tmp_path / "repo", reason=LINKS)
     run = ragft("check", ".", "--select", "RFT401", "--format", "markdown", cwd=repo)
     from markdown_it import MarkdownIt
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -171,5 +172,61 @@ def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, di
     return result.exit_code, json.loads(result.stdout)
 
 
-__all__ = ["BASE_MANIFEST", "check_json", "cli", "console_script", "installed_script",
-           "make_manifest", "needs_console_script", "run_cli", "to_yaml"]
+__all__ = ["BASE_MANIFEST", "changed", "check_json", "cli", "console_script",
+           "installed_script", "make_manifest", "needs_console_script", "run_cli", "to_yaml"]
+
+
+# Coverage floors, line and branch apart ([tool.pytest.ini_options] in pyproject.toml): the
+# issue's targets are one number each, and coverage's own fail_under is a single combined
+# one, which a surplus of covered lines can hide a shortfall of branches behind.
+LINE_FLOOR, BRANCH_FLOOR = "coverage_line_floor", "coverage_branch_floor"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(LINE_FLOOR, "fail a whole-suite run whose line coverage (%) is below this",
+                  default="0")
+    parser.addini(BRANCH_FLOOR, "fail a whole-suite run whose branch coverage (%) is below "
+                  "this", default="0")
+
+
+def coverage_totals(cov: Any, scratch: Path) -> tuple[float, float]:
+    """(line %, branch %) of the coverage data `cov` holds, as coverage's JSON report counts."""
+    cov.json_report(outfile=str(scratch), pretty_print=False)
+    totals = json.loads(scratch.read_text(encoding="utf-8"))["totals"]
+    return (100 * totals["covered_lines"] / max(totals["num_statements"], 1),
+            100 * totals["covered_branches"] / max(totals["num_branches"], 1))
+
+
+def ran_whole_suite(session: pytest.Session) -> bool:
+    """The suite as `pytest` runs it with no paths: every test collected, none deselected
+    (-k, -m, --lf), none failed. A run of some tests measures only what they cover."""
+    reporter = session.config.pluginmanager.getplugin("terminalreporter")
+    deselected = reporter.stats.get("deselected", []) if reporter else []
+    return (session.config.args_source == pytest.Config.ArgsSource.TESTPATHS
+            and not deselected and not session.testsfailed
+            and not session.config.option.collectonly)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after pytest-cov has combined
+def pytest_runtestloop(session: pytest.Session) -> Any:
+    result = yield
+    plugin = session.config.pluginmanager.getplugin("_cov")
+    controller = getattr(plugin, "cov_controller", None)
+    if controller is None or controller.cov is None or not ran_whole_suite(session):
+        return result
+    floors = {"line": float(session.config.getini(LINE_FLOOR)),
+              "branch": float(session.config.getini(BRANCH_FLOOR))}
+    with tempfile.TemporaryDirectory() as scratch:
+        totals = coverage_totals(controller.cov, Path(scratch, "coverage.json"))
+    measured = dict(zip(floors, totals, strict=True))
+    reporter = session.config.pluginmanager.getplugin("terminalreporter")
+    for kind, floor in floors.items():
+        shortfall = round(measured[kind], 2) < floor  # at two decimals, as fail_under is
+        message = (f"{kind} coverage {measured[kind]:.2f}% is "
+                   f"{'below' if shortfall else 'at or above'} its floor {floor:.2f}%")
+        if shortfall:
+            reporter.write(f"\nERROR: Coverage failure: {message}\n", red=True, bold=True)
+            session.testsfailed += 1  # exit 1, as pytest-cov's fail_under does
+        else:
+            reporter.write(f"\n{message}\n", green=True)
+    return result

@@ -194,7 +194,23 @@ def test_policies(paths: tuple[str, ...], verbose: bool) -> int:
     """
     from ragft_lint.check.policy_testing import run_policy_tests
 
-    return run_policy_tests(paths, sys.stdout, verbose=verbose)
+    with _stdout() as out:
+        return run_policy_tests(paths, out, verbose=verbose)
+
+
+@contextlib.contextmanager
+def _stdout(output_format: str = "text") -> Any:
+    """Standard output for a command that prints a report in `output_format`: behind the
+    guard that keeps every line inert to a CI system (reporters.guard), flushed at the end.
+    A manifest's or a policy's text (a project name, a team policy's rationale) reaches
+    these reports as it reaches `check`'s."""
+    from ragft_lint.reporters.guard import guarded
+
+    stream = guarded(sys.stdout, output_format)
+    try:
+        yield stream
+    finally:
+        stream.flush()
 
 
 def _engine(path: str = ".") -> Any:
@@ -223,7 +239,8 @@ def recommend(path: str, output_format: str) -> int:
     from ragft_lint.decide.recommend_format import WRITER_BY_FORMAT
 
     recommendation = Recommender(_engine(path)).recommend(read_for_recommend(path))
-    WRITER_BY_FORMAT[output_format](recommendation, sys.stdout)
+    with _stdout(output_format) as out:
+        WRITER_BY_FORMAT[output_format](recommendation, out)
     return 0
 
 
@@ -245,7 +262,8 @@ def explain(rule: str, path: str) -> int:
     from ragft_lint.decide.explain import find_rule, write_explanation
 
     session = open_session_for(path)
-    write_explanation(find_rule(session.pack, rule, session.settings.param_source), sys.stdout)
+    with _stdout() as out:
+        write_explanation(find_rule(session.pack, rule, session.settings.param_source), out)
     return 0
 
 
@@ -263,7 +281,8 @@ def rules(output_format: str) -> int:
     """
     from ragft_lint.decide.explain import RULES_WRITER_BY_FORMAT, all_rules
 
-    RULES_WRITER_BY_FORMAT[output_format](all_rules(_engine().pack), sys.stdout)
+    with _stdout(output_format) as out:
+        RULES_WRITER_BY_FORMAT[output_format](all_rules(_engine().pack), out)
     return 0
 
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.manifest import Limits
 from ragft_lint.core.policy import PolicyPack, load_builtin_policies
-from ragft_lint.editor.fixer import fix_text, unified_diff
+from ragft_lint.editor.fixer import fix_text
+from ragft_lint.reporters.text import unified_diff
 from tests.conftest import console_script, run_cli
 from tests.test_fuzz import yaml_documents
 

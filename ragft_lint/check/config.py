@@ -530,20 +530,24 @@ def render(settings: Settings, pack: PolicyPack, pack_sources: Sequence[tuple[st
     `target` is the manifest or folder it applies to (None: the working directory). The
     output is itself a valid `.ragft-lint.toml`, so it can be saved as a starting point.
     """
+    from ragft_lint.reporters.text import printable
+
+    # Paths come from the checkout: a folder name holding a newline must not end a comment
+    # and start a line of its own.
     lines = ["# ragft-lint effective configuration"]
     if target is not None:
-        lines.append(f"# for: {target}")
+        lines.append(f"# for: {printable(target)}")
     if settings.file is not None:
-        lines.append(f"# configuration file: {settings.file.path}")
+        lines.append(f"# configuration file: {printable(settings.file.path)}")
         for config in list(settings.files.values())[1:]:
-            lines.append(f"# which extends: {config.path}")
+            lines.append(f"# which extends: {printable(config.path)}")
     else:
         searched = os.path.abspath(cwd or ".") if target is None else os.path.abspath(target)
-        lines.append(f"# configuration file: none (searched {searched} and its parents up to "
-                     f"the repository root for {CONFIG_FILE} and {PYPROJECT} "
+        lines.append(f"# configuration file: none (searched {printable(searched)} and its "
+                     f"parents up to the repository root for {CONFIG_FILE} and {PYPROJECT} "
                      f"[{PYPROJECT_SECTION}])")
     for label, count in pack_sources:
-        lines.append(f"# policies: {count} from {label}")
+        lines.append(f"# policies: {count} from {printable(label)}")
 
     def row(key: str, value: str, source_key: str | None = None, note: str = "") -> None:
         source = settings.source(source_key or key)

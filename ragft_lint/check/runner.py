@@ -238,10 +238,10 @@ def show_config(sessions: Sessions, paths: Sequence[str], out: TextIO) -> int:
     if target is not None and not os.path.lexists(target):
         raise ConfigError(f"path does not exist: {target}")
     session = sessions.for_path(target) if target is not None else sessions.here
-    from ragft_lint.reporters.guard import neutralize
+    from ragft_lint.reporters.guard import neutralize, show_undecodable
 
-    out.write(neutralize(render(session.settings, session.pack,
+    out.write(neutralize(show_undecodable(render(session.settings, session.pack,
                                 [(source.label, len(source.policies))
                                  for source in session.sources],
-                                cwd=sessions.cwd, target=target)))
+                                cwd=sessions.cwd, target=target))))
     return 0

@@ -13,7 +13,6 @@ a temporary file renamed over the old one, never through a symbolic link).
 from __future__ import annotations
 
 import codecs
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
@@ -46,10 +45,9 @@ class Migration:
         """A unified diff of the change, as `git diff` shows it; empty when nothing changes."""
         if not self.changed or self.after is None:
             return ""
-        lines = difflib.unified_diff(self.before.splitlines(keepends=True),
-                                     self.after.splitlines(keepends=True),
-                                     fromfile=self.path, tofile=self.path)
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+        from ragft_lint.reporters.text import unified_diff
+
+        return unified_diff(self.path, self.before, self.after)
 
 
 def plan(path: str, limits: Limits = DEFAULT_LIMITS) -> Migration:
@@ -101,11 +99,16 @@ def run_migrate(paths: Iterable[str], *, diff: bool, out: TextIO, err: TextIO,
                 limits: Limits = DEFAULT_LIMITS) -> int:
     """Migrate (or, with `diff`, only show) each manifest; the exit code, as ruff format's:
     0 done (or nothing to do), 1 with `diff` when a file would change, 2 on any error."""
+    from ragft_lint.reporters.guard import CommandsStopped, one_line
+
+    # Messages name paths from the checkout: each one inert line. The patch is written
+    # exactly (`git apply` reads it), so in CI it is fenced off from command parsing.
+    patch = CommandsStopped(out)
     changed = unchanged = failed = 0
     for path in paths:
         migration = plan(path, limits)
         if migration.error is not None:
-            err.write(f"ragft-lint: error: {migration.error}\n")
+            err.write(f"ragft-lint: error: {one_line(migration.error)}\n")
             failed += 1
             continue
         if not migration.changed:
@@ -113,16 +116,17 @@ def run_migrate(paths: Iterable[str], *, diff: bool, out: TextIO, err: TextIO,
             continue
         changed += 1
         if diff:
-            out.write(migration.diff())
+            patch.write(migration.diff())
             continue
         try:
             write(migration)
         except SetupError as exc:
-            err.write(f"ragft-lint: error: {exc}\n")
+            err.write(f"ragft-lint: error: {one_line(str(exc))}\n")
             failed += 1
             changed -= 1
             continue
-        out.write(f"migrated {path} to schema_version {TO_VERSION}\n")
+        out.write(f"migrated {one_line(path)} to schema_version {TO_VERSION}\n")
+    patch.close()
     # With --diff, stdout is only the patch (it can be piped to `git apply`).
     (err if diff else out).write(_summary(changed, unchanged, failed, diff) + "\n")
     if failed:

@@ -1171,6 +1171,11 @@ def read_for_recommend(path: str) -> Manifest:
         if not found:
             raise SetupError(f"no {' or '.join(MANIFEST_NAMES)} in this folder", where=path)
         path = found[0]
+    from ragft_lint.core.paths import escapes, refusal_outside, source_root
+
+    root = source_root()
+    if escapes(path, root):  # as `check` refuses it: its target would be read and quoted
+        raise SetupError(refusal_outside(path, root), where=path)
     try:
         return read_manifest(path)
     except ManifestError as exc:

@@ -8,9 +8,11 @@ evidence: the sources behind each row, and the bibliography of the sources cited
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
+from ragft_lint.core.text import show_value
 from ragft_lint.decide.recommend import (
     NEUTRAL,
     Counterfactual,
@@ -18,6 +20,7 @@ from ragft_lint.decide.recommend import (
     Recommendation,
     Verdict,
 )
+from ragft_lint.reporters.text import printable
 
 TEXT_WIDTH = 96
 LABEL_BY_APPROACH = {"prompting": "prompting", "rag": "RAG", "fine-tune": "fine-tune",
@@ -26,8 +29,8 @@ LABEL_BY_APPROACH = {"prompting": "prompting", "rag": "RAG", "fine-tune": "fine-
 
 def write_text(rec: Recommendation, stream: TextIO) -> None:
     """A scorecard a person reads in a terminal."""
-    project = f" (project {rec.project})" if rec.project else ""
-    stream.write(f"Scorecard for {rec.path}{project}\n\n")
+    project = f" (project {_shown(rec.project)})" if rec.project else ""
+    stream.write(f"Scorecard for {printable(rec.path)}{project}\n\n")
     header = ("#", "Criterion", "Declared", "Favours", "Evidence", "Sources")
     rows = [header] + [(_number(r), r.key, r.shown, _favours(rec, r), r.strength_word,
                         ", ".join(_row_sources(r)) or "-")
@@ -64,8 +67,9 @@ def write_text(rec: Recommendation, stream: TextIO) -> None:
 def write_markdown(rec: Recommendation, stream: TextIO) -> None:
     """A section to paste into a design document or a pull request."""
     recommended = f"**{rec.recommended}**" if rec.recommended else "**none** (no approach passes)"
-    # Outside a table a pipe needs no escaping (and inside a code span it would show).
-    project = f" for `{rec.project}`" if rec.project else ""
+    # In a code span nothing renders live (no link, mention or markup from the pull
+    # request); its fence is longer than any run of backticks in the name, so none ends it.
+    project = f" for {_code_span(_shown(rec.project))}" if rec.project else ""
     stream.write(f"### ragft-lint recommendation{project}: {recommended}\n\n")
     note = _margin_note(rec).strip()
     if note:
@@ -114,7 +118,7 @@ def as_dict(rec: Recommendation) -> dict[str, Any]:
     dependence = rec.dependence
     return {
         "file": rec.path,
-        "project": rec.project,
+        "project": _shown(rec.project) if rec.project is not None else None,
         "declared": rec.declared,
         "recommended": rec.recommended,
         "scores": assessment.scores,
@@ -289,6 +293,20 @@ def _wrap(line: str) -> str:
     return textwrap.fill(line, width=TEXT_WIDTH, initial_indent="  ",
                          subsequent_indent="    ", break_on_hyphens=False,
                          break_long_words=False) + "\n"
+
+
+def _shown(project: object) -> str:
+    """The manifest's project name as every report quotes a value: bare, escaped, and cut
+    visibly past MAX_SHOWN characters (core.text)."""
+    return show_value(project, quote=False)
+
+
+def _code_span(text: str) -> str:
+    """`text` as a Markdown code span (CommonMark: a fence of more backticks than any run
+    inside it, padded with a space when the text starts or ends with one)."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _md(text: str) -> str:

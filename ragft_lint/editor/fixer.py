@@ -19,7 +19,7 @@ import codecs
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, cast
 
 from ragft_lint.check.runner import STDIN, CheckRequest, check_command, run_check
 from ragft_lint.check.session import Sessions
@@ -28,6 +28,7 @@ from ragft_lint.core.errors import ConfigError, ManifestError
 from ragft_lint.core.fixes import apply_fixes
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import ReportContext, Reporter
+from ragft_lint.reporters.text import unified_diff
 
 #: Passes of check-and-fix per manifest; a fix can reveal another (a renamed key's value
 #: is checked only once the key is known), and ruff stops at 100 for the same reason.
@@ -126,23 +127,6 @@ class FileFixer:
         return True
 
 
-def unified_diff(path: str, old: str, new: str) -> str:
-    """The unified diff from `old` to `new`, both named `path` (as `ruff --diff` shows it);
-    control characters shown escaped, so a manifest cannot drive the terminal."""
-    import difflib
-
-    shown = _printable(path)
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=shown, tofile=shown)
-    out = []
-    for line in lines:
-        body = line.rstrip("\r\n")
-        out.append(_printable(body) + "\n")
-        if body == line:  # difflib ends every line it writes itself with a newline
-            out.append("\\ No newline at end of file\n")
-    return "".join(out)
-
-
 def _printable(text: str) -> str:
     from ragft_lint.reporters.text import printable
 
@@ -190,8 +174,10 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
     (they decide the exit code). --diff: the diffs printed, nothing written; exit 1 when
     there is something to fix (unless --exit-zero), else 0; --quiet: the diffs alone.
     """
+    from ragft_lint.reporters.guard import CommandsStopped, one_line
+
     def warn(message: str) -> None:
-        err.write(f"ragft-lint: warning: {message}\n")
+        err.write(f"ragft-lint: warning: {one_line(message)}\n")
 
     if STDIN in request.paths or (request.stdin_filename and not request.paths):
         if stdin is None:  # pragma: no cover - the CLI always passes it
@@ -201,8 +187,15 @@ def fix_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: Tex
     if not request.diff:
         return check_command(sessions, request, out, err, fixer)
     context = ReportContext(unsafe_fixes=request.unsafe_fixes, quiet=request.quiet)
-    summary = run_check(request.paths, sessions, [DiffReporter(out, context, err)],
-                        request.force_exclude, fixer)
+    # The diffs are written exactly (`git apply` reads them): in CI they are fenced off
+    # from workflow-command parsing instead of escaped (reporters.guard).
+    patch = CommandsStopped(out)
+    try:
+        summary = run_check(request.paths, sessions,
+                            [DiffReporter(cast(TextIO, patch), context, err)],
+                            request.force_exclude, fixer)
+    finally:
+        patch.close()
     return 1 if summary.fixed and not request.exit_zero else 0
 
 
@@ -211,6 +204,7 @@ def _fix_stdin(sessions: Sessions, request: CheckRequest, stdin: BinaryIO, out: 
     from ragft_lint import __version__
     from ragft_lint.core.manifest import decode
     from ragft_lint.core.rules import CORE_RULES
+    from ragft_lint.reporters.guard import guarded
     from ragft_lint.reporters.text import TextReporter
 
     if len(request.paths) > 1:
@@ -247,12 +241,13 @@ def _fix_stdin(sessions: Sessions, request: CheckRequest, stdin: BinaryIO, out: 
         show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
         fail_on=session.settings.fail_on, quiet=request.quiet)
     summary = Summary(session.settings.fail_on)
-    reporter = TextReporter(err, context)
+    reporter = TextReporter(guarded(err, "text"), context)
     reporter.start()
     result = replace(result, fixed=fixed)
     summary.add(result)
     reporter.file(result)
     reporter.finish(summary)
+    reporter.stream.flush()
     return 0 if request.exit_zero else summary.exit_code
 
 

@@ -422,8 +422,20 @@ def _span(span: Span) -> tuple[int, int, int, int]:
     return span.line - 1, span.column - 1, end_line - 1, end_column - 1
 
 
+class InertFormatter(logging.Formatter):
+    """Log lines (on stderr) with no workflow command in them: a document's URI and an
+    exception's text come from the files being edited (reporters.guard)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ragft_lint.reporters.guard import neutralize, show_undecodable
+
+        return neutralize(show_undecodable(super().format(record)))
+
+
 def serve() -> int:
     """Run the server on standard input and output until the client ends the session."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(InertFormatter("%(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     build_server().start_io()
     return 0

@@ -24,7 +24,7 @@ from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, source_root
-from ragft_lint.reporters.guard import neutralize, text_escape
+from ragft_lint.reporters.guard import neutralize, show_undecodable, text_escape
 
 # What escape_data leaves as it is would reach the log raw: every other C0/C1 control.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -39,7 +39,7 @@ def escape_data(text: str) -> str:
     into the log, where it could recolour, hide or rewrite what a reviewer reads."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     # A legacy `##[command]` is looked for anywhere in a line: broken as in every format.
-    return neutralize(_CONTROL.sub(lambda m: text_escape(m.group()), text))
+    return neutralize(show_undecodable(_CONTROL.sub(lambda m: text_escape(m.group()), text)))
 
 
 def escape_property(text: str) -> str:

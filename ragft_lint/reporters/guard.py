@@ -17,6 +17,7 @@ parts are escaped as properties and data instead (reporters/github.py).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import Any, TextIO, cast
@@ -58,13 +59,30 @@ def neutralize(text: str, escape: Escape = text_escape) -> str:
 
 
 def one_line(text: str) -> str:
-    """A message for stderr: one line, control characters shown as escapes, inert."""
+    """A message for stderr: one line, control characters and bytes that are not UTF-8
+    shown as escapes, inert."""
     text = _CONTROL.sub(lambda m: text_escape(m.group()), text.replace("\r\n", "\n"))
-    return neutralize(text.replace("\n", "\\n"))
+    return neutralize(show_undecodable(text.replace("\n", "\\n")))
+
+
+# Python holds each byte of a file name that is not UTF-8 as a lone surrogate, U+DC80 to
+# U+DCFF (PEP 383). Printed through a stream that passes them back (a C or C.UTF-8 locale,
+# as on CI runners) the raw byte reaches the log, which reads it as U+FFFD.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def show_undecodable(text: str) -> str:
+    """`text` with each byte that was not UTF-8 (a lone surrogate) shown as `\\xNN`, so a
+    human-readable report is valid UTF-8 and names the byte. Machine formats keep the
+    surrogate as a JSON escape instead, which reads back as the same file name."""
+    if not _UNDECODABLE.search(text):
+        return text
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
 
 
 class CommandGuard:
-    """A text stream that writes whole lines to `stream`, each `neutralize`d."""
+    """A text stream that writes whole lines to `stream`, each `neutralize`d, with every
+    byte of a file name that is not UTF-8 shown as `\\xNN` (`show_undecodable`)."""
 
     def __init__(self, stream: TextIO, escape: Escape = text_escape):
         self._stream = stream
@@ -76,12 +94,12 @@ class CommandGuard:
         end = data.rfind("\n") + 1
         self._pending = data[end:]
         if end:
-            self._stream.write(neutralize(data[:end], self._escape))
+            self._stream.write(neutralize(show_undecodable(data[:end]), self._escape))
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
-            self._stream.write(neutralize(self._pending, self._escape))
+            self._stream.write(neutralize(show_undecodable(self._pending), self._escape))
             self._pending = ""
         self._stream.flush()
 
@@ -104,3 +122,40 @@ def guarded(stream: TextIO, fmt: str) -> TextIO:
     if escape is None:
         return stream
     return cast(TextIO, CommandGuard(stream, escape))
+
+
+class CommandsStopped:
+    """A text stream for text that must reach `stream` exactly as it is (a manifest's diff,
+    which `git apply` reads, so no character of it may be escaped): inside GitHub Actions
+    (`GITHUB_ACTIONS=true`) it is wrapped in `::stop-commands::TOKEN` and `::TOKEN::`, with
+    a random token the text cannot know, so the runner reads no workflow command in it
+    whatever it holds (a context line ` ::error::x`). Elsewhere it writes straight through.
+    The markers are written only around text that was written; `close` writes the last.
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._token: str | None = None
+        self._stop = os.environ.get("GITHUB_ACTIONS") == "true"
+        self._line_open = False
+
+    def write(self, text: str) -> int:
+        if self._stop and self._token is None and text:
+            import secrets
+
+            self._token = secrets.token_hex(16)
+            self._stream.write(f"::stop-commands::{self._token}\n")
+        if text:
+            self._line_open = not text.endswith("\n")
+        return self._stream.write(text)
+
+    def close(self) -> None:
+        """Resume command processing (a run's own annotations may follow)."""
+        if self._token is not None:
+            # The marker must be a line of its own to be read.
+            self._stream.write(("\n" if self._line_open else "") + f"::{self._token}::\n")
+            self._token = None
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding...
+        return getattr(self._stream, name)

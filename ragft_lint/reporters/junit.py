@@ -29,6 +29,7 @@ from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import display_path, rules_by_id, source_root
+from ragft_lint.reporters.guard import show_undecodable
 
 # Characters XML 1.0 cannot carry even escaped; a manifest's double-quoted YAML strings can
 # hold them, so they are written as visible escapes instead of breaking the report.
@@ -38,7 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """`text` with every character XML 1.0 forbids replaced by a `\\xNN`-style escape."""
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
+                        else f"\\u{ord(m.group()):04x}", show_undecodable(text))
 
 
 class JunitReporter(Reporter):

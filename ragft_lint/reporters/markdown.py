@@ -22,6 +22,7 @@ from ragft_lint.reporters.common import (
     severity_sort_key,
     source_root,
 )
+from ragft_lint.reporters.guard import show_undecodable
 
 _MARK_BY_SEVERITY = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning",
                      Severity.INFO: "🔵 info"}
@@ -47,7 +48,7 @@ def escape(text: str) -> str:
     broken by a zero-width space), and no raw control character (shown as `\\xNN`).
     """
     text = " ".join(text.split())  # a line break would end the table row
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = show_undecodable(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
     text = _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
     return _LIVE.sub(lambda m: _break(m.group()), text)
 

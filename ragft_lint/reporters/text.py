@@ -8,6 +8,7 @@ from collections import Counter
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.reporters import Reporter
+from ragft_lint.reporters.guard import show_undecodable
 
 _STYLE_BY_SEVERITY = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[33m",
                       Severity.INFO: "\033[36m"}
@@ -132,6 +133,27 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str, keep: str = "") -> str:
-    """`text` with C0/C1 control characters (but those in `keep`) written as escapes."""
-    return _CONTROL.sub(lambda m: m.group() if m.group() in keep
-                        else m.group().encode("unicode_escape").decode("ascii"), text)
+    """`text` with C0/C1 control characters (but those in `keep`) and bytes that are not
+    UTF-8 written as escapes."""
+    return show_undecodable(_CONTROL.sub(
+        lambda m: m.group() if m.group() in keep
+        else m.group().encode("unicode_escape").decode("ascii"), text))
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """The unified diff from `old` to `new`, both named `path` (as `ruff --diff` shows it);
+    control characters shown escaped, so a manifest cannot drive the terminal, nor a file
+    name holding a newline start a line of its own. A last line without a newline is
+    marked as `git diff` marks it, so the patch applies."""
+    import difflib
+
+    shown = printable(path, keep="\t")
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=shown, tofile=shown)
+    out = []
+    for line in lines:
+        body = line.rstrip("\r\n")
+        out.append(printable(body, keep="\t") + "\n")
+        if body == line:  # difflib ends every line it writes itself with a newline
+            out.append("\\ No newline at end of file\n")
+    return "".join(out)

@@ -22,6 +22,16 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    raw: bytes = b""  # stdout and stderr as written, for tests of their bytes
+
+    @property
+    def strict_utf8(self) -> bool:
+        """Whether all that was written is valid UTF-8 (no raw byte of a file name)."""
+        try:
+            self.raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
 
     @property
     def output(self) -> str:
@@ -43,7 +53,7 @@ def ragft(*args: str | os.PathLike[str], cwd: Path, env: Mapping[str, str] | Non
                           stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
                           check=False)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "backslashreplace"),
-               proc.stderr.decode("utf-8", "backslashreplace"))
+               proc.stderr.decode("utf-8", "backslashreplace"), proc.stdout + proc.stderr)
 
 
 def repository(root: Path) -> Path:

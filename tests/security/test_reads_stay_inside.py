@@ -264,3 +264,18 @@ def test_a_baseline_records_long_keys_cut_and_still_matches(tmp_path: Path) -> N
     assert _longest_run((repo / "b.json").read_text(encoding="utf-8")) <= MAX_SHOWN
     run = ragft("check", "svc", "--baseline", "b.json", cwd=repo)
     assert run.returncode == 0 and "4 baselined" in run.stdout, run.describe()
+
+
+@pytest.mark.parametrize("command", [("recommend", "svc/llm-project.yaml"),
+                                     ("recommend", "svc"), ("migrate", "svc/llm-project.yaml"),
+                                     ("migrate", "--diff", "svc")])
+def test_other_commands_refuse_a_manifest_that_links_out(tmp_path: Path, outside: Path,
+                                                         command: tuple[str, ...]) -> None:
+    repo = repository(tmp_path / "repo")
+    (repo / "svc" / "llm-project.yaml").unlink()
+    (repo / "svc" / "llm-project.yaml").symlink_to(outside / "token")
+    run = ragft(*command, cwd=repo)
+    assert_one_line_error(run)
+    # (A folder search says "outside the searched folder", as check's does.)
+    assert "symbolic link to a file outside the" in run.stderr, run.describe()
+    assert "not followed" in run.stderr and "s3cr3t" not in run.output

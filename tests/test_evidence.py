@@ -140,3 +140,19 @@ def test_sarif_rule_help_names_each_source(tmp_path: Path) -> None:
         assert [e["source"] for e in rule["properties"]["evidence"]] == [
             e.source.id for e in policy.rule.evidence]
     assert "evidence" not in rules["RFT001"]["properties"]  # core rules judge the file
+
+
+def test_sarif_rule_properties_carry_each_citation_whole(tmp_path: Path) -> None:
+    # Expected from the policy files and the bibliography as written, not from the pack.
+    manifest = tmp_path / "llm-project.yaml"
+    manifest.write_text(to_yaml(make_manifest()))
+    log = json.loads(run_cli("check", str(manifest), "--format", "sarif").stdout)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    for path in sorted(POLICIES.glob("RFT*.yaml")):
+        declared = read_manifest(str(path)).data
+        assert rules[declared["id"]]["properties"]["evidence"] == [
+            {"source": cited["source"], "title": SOURCES[cited["source"]].title,
+             "author": SOURCES[cited["source"]].author, "year": SOURCES[cited["source"]].year,
+             "url": SOURCES[cited["source"]].url, "claim": " ".join(cited["claim"].split()),
+             "strength": cited["strength"]}
+            for cited in declared["evidence"]], path.name

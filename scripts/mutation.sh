@@ -94,8 +94,10 @@ prepare() {
     if [[ -n "${MUTATION_TESTS:-}" ]]; then
         tests="$MUTATION_TESTS"
     else
+        # Not tests/test_server.py: it drives the installed `ragft-lint server`, never the mutant.
         tests="$(grep -rlE "ragft_lint\.core\.$module\b|from ragft_lint\.core import .*\b$module\b" \
-                 tests | sort | tr '\n' ' ')tests/test_positions.py tests/test_bad_input.py"
+                 tests | grep -v '^tests/test_server\.py$' | sort | tr '\n' ' ')"
+        tests+="tests/test_positions.py tests/test_bad_input.py"
     fi
     mkdir -p "$dir"
     for name in ragft_lint tests schemas policies examples docs README.md; do

@@ -145,12 +145,9 @@ class PolicyPack:
                                   where=policy.source)
             self.policy_by_id[policy.id] = policy
         self.defaults = _collect_defaults(self.policies)
-        self.params = dict(self.defaults)
-        for name, value in (params or {}).items():
-            if name not in self.defaults:
-                known = ", ".join(sorted(self.defaults)) or "none"
-                raise PolicyError(f"unknown policy parameter {show_value(name)} (known: {known})")
-            self.params[name] = value
+        # `params` are the configuration's, which Settings.policy_params has already checked
+        # against these defaults (naming the file and line of an unknown one).
+        self.params = {**self.defaults, **(params or {})}
         self._matcher_by_id: dict[str, Callable[[Any], bool]] = {}
         self._compiled: list[tuple[Policy, Callable[[Any], bool]]] | None = None
         self._rule_by_id: dict[str, Rule] = {}

@@ -156,3 +156,21 @@ def test_sarif_rule_properties_carry_each_citation_whole(tmp_path: Path) -> None
              "url": SOURCES[cited["source"]].url, "claim": " ".join(cited["claim"].split()),
              "strength": cited["strength"]}
             for cited in declared["evidence"]], path.name
+
+
+def test_a_bibliography_listing_an_id_twice_names_it_and_its_file(tmp_path: Path) -> None:
+    folder = _pack_with(tmp_path, "acme-ai-policy",
+                        ACME_SOURCES + ACME_SOURCES.removeprefix("sources:\n"))
+    result = run_cli("check", "--policies", str(folder), str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == (f"ragft-lint: error: {folder / 'sources.yaml'}: source id "
+                             "'acme-ai-policy' is listed twice\n")
+
+
+def test_an_unreadable_bibliography_names_its_file_and_line(tmp_path: Path) -> None:
+    folder = _pack_with(tmp_path, "acme-ai-policy", ACME_SOURCES + "  - [unclosed\n")
+    result = run_cli("check", "--policies", str(folder), str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr == (f"ragft-lint: error: {folder / 'sources.yaml'}:8: invalid YAML: "
+                             "did not find expected ',' or ']' (while parsing a flow sequence "
+                             "started at line 7)\n")

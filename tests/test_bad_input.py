@@ -6,6 +6,7 @@ Each case goes through the CLI (`check --format json`), as a user would meet it.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import string
 from pathlib import Path
@@ -208,6 +209,40 @@ def test_fuzz_text_never_raises_anything_else(text: str) -> None:
         compose(text, SMALL)
     except ManifestError as exc:
         assert exc.message and exc.line >= 1 and exc.column >= 1
+
+
+# The characters the YAML 1.2 checks' cheap looks at the text turn on: flow indicators and
+# commas before a dash, what may stand before a comment's '#' (white space of every kind),
+# brackets and quotes left open at the end of a line.
+CONFORMANCE_TEXT = st.text(alphabet="#[{,-]} \t\n\r\f\v\x1c\x1f\x85\xa0\u2028a:'\"\\",
+                           max_size=60)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(CONFORMANCE_TEXT)
+def test_cheap_looks_never_skip_a_conformance_check(text: str) -> None:
+    """Whether a text can break a YAML 1.2 rule is decided by a few fast searches; each
+    second pass they ask for is the one the rules' own definitions ask for, so no document
+    skips a check it needs."""
+    from unittest import mock
+
+    from ragft_lint.core import conformance
+
+    asked: list[dict[str, bool]] = []
+    with mock.patch.object(conformance, "_scan",
+                           lambda _text, _lines, **checks: asked.append(checks)):
+        conformance.check_conformance(text)
+    lines = text.split("\n")
+    expected = {
+        "check_hash": any(text[at] == "#" and not text[at - 1].isspace()
+                          for at in range(1, len(text))),
+        "check_dash": ("[" in text or "{" in text)  # a dash outside flow breaks nothing
+                      and re.search(r"[\[{,]\s*-", text) is not None,
+        "check_indent": text.startswith("\t") or "\n\t" in text or any(
+            line.rfind("[") > line.rfind("]") or line.rfind("{") > line.rfind("}")
+            or conformance._may_open_quote(line) for line in lines),
+    }
+    assert asked == ([expected] if any(expected.values()) else [])
 
 
 @settings(max_examples=300, deadline=None)

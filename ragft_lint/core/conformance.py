@@ -26,19 +26,25 @@ from typing import Any
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.parser import make_parser
 
-_GLUED_HASH = re.compile(r"\S#")
-_FLOW_DASH = re.compile(r"[\[{,]\s*-")
+# The cheap looks at the text. Each expression starts with a literal character, which the
+# search skips to at C speed; one starting with a class of characters (`[[{,]\s*-`) is
+# tried at every character, and cost more than the rest of this module.
+_GLUED_HASH = re.compile(r"#(?<=\S#)")  # a "#" right after something other than space
+_FLOW_DASHES = tuple(re.compile(rf"{re.escape(c)}\s*-") for c in "[{,")
+# A line's last "[" with no "]" after it. (Stopping at the next "[" keeps the search linear:
+# from each "[" it reads up to the next bracket only.)
+_OPEN_BRACKET = re.compile(r"\[[^\[\]\n]*$", re.MULTILINE)
+_OPEN_BRACE = re.compile(r"\{[^{}\n]*$", re.MULTILINE)
 _NOT_AFTER_DASH = frozenset(" \t,[]{}")
 
 
 def check_conformance(text: str) -> None:
     """Raise ManifestError for the first violation of the rules above (the text parses)."""
-    # str.find and `in` run at C speed; a regular expression or the second parse only
-    # where a rule can be broken. (Regular expressions over every line cost more than the
-    # rest of the check for a typical manifest.)
-    check_hash = _has_glued_hash(text)
-    has_flow = "[" in text or "{" in text
-    check_dash = has_flow and _FLOW_DASH.search(text) is not None
+    # Searches that skip to a literal character and `in` run at C speed; the second parse
+    # only where a rule can be broken.
+    check_hash = _GLUED_HASH.search(text) is not None
+    check_dash = ("[" in text or "{" in text) and any(
+        dash.search(text) for dash in _FLOW_DASHES)
     check_indent = _may_break_indentation(text)
     if check_hash or check_dash or check_indent:
         _scan(text, text.split("\n"), check_hash=check_hash, check_dash=check_dash,
@@ -47,13 +53,16 @@ def check_conformance(text: str) -> None:
 
 def _may_break_indentation(text: str) -> bool:
     """Whether some line could start a flow collection or quoted scalar that goes on to
-    the next line, or is indented with a tab. Only the lines holding a bracket or a quote
-    are looked at, found with str.find: a few lines of a typical manifest, not all."""
+    the next line, or is indented with a tab: a line with a "[" or "{" that no "]" or "}"
+    follows, or with an open quote (`_may_open_quote`). Only the lines holding a bracket
+    or a quote are looked at: a few lines of a typical manifest, not all."""
     if text.startswith("\t") or "\n\t" in text:
         return True
+    if _OPEN_BRACKET.search(text) or _OPEN_BRACE.search(text):
+        return True
     seen: set[int] = set()
-    for char in "[{\"'":
-        at = text.find(char)
+    for quote in "\"'":
+        at = text.find(quote)
         while at != -1:
             start = text.rfind("\n", 0, at) + 1
             end = text.find("\n", at)
@@ -61,18 +70,10 @@ def _may_break_indentation(text: str) -> bool:
                 end = len(text)
             if start not in seen:
                 seen.add(start)
-                if _may_continue(text[start:end]):
+                if _may_open_quote(text[start:end]):
                     return True
-            at = text.find(char, end)
+            at = text.find(quote, end)
     return False
-
-
-def _may_continue(line: str) -> bool:
-    """Whether a flow collection or a quoted scalar could start on `line` and go on to the
-    next."""
-    return (("[" in line and line.rfind("[") > line.rfind("]"))
-            or ("{" in line and line.rfind("{") > line.rfind("}"))
-            or (("'" in line or '"' in line) and _may_open_quote(line)))
 
 
 def _may_open_quote(line: str) -> bool:
@@ -91,15 +92,6 @@ def _may_open_quote(line: str) -> bool:
     if hash_at >= 0 and '"' not in line[:hash_at] and "'" not in line[:hash_at]:
         line = line[:hash_at]
     return bool((line.count('"') - line.count('\\"')) % 2 or line.count("'") % 2)
-
-
-def _has_glued_hash(text: str) -> bool:
-    at = text.find("#", 1)
-    while at != -1:
-        if not text[at - 1].isspace():
-            return True
-        at = text.find("#", at + 1)
-    return False
 
 
 def _scan(text: str, lines: list[str], *, check_hash: bool, check_dash: bool,
@@ -193,7 +185,7 @@ def _check_comments(text: str, spans: list[tuple[int, int]]) -> None:
     spans.sort()
     starts = [start for start, _ in spans]
     for match in _GLUED_HASH.finditer(text):
-        at = match.start() + 1
+        at = match.start()
         index = bisect.bisect_right(starts, at) - 1
         if index >= 0 and spans[index][0] <= at < spans[index][1]:
             continue  # a '#' inside a scalar, an anchor or a tag is content

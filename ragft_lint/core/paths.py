@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 
 # Environment variables CI systems set to the root of the checked-out repository.
 ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
@@ -43,11 +42,14 @@ def repository_of(path: str) -> str | None:
 
 def repository_root(start: str | None = None) -> str | None:
     """The nearest folder at or above `start` that holds `.git`, or None."""
-    here = Path(os.path.abspath(start or os.getcwd()))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return str(folder)
-    return None
+    folder = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -91,10 +93,9 @@ def link_out_of_checkout(path: str) -> str | None:
 
 
 def _under(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:  # different drives (Windows)
-        return False
+    # Both are absolute and normalised (abspath, realpath): a prefix of whole names is
+    # what os.path.commonpath would find, at a fraction of its cost per file named.
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
 def refusal_outside(path: str, root: str) -> str:

@@ -1,8 +1,10 @@
 """Large batches over worker processes: the same results, in the same order, sooner.
 
-A manifest costs ~0.15 ms to check and starting workers ~20 ms, so only a batch of at least
-`PARALLEL_MIN_FILES` is spread, and only over CPUs that are idle (`default_jobs`; bench/run.py
-measures both ways, paired). Workers are forked after
+A manifest costs ~0.5 ms of CPU to check (bench/run.py, one process) and starting workers
+~20 ms, so two workers would break even at about a hundred files; only a batch of at least
+`PARALLEL_MIN_FILES` (five times that, a margin for a machine that turns busy mid-run) is
+spread, and only over CPUs that are idle (`default_jobs`; bench/run.py measures both ways,
+paired). Workers are forked after
 the engine is built, so they inherit it (policies compiled, fast path decided) instead of
 rebuilding it; each gets chunks of targets and returns their results, which are yielded in
 target order as they arrive, a bounded number of chunks ahead, so memory stays flat however

@@ -10,8 +10,9 @@ the suite's `system-out`.
 
 The document is valid against both schemas readers hold it to: Jenkins' xunit-plugin
 `junit-10.xsd` for the whole report (totals on `<testsuites>`), and Apache Ant's JUnit
-schema for each suite (`properties`, `system-out` and `system-err` present, `timestamp`,
-`hostname` and `time` set, no attributes Ant does not know). The totals come first in the
+schema for each suite as Ant writes one, a TEST-*.xml per suite (`properties`, `system-out`
+and `system-err` present, `timestamp` without a zone, `hostname` and `time` set, no
+attributes Ant does not know). The totals come first in the
 document, so suites are spooled (in memory, then on disk past a megabyte) and written at
 the end.
 """

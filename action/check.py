@@ -12,6 +12,7 @@ argument of `ragft-lint check` (no shell ever reads an input):
     RAGFT_LINT_SARIF     where to write the SARIF report; empty: a folder of its own under
     RAGFT_LINT_SUMMARY   $RUNNER_TEMP (outside the checkout, where nothing the pull request
                          contains can be overwritten or mistaken for a report)
+    RAGFT_LINT_CATEGORY  --sarif-category, only when set (else named after the paths)
 
 Outputs (in $GITHUB_OUTPUT): `exit-code`, `version`, and `sarif-file` / `summary-file` only
 when this run wrote them. The markdown summary goes to $GITHUB_STEP_SUMMARY. A run that
@@ -49,6 +50,7 @@ class Inputs:
         self.args = environ.get("RAGFT_LINT_ARGS", "")
         self.sarif = environ.get("RAGFT_LINT_SARIF", "").strip()
         self.summary = environ.get("RAGFT_LINT_SUMMARY", "").strip()
+        self.category = environ.get("RAGFT_LINT_CATEGORY", "").strip()
 
 
 def command(inputs: Inputs, sarif: str, summary: str) -> list[str]:
@@ -62,6 +64,8 @@ def command(inputs: Inputs, sarif: str, summary: str) -> list[str]:
         argv += ["--config", inputs.config]
     if inputs.baseline:
         argv += ["--baseline", inputs.baseline]
+    if inputs.category:
+        argv += ["--sarif-category", inputs.category]
     argv += shlex.split(inputs.args)
     # No --format: under GitHub Actions ragft-lint prints text plus annotations.
     return [*argv, "--output", f"markdown={summary}", "--output", f"sarif={sarif}"]

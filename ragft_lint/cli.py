@@ -65,6 +65,10 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity that fails the run (exit 1). [default: error, or the "
                    "configuration's fail-on]")
+@click.option("--sarif-category", metavar="CATEGORY",
+              help="The SARIF report's code-scanning category (automationDetails.id), so "
+                   "runs over the same paths upload side by side [default: ragft-lint/ and "
+                   "the paths checked].")
 @click.option("--stdin-filename", metavar="PATH",
               help="With `-` as PATH, the manifest read from standard input: the name used "
                    "in findings and to find its configuration.")
@@ -122,7 +126,8 @@ def cli() -> None:
 @click.option("--no-waivers", is_flag=True, default=None,
               help="Check as if no manifest declared a waiver.")
 def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str, ...],
-          fail_on: str | None, stdin_filename: str | None, quiet: bool, statistics: bool,
+          fail_on: str | None, sarif_category: str | None, stdin_filename: str | None,
+          quiet: bool, statistics: bool,
           exit_zero: bool, show_fixes: bool,
           color: str, max_size: int, config_path: str | None, show_config: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], exclude: tuple[str, ...],
@@ -156,6 +161,10 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
     if isolated and config_path:
         raise click.UsageError("--isolated ignores every configuration file; it cannot be "
                                "used with --config")
+    if sarif_category is not None and not (sarif_category.strip()
+                                           and sarif_category.isprintable()):
+        raise click.UsageError("--sarif-category must be a non-empty line of printable "
+                               "characters, e.g. ragft-lint/services/search")
     sessions = Sessions(config_path, Overrides(
         fail_on=fail_on, select=select or None, ignore=ignore or None,
         exclude=exclude or None, policies=policies, allow_empty=allow_empty,
@@ -165,7 +174,7 @@ def check(paths: tuple[str, ...], output_format: str | None, outputs: tuple[str,
         color=use_color(color, sys.stdout), show_config=show_config, baseline=baseline_path,
         write_baseline=write_baseline_path, force_exclude=force_exclude, fix=fix, diff=diff,
         unsafe_fixes=unsafe_fixes, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
-        stdin_filename=stdin_filename)
+        stdin_filename=stdin_filename, sarif_category=sarif_category)
     if stdin_filename and any(path != "-" for path in paths):
         raise click.UsageError("--stdin-filename names the manifest read from standard "
                                "input: give `-` as the PATH, or no PATH")

@@ -230,3 +230,30 @@ def pytest_runtestloop(session: pytest.Session) -> Any:
         else:
             reporter.write(f"\n{message}\n", green=True)
     return result
+
+
+def release_repository(folder: Path) -> str:
+    """This repository's files (committed or not) as a git repository of its own in
+    `folder`, committed and tagged as the release of this version: what the README's
+    pre-commit `rev:` and the action's `uses: …@` name once a release is made
+    (docs/RELEASING.md). Returns the tag."""
+    import shutil
+    import subprocess
+
+    from ragft_lint import __version__
+    from tests.monorepo import run_git
+
+    root = Path(__file__).resolve().parent.parent
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], cwd=root, capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = root / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    tag = f"v{__version__}"
+    run_git(folder, "init", "-q")
+    run_git(folder, "add", "-A")
+    run_git(folder, "commit", "-q", "-m", "release under test")
+    run_git(folder, "tag", "-a", tag, "-m", f"ragft-lint {__version__}")
+    return tag

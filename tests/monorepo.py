@@ -6,7 +6,9 @@
       services/search/llm-project.yaml     rag without external data: RFT102 (warning),
                                            which fails under the team's fail-on = "warning"
       services/billing/pyproject.toml      [tool.ragft-lint] extend = "../../.ragft-lint.toml",
-                                           ignore = ["RFT502"]
+                                           ignore = ["RFT502"], policy-paths = ["policies"]
+      services/billing/policies/ACME001-*.yaml   billing's own pack: the worked team policy
+                                           of examples/policies, which billing passes
       services/billing/llm-project.yaml    fine-tune on monthly data: RFT502 (warning),
                                            ignored by billing's own configuration: clean
       services/legacy/llm-project.yaml     fine-tune on daily data: RFT501 (error), but the
@@ -15,7 +17,9 @@
 
 Checked from the root, the run fails (search) and reports exactly `SERVICES[i].rules` for each
 service; a tool that read only the root's configuration would fail billing too (RFT502 at
-fail-on = "warning"), and one that read none would pass search and check legacy.
+fail-on = "warning"), and one that read none would pass search and check legacy. Billing's
+pack adds `PACK_RULES` to the run: reports that list the rules (SARIF's driver, JUnit's test
+cases) must list them, though the root's configuration never loads them.
 
 Used by tests/test_monorepo.py (the CLI from several folders, and real pre-commit) and meant
 for any other entry point that must give each service its own verdict (the GitHub Action).
@@ -26,6 +30,10 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+EXAMPLE_PACK = Path(__file__).resolve().parent.parent / "examples" / "policies"
+# The rules of billing's own pack (policy-paths), which only billing's configuration loads.
+PACK_RULES = ("ACME001",)
 
 ROOT_CONFIG = """\
 # Team defaults for every service.
@@ -42,6 +50,8 @@ version = "1.0"
 extend = "../../.ragft-lint.toml"
 # Billing retrains monthly by design; the warning is accepted for the whole service.
 ignore = ["RFT502"]
+# The company's policies, which billing is held to (customer-facing projects explain).
+policy-paths = ["policies"]
 """
 
 SEARCH = """\
@@ -121,6 +131,10 @@ def build_monorepo(root: Path, *, git: bool = False) -> Path:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    pack = root / "services" / "billing" / "policies"
+    pack.mkdir(exist_ok=True)
+    for policy in EXAMPLE_PACK.glob("*.yaml"):
+        (pack / policy.name).write_bytes(policy.read_bytes())
     if git:
         run_git(root, "init", "-q")
         run_git(root, "add", "-A")

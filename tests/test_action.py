@@ -59,7 +59,7 @@ def test_action_is_a_valid_composite_action(action: dict[str, Any]) -> None:
     assert action["description"]
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) == {"paths", "fail-on", "config", "baseline", "args",
-                                     "sarif-file", "summary-file"}
+                                     "sarif-file", "summary-file", "category"}
     assert action["inputs"]["fail-on"]["default"] == ""  # the configuration decides
     for name, spec in action["inputs"].items():
         assert spec["description"], name
@@ -322,6 +322,21 @@ def sarif_category(run: Run) -> str:
     return category
 
 
+def test_the_category_input_names_the_sarif_run(run_action: Any) -> None:
+    # Two runs over the same paths in one workflow (here: two thresholds) would replace
+    # each other's results in code scanning; a category each keeps both.
+    default = run_action(paths="manifests/good")
+    strict = run_action(paths="manifests/good", category="ragft-lint/strict", fail_on="info")
+    assert (default.code, strict.code) == (0, 0), strict.stdout + strict.stderr
+    assert sarif_category(default) == "ragft-lint/manifests/good/"
+    assert sarif_category(strict) == "ragft-lint/strict/"
+    # Not a category code scanning can show: the step says so and writes no SARIF.
+    bad = run_action(paths="manifests/good", category="two\nlines")
+    assert bad.code == 2
+    assert "sarif-file" not in bad.outputs
+    assert "--sarif-category must be a non-empty line" in bad.commands("error")[0]
+
+
 def test_each_service_of_a_monorepo_gets_its_own_verdict(run_action: Any,
                                                          tmp_path: Path) -> None:
     from tests.monorepo import ROOT_EXIT_CODE, SERVICES, build_monorepo
@@ -352,10 +367,20 @@ def test_each_service_of_a_monorepo_gets_its_own_verdict(run_action: Any,
 @pytest.mark.slow
 def test_the_action_installs_itself_and_checks(action: dict[str, Any], workspace: Path,
                                                tmp_path: Path) -> None:
-    """Both steps, install included: the action's own source, pip-installed into a venv."""
+    """Both steps, install included, of the action as a workflow gets it from the README's
+    `uses: ragft-lint/ragft-lint@TAG` once the release is tagged: the repository checked out
+    at that tag (as the runner does into GITHUB_ACTION_PATH), pip-installed into a venv."""
+    from tests.conftest import release_repository
+
+    released = tmp_path / "released"
+    released.mkdir()
+    tag = release_repository(released)
+    uses = re.findall(r"uses: ragft-lint/ragft-lint@(\S+)",
+                      (REPO / "README.md").read_text(encoding="utf-8"))
+    assert uses and set(uses) == {tag}
     source = tmp_path / "action"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".ci", "tests", "build", "*.egg-info", "__pycache__", ".*_cache"))
+    subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", tag,
+                    released.as_uri(), str(source)], check=True, capture_output=True)
     runner = tmp_path / "runner"
     runner.mkdir()
     environ = runner_environment(workspace, runner, python="")

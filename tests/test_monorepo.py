@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import console_script
-from tests.monorepo import ROOT_EXIT_CODE, SERVICE_BY_NAME, SERVICES, Service, build_monorepo
+from tests.monorepo import (
+    PACK_RULES,
+    ROOT_EXIT_CODE,
+    SERVICE_BY_NAME,
+    SERVICES,
+    Service,
+    build_monorepo,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,6 +101,42 @@ def test_show_config_for_a_service_says_which_files_and_where_each_value_came_fr
     assert f'fail-on = "warning"  # {team}' in proc.stdout
     assert f'ignore = ["RFT502"]  # {own}' in proc.stdout
     assert f'exclude = ["services/legacy"]  # {team}' in proc.stdout
+
+
+def rule_ids(cwd: Path) -> list[str]:
+    """The rules `ragft-lint rules` lists in `cwd` (its configuration's)."""
+    proc = ragft(cwd, "rules", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return [rule["id"] for rule in json.loads(proc.stdout)]
+
+
+def test_reports_list_the_rules_of_every_configuration_applied(monorepo: Path) -> None:
+    """Billing's pack is loaded by billing's configuration alone; checked from the root
+    (whose configuration does not load it), SARIF's driver still describes its rules, once
+    each, and billing's JUnit suite has a test case per rule, named as the pack names it."""
+    from lxml import etree
+
+    proc = ragft(monorepo, "check", "--output", "sarif=r.sarif", "--output", "junit=r.xml",
+                 "--format", "json")
+    assert proc.returncode == ROOT_EXIT_CODE, proc.stdout + proc.stderr
+    log = json.loads((monorepo / "r.sarif").read_text(encoding="utf-8"))
+    driver_rules = [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]]
+    assert len(driver_rules) == len(set(driver_rules))
+    root_rules = rule_ids(monorepo)
+    assert not set(PACK_RULES) & set(root_rules)
+    assert set(driver_rules) == set(root_rules) | set(PACK_RULES)
+    for result in log["runs"][0]["results"]:
+        assert driver_rules[result["ruleIndex"]] == result["ruleId"]
+    # The same rules in the same order on every run (the search is sorted).
+    again = ragft(monorepo, "check", "--output", "sarif=r2.sarif", "--format", "json")
+    log2 = json.loads((monorepo / "r2.sarif").read_text(encoding="utf-8"))
+    assert [rule["id"] for rule in log2["runs"][0]["tool"]["driver"]["rules"]] == driver_rules
+    assert again.returncode == ROOT_EXIT_CODE
+    suites = {suite.get("name"): [case.get("name") for case in suite.findall("testcase")]
+              for suite in etree.parse(str(monorepo / "r.xml")).getroot()}
+    billing, search = SERVICE_BY_NAME["billing"], SERVICE_BY_NAME["search"]
+    assert "ACME001 customer-facing-needs-interpretability" in suites[billing.manifest]
+    assert not any(name.startswith(PACK_RULES) for name in suites[search.manifest])
 
 
 @pytest.mark.slow

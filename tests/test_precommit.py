@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_manifest, to_yaml
+from tests.conftest import make_manifest, release_repository, to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,24 +68,10 @@ def test_hook_passes_on_the_good_manifest(project: Path, home: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This repository's files (committed or not) as a git repository of their own, and its
-    commit: what a `repo:` / `rev:` pair in a project's configuration names."""
-    from tests.monorepo import run_git
-
+    """This repository as released (tests.conftest.release_repository), and its tag: what
+    a `repo:` / `rev:` pair in a project's configuration names."""
     copy = tmp_path_factory.mktemp("ragft-lint-repo")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                             "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
-    for name in filter(None, listed.stdout.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    run_git(copy, "init", "-q")
-    run_git(copy, "add", "-A")
-    run_git(copy, "commit", "-q", "-m", "hook under test")
-    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=copy, capture_output=True,
-                         text=True, check=True).stdout.strip()
-    return copy, rev
+    return copy, release_repository(copy)
 
 
 def run_with_args(hook_repo: tuple[Path, str], project: Path, home: Path, args: list[str]
@@ -126,3 +112,31 @@ def test_args_of_your_own_keep_the_fix_hints_and_the_exclusion(
     quiet = run_with_args(hook_repo, project, home, ["--no-show-fixes"])
     assert quiet.returncode == 1, quiet.stdout + quiet.stderr
     assert "error RFT501" in quiet.stdout and "help: " not in quiet.stdout
+
+
+def test_the_readme_configuration_works_as_written_once_the_tag_exists(
+        hook_repo: tuple[Path, str], home: Path, tmp_path_factory: pytest.TempPathFactory
+        ) -> None:
+    """The README's .pre-commit-config.yaml, word for word but the repository's address
+    (this repository, released under the tag its `rev:` names), on a monorepo."""
+    import re
+
+    from tests.monorepo import SERVICE_BY_NAME, build_monorepo
+
+    repo, tag = hook_repo
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n(# .pre-commit-config.yaml\n.*?)```", readme, re.S)
+    assert snippet and f"rev: {tag}" in snippet.group(1)
+    project = build_monorepo(tmp_path_factory.mktemp("readme-config"), git=True)
+    (project / ".pre-commit-config.yaml").write_text(
+        snippet.group(1).replace("https://github.com/ragft-lint/ragft-lint", str(repo)),
+        encoding="utf-8")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    search = SERVICE_BY_NAME["search"]
+    assert f"{search.manifest}:6:5: warning RFT102" in out and "    help: " in out
+    assert "services/billing" not in out and "services/legacy" not in out

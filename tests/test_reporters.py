@@ -273,6 +273,14 @@ def test_sarif_runs_over_different_paths_have_their_own_category(repo: Path) -> 
                     "sarif", input=text)
     assert parse_json(piped.stdout)["runs"][0]["automationDetails"]["id"] == (
         "ragft-lint/svc/llm-project.yaml/")  # named as its findings are
+    # Runs over the same paths with other settings: named by the workflow.
+    assert category("manifests/bad", "--sarif-category", "ragft-lint/strict") == (
+        "ragft-lint/strict/")
+    assert category("--sarif-category", "nightly/") == "nightly/"
+    for bad in ("", " ", "a\tb"):
+        refused = run_cli("check", "--format", "sarif", "--sarif-category", bad)
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith("ragft-lint: error: --sarif-category must be")
 
 
 def test_sarif_fingerprints_survive_moved_lines(repo: Path) -> None:
@@ -301,9 +309,10 @@ def test_sarif_paths_are_relative_to_the_github_workspace(
     assert "repo/manifests/bad/llm-project.yaml" in uris
 
 
-# github holds its annotations to choose the ones GitHub will show (a bounded number), and
-# junit its suites, as the totals on <testsuites> come first.
-@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+# github holds its annotations to choose the ones GitHub will show (a bounded number), junit
+# its suites, as the totals on <testsuites> come first, and sarif its results, as the rules
+# of every configuration the run applied (a service's own pack) come first.
+@pytest.mark.parametrize("fmt", ["gitlab"])
 def test_streaming_formats_write_each_file_as_it_is_checked(repo: Path, fmt: str) -> None:
     from ragft_lint.core.engine import Engine
     from ragft_lint.core.policy import PolicyPack, load_builtin_policies

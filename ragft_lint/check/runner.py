@@ -14,7 +14,7 @@ from ragft_lint.core.engine import Engine
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Summary
-from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE
+from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE, RuleCatalog
 from ragft_lint.reporters import Reporter
 
 # How one manifest is checked with its engine: the engine's own check, or `check --fix`'s
@@ -28,10 +28,11 @@ def _check_file(engine: Engine, path: str) -> FileResult:
 
 def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Reporter],
               force_exclude: bool = False, check_file: CheckFile = _check_file,
-              stdin: Target | None = None) -> Summary:
+              stdin: Target | None = None, rules: RuleCatalog | None = None) -> Summary:
     """Check every manifest under `paths`, each with its own configuration's session,
     streaming each result to every reporter. `stdin` (a manifest read from standard input,
-    with the name it is checked under) replaces `paths`.
+    with the name it is checked under) replaces `paths`. Each configuration's rules join
+    `rules` (the reporters' catalog) before the first result it gave reaches a reporter.
 
     A large batch is checked by worker processes (ragft_lint.check.parallel), in the same order.
     """
@@ -80,7 +81,15 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     gc.freeze()
     for reporter in reporters:
         reporter.start()
+    catalogued: set[int] = set()  # the sessions whose rules `rules` has
     for result in itertools.chain([first] if first is not None else [], results):
+        if rules is not None:
+            # In this process: a worker's sessions are its own, and cost no more than this
+            # look-up here once the first file of a configuration has built its session.
+            session = sessions.for_file(result.path)
+            if id(session) not in catalogued:
+                catalogued.add(id(session))
+                rules.add(session.pack.rules)
         summary.add(result)
         for reporter in reporters:
             reporter.file(result)
@@ -109,6 +118,7 @@ class CheckRequest:
     statistics: bool = False  # a count per rule instead of the findings
     exit_zero: bool = False  # report, never fail (exit 2 still means it could not run)
     stdin_filename: str | None = None  # the name of standard input's manifest (`check -`)
+    sarif_category: str | None = None  # SARIF's automationDetails.id (None: from the paths)
 
 
 STDIN = "-"
@@ -142,10 +152,12 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
 
         sessions.set_baseline(Baseline.load(request.baseline))
     session = sessions.here
+    rules = RuleCatalog(CORE_RULES)
     context = ReportContext(
-        rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
+        rules=rules, tool_version=__version__,
         color=request.color, show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
         fail_on=session.settings.fail_on, quiet=request.quiet,
+        sarif_category=request.sarif_category,
         paths=tuple(piped.path if piped is not None and path == STDIN else path
                     for path in request.paths) or ((piped.path,) if piped else ()))
     specs = [parse_output(text) for text in request.outputs]
@@ -162,7 +174,7 @@ def check_command(sessions: Sessions, request: CheckRequest, out: TextIO, err: T
 
             reporters = [StatisticsReporter(out, context), *reporters]
         summary = run_check(request.paths, sessions, reporters, request.force_exclude,
-                            check_file, piped)
+                            check_file, piped, rules)
     if summary.files_checked == 0 and not summary.files_excluded:
         return _empty_run(request, err)
     if request.exit_zero and summary.exit_code == EXIT_FINDINGS:

@@ -7,6 +7,7 @@ not policy files, because no manifest condition can express them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -119,3 +120,39 @@ NEED_NOT_DECLARED = Rule(
 CORE_RULES = (UNREADABLE_FILE, INVALID_YAML, SCHEMA_VIOLATION, POLICIES_SKIPPED,
               EXPIRED_WAIVER, INVALID_WAIVER, UNUSED_WAIVER, NEED_NOT_DECLARED)
 CORE_RULE_BY_ID = {rule.id: rule for rule in CORE_RULES}
+
+
+class RuleCatalog:
+    """The rules a run's reports describe: every rule of every configuration the run
+    applied, once each (the first definition met wins), in the order they were met.
+
+    A monorepo's service may load a policy pack of its own (`policy-paths`), so the catalog
+    grows as the run meets each configuration; a rule keeps its position once it has one,
+    so reports may refer to rules by position (SARIF's `ruleIndex`) as they go.
+    """
+
+    def __init__(self, rules: Iterable[Rule] = ()):
+        self._rules: list[Rule] = []
+        self._position_by_id: dict[str, int] = {}
+        self.add(rules)
+
+    def add(self, rules: Iterable[Rule]) -> None:
+        """Append each rule whose id the catalog does not have yet."""
+        for rule in rules:
+            if rule.id not in self._position_by_id:
+                self._position_by_id[rule.id] = len(self._rules)
+                self._rules.append(rule)
+
+    def get(self, rule_id: str) -> Rule | None:
+        position = self._position_by_id.get(rule_id)
+        return None if position is None else self._rules[position]
+
+    def position(self, rule_id: str) -> int | None:
+        """The rule's index in the catalog (stable once it is there), or None."""
+        return self._position_by_id.get(rule_id)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)

@@ -203,7 +203,7 @@ def _fix_stdin(sessions: Sessions, request: CheckRequest, stdin: BinaryIO, out: 
                err: TextIO) -> int:
     from ragft_lint import __version__
     from ragft_lint.core.manifest import decode
-    from ragft_lint.core.rules import CORE_RULES
+    from ragft_lint.core.rules import CORE_RULES, RuleCatalog
     from ragft_lint.reporters.guard import guarded
     from ragft_lint.reporters.text import TextReporter
 
@@ -237,7 +237,7 @@ def _fix_stdin(sessions: Sessions, request: CheckRequest, stdin: BinaryIO, out: 
         return 0
     result = (outcome.result if outcome is not None else engine.check(name, raw))
     context = ReportContext(
-        rules=[*CORE_RULES, *session.pack.rules], tool_version=__version__,
+        rules=RuleCatalog([*CORE_RULES, *session.pack.rules]), tool_version=__version__,
         show_fixes=request.show_fixes, unsafe_fixes=request.unsafe_fixes,
         fail_on=session.settings.fail_on, quiet=request.quiet)
     summary = Summary(session.settings.fail_on)

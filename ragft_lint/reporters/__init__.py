@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from ragft_lint.core.finding import Severity
 from ragft_lint.core.result import FileResult, Summary
-from ragft_lint.core.rules import Rule
+from ragft_lint.core.rules import RuleCatalog
 
 # format name -> "module:Class"; keys are what --format accepts.
 REPORTER_BY_NAME = {
@@ -33,7 +33,9 @@ REPORTER_BY_NAME = {
 class ReportContext:
     """What every reporter may need besides the findings."""
 
-    rules: Sequence[Rule] = ()
+    # The rules of every configuration applied so far: the runner adds a configuration's
+    # before the first file it applies to reaches the reporters (a monorepo's service packs).
+    rules: RuleCatalog = field(default_factory=RuleCatalog)
     tool_version: str = ""
     # The run's --fail-on (a file's own configuration may set another: FileResult.fail_on).
     fail_on: Severity = Severity.ERROR
@@ -42,6 +44,7 @@ class ReportContext:
     show_fixes: bool = False
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as applicable ([*])
     quiet: bool = False  # findings only: no summary line (`check --quiet`)
+    sarif_category: str | None = None  # `check --sarif-category`; None: from `paths`
 
 
 class Reporter(ABC):
@@ -60,6 +63,10 @@ class Reporter(ABC):
 
     def finish(self, summary: Summary) -> None:  # noqa: B027 - optional hook
         """Called once after the last file."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Called once when the run ends, however it ends (finish() is not called when it
+        stops part-way): release what the reporter holds."""
 
 
 def reporter_class(name: str) -> type[Reporter]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, TextIO
 
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.paths import source_root as source_root  # where report paths start
-from ragft_lint.core.rules import Rule
+from ragft_lint.reporters import ReportContext, Reporter
 
 # Where the rules are documented; every rule link in every report is built from this.
 PROJECT_URL = "https://github.com/ragft-lint/ragft-lint"
@@ -64,8 +66,25 @@ def iter_fingerprinted(findings: Iterable[Finding], path: str) -> Iterator[tuple
         yield finding, fingerprint(path, finding.rule, finding.pointer, occurrence)
 
 
-def rules_by_id(rules: Iterable[Rule]) -> Mapping[str, Rule]:
-    return {rule.id: rule for rule in rules}
+class SpoolingReporter(Reporter):
+    """A format that must write first what is known only at the end (totals, the rules of
+    every configuration the run applied): what it writes as files are checked goes to
+    `self.spool` (in memory, then on disk past a megabyte) and `drain()` copies it out."""
+
+    def __init__(self, stream: TextIO, context: ReportContext):
+        super().__init__(stream, context)
+        self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - see close()
+            max_size=1 << 20, mode="w+", encoding="utf-8", newline="\n")
+
+    def drain(self) -> None:
+        """Copy what the spool holds to the stream, then close it."""
+        self.spool.seek(0)
+        while chunk := self.spool.read(1 << 16):
+            self.stream.write(chunk)
+        self.spool.close()
+
+    def close(self) -> None:
+        self.spool.close()
 
 
 def severity_sort_key(finding: Finding) -> tuple[int, Finding]:

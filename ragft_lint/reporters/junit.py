@@ -12,24 +12,26 @@ The document is valid against both schemas readers hold it to: Jenkins' xunit-pl
 `junit-10.xsd` for the whole report (totals on `<testsuites>`), and Apache Ant's JUnit
 schema for each suite as Ant writes one, a TEST-*.xml per suite (`properties`, `system-out`
 and `system-err` present, `timestamp` without a zone, `hostname` and `time` set, no
-attributes Ant does not know). The totals come first in the
-document, so suites are spooled (in memory, then on disk past a megabyte) and written at
-the end.
+attributes Ant does not know). The totals come first in the document, so suites are
+spooled and written at the end; a test case is named after its rule as the configuration
+that applied to the manifest defines it (a service's own pack too).
 """
 
 from __future__ import annotations
 
 import re
 import socket
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.result import FileResult, Summary
-from ragft_lint.reporters import Reporter
-from ragft_lint.reporters.common import display_path, rules_by_id, source_root
+from ragft_lint.reporters.common import (
+    SpoolingReporter,
+    display_path,
+    source_root,
+)
 from ragft_lint.reporters.guard import show_undecodable
 
 # Characters XML 1.0 cannot carry even escaped; a manifest's double-quoted YAML strings can
@@ -43,14 +45,9 @@ def xml_text(text: str) -> str:
                         else f"\\u{ord(m.group()):04x}", show_undecodable(text))
 
 
-class JunitReporter(Reporter):
+class JunitReporter(SpoolingReporter):
     def start(self) -> None:
         self._root = source_root()
-        self._rule_by_id = rules_by_id(self.context.rules)
-        # Closed in finish(): it lives across the reporter's calls (a run that stops early
-        # leaves it to the garbage collector, which deletes it).
-        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-            max_size=1 << 20, mode="w+", encoding="utf-8", newline="\n")
         self._totals = {"tests": 0, "failures": 0}
         # Ant's form: local time without a zone; one stamp for the run, as it is one check.
         self._timestamp = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -88,12 +85,12 @@ class JunitReporter(Reporter):
         self._totals["tests"] += len(rule_ids)
         self._totals["failures"] += failures
         ET.indent(suite, space="  ", level=1)
-        self._spool.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+        self.spool.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
 
     def _testcase(self, path: str, rule_id: str, findings: Iterable[Finding],
                   threshold: Severity) -> tuple[ET.Element, list[Finding]]:
         """The rule's test case, and its findings that pass (below the threshold)."""
-        rule = self._rule_by_id.get(rule_id)
+        rule = self.context.rules.get(rule_id)
         name = f"{rule_id} {rule.name}" if rule else rule_id
         case = ET.Element("testcase", name=name, classname=xml_text(path), time="0")
         active = [f for f in findings if not f.waived]
@@ -114,10 +111,7 @@ class JunitReporter(Reporter):
         self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                           f'<testsuites name="ragft-lint" tests="{totals["tests"]}" '
                           f'failures="{totals["failures"]}" errors="0" time="0">\n')
-        self._spool.seek(0)
-        while chunk := self._spool.read(1 << 16):
-            self.stream.write(chunk)
-        self._spool.close()
+        self.drain()
         self.stream.write("</testsuites>\n")
 
 

@@ -18,7 +18,6 @@ from ragft_lint.reporters.common import (
     SEVERITY_ORDER,
     display_path,
     rule_url,
-    rules_by_id,
     severity_sort_key,
     source_root,
 )
@@ -64,7 +63,6 @@ def _break(live: str) -> str:
 class MarkdownReporter(Reporter):
     def start(self) -> None:
         self._root = source_root()
-        self._rule_by_id = rules_by_id(self.context.rules)
         self._files: list[tuple[str, tuple[Finding, ...]]] = []
         self._clean: list[str] = []
 
@@ -97,7 +95,7 @@ class MarkdownReporter(Reporter):
         self.stream.write("\n".join(out))
 
     def _row(self, finding: Finding) -> str:
-        rule = self._rule_by_id.get(finding.rule)
+        rule = self.context.rules.get(finding.rule)
         link = f"[{finding.rule}]({rule_url(finding.rule)})"
         if rule is not None:
             link += f" {escape(rule.name)}"

@@ -122,6 +122,8 @@ def open_reporters(formats: Sequence[str], outputs: Sequence[OutputSpec], contex
                 stack.callback(stream.close)
                 reporters.append(reporter_class(spec.format)(guarded(stream, spec.format),
                                                              file_context))
+            for reporter in reporters:
+                stack.callback(reporter.close)
             yield reporters
             for reporter in reporters:
                 reporter.stream.flush()  # a guard's last, unfinished line

@@ -1,7 +1,8 @@
 """`--format sarif`: SARIF 2.1.0, as GitHub code scanning ingests it.
 
-The rules are known before the first file, so the log is streamed: header and rule
-metadata at start, one result per finding as files are checked, the closing at the end.
+The rules are those of every configuration the run applied (a monorepo's service may load
+a pack of its own), known only at the end: results are spooled as files are checked, and
+the log is written at the end, the driver's rules before the results.
 Waived findings stay in the log as suppressed results (kind `inSource`, with the waiver's
 reason) so code scanning shows them as dismissed rather than forgetting them.
 """
@@ -20,9 +21,9 @@ from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.pointer import show_pointer
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import CORE_RULE_BY_ID, Rule, waiver_hint, waiver_yaml
-from ragft_lint.reporters import Reporter
 from ragft_lint.reporters.common import (
     PROJECT_URL,
+    SpoolingReporter,
     display_path,
     iter_fingerprinted,
     repo_path,
@@ -87,30 +88,9 @@ def _evidence_help(rule: Rule) -> tuple[str, str]:
     return text, f"**Evidence:**\n\n{items}\n"
 
 
-class SarifReporter(Reporter):
+class SarifReporter(SpoolingReporter):
     def start(self) -> None:
         self._root = source_root()
-        self._index_by_rule = {rule.id: i for i, rule in enumerate(self.context.rules)}
-        driver = {
-            "name": "ragft-lint",
-            "version": self.context.tool_version,
-            "semanticVersion": self.context.tool_version,
-            "informationUri": PROJECT_URL,
-            "rules": [rule_to_sarif(rule, self.context.tool_version)
-                      for rule in self.context.rules],
-        }
-        # The whole log but the results is known now: dump it once, cut it where the results
-        # go, and stream them in between.
-        log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
-            "tool": {"driver": driver},
-            # Repository paths are relative to the source root, named once for the run.
-            "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(self._root).as_uri().rstrip("/")
-                                                 + "/"}},
-            "automationDetails": {"id": automation_id(self.context.paths, self._root)},
-            "columnKind": "unicodeCodePoints",
-            "results": _RESULTS_MARK, "invocations": [{"executionSuccessful": True}]}]}
-        head, self._tail = json.dumps(log, indent=2).split(json.dumps(_RESULTS_MARK))
-        self.stream.write(head + "[")
         self._first = True
 
     def file(self, result: FileResult) -> None:
@@ -121,10 +101,10 @@ class SarifReporter(Reporter):
             if path is not None else {"uri": Path(result.path).resolve().as_uri()})
         shown = display_path(result.path, self._root)  # the fingerprint every format shares
         for finding, fingerprint in iter_fingerprinted(result.findings, shown):
-            self.stream.write("\n" if self._first else ",\n")
+            self.spool.write("\n" if self._first else ",\n")
             self._first = False
             text = json.dumps(self.result_to_sarif(finding, location, fingerprint), indent=2)
-            self.stream.write(_indent(text, 8))
+            self.spool.write(_indent(text, 8))
 
     def result_to_sarif(self, finding: Finding, location: dict[str, str],
                         fingerprint: str) -> dict[str, Any]:
@@ -134,7 +114,7 @@ class SarifReporter(Reporter):
             region["endLine"] = finding.end_line
             region["endColumn"] = finding.end_column
         result: dict[str, Any] = {"ruleId": finding.rule}
-        index = self._index_by_rule.get(finding.rule)
+        index = self.context.rules.position(finding.rule)
         if index is not None:
             result["ruleIndex"] = index
         result["level"] = LEVEL_BY_SEVERITY[finding.severity]
@@ -154,7 +134,29 @@ class SarifReporter(Reporter):
         return result
 
     def finish(self, summary: Summary) -> None:
-        self.stream.write(("]" if self._first else "\n      ]") + self._tail + "\n")
+        driver = {
+            "name": "ragft-lint",
+            "version": self.context.tool_version,
+            "semanticVersion": self.context.tool_version,
+            "informationUri": PROJECT_URL,
+            "rules": [rule_to_sarif(rule, self.context.tool_version)
+                      for rule in self.context.rules],
+        }
+        # The whole log but the results is known now: dump it once, cut it where the results
+        # go, and copy them in between.
+        log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
+            "tool": {"driver": driver},
+            # Repository paths are relative to the source root, named once for the run.
+            "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path(self._root).as_uri().rstrip("/")
+                                                 + "/"}},
+            "automationDetails": {"id": automation_id(self.context.paths, self._root,
+                                                      self.context.sarif_category)},
+            "columnKind": "unicodeCodePoints",
+            "results": _RESULTS_MARK, "invocations": [{"executionSuccessful": True}]}]}
+        head, tail = json.dumps(log, indent=2).split(json.dumps(_RESULTS_MARK))
+        self.stream.write(head + "[")
+        self.drain()
+        self.stream.write(("]" if self._first else "\n      ]") + tail + "\n")
 
 
 def fix_to_sarif(fix: Fix, location: dict[str, str]) -> dict[str, Any]:
@@ -176,12 +178,16 @@ def fix_to_sarif(fix: Fix, location: dict[str, str]) -> dict[str, Any]:
             "properties": {"applicability": fix.applicability.value}}
 
 
-def automation_id(paths: Sequence[str], root: str) -> str:
+def automation_id(paths: Sequence[str], root: str, category: str | None = None) -> str:
     """`ragft-lint/<what was checked>/`: the run's category for code scanning, from the
     paths named (repository-relative, sorted), so runs over different parts of a repository
     (one job per service) are uploaded side by side instead of replacing each other, and a
     run over the same paths replaces the last one; the whole repository is `ragft-lint/`.
-    Ends with `/`: all of it is the category (GitHub takes what precedes the last `/`)."""
+    `category` (`--sarif-category`) names it instead, for runs over the same paths with
+    other settings. Ends with `/`: all of it is the category (GitHub takes what precedes
+    the last `/`)."""
+    if category is not None:
+        return category if category.endswith("/") else category + "/"
     named = sorted({display_path(path, root) for path in paths} - {"."})
     return f"ragft-lint/{','.join(named)}/" if named else "ragft-lint/"
 

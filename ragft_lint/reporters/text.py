@@ -64,15 +64,15 @@ class StatisticsReporter(TextReporter):
                 self._severity_by_rule[finding.rule] = finding.severity
 
     def finish(self, summary: Summary) -> None:
-        name_by_rule = {rule.id: rule.name for rule in self.context.rules}
         rows = sorted(self._count_by_rule.items(), key=lambda item: (-item[1], item[0]))
         width = max((len(str(count)) for _, count in rows), default=1)
         id_width = max((len(rule) for rule, _ in rows), default=0)
         for rule, count in rows:
             severity = self._severity_by_rule[rule]
+            known = self.context.rules.get(rule)
             self.stream.write(f"{count:>{width}}  {rule:<{id_width}}  "
                               f"{self._style(f'{severity.value:<7}', _STYLE_BY_SEVERITY[severity])}"
-                              f"  {name_by_rule.get(rule, '-')}\n")
+                              f"  {known.name if known else '-'}\n")
         super().finish(summary)
 
 

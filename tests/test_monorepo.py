@@ -101,6 +101,14 @@ def test_show_config_for_a_service_says_which_files_and_where_each_value_came_fr
     assert f'fail-on = "warning"  # {team}' in proc.stdout
     assert f'ignore = ["RFT502"]  # {own}' in proc.stdout
     assert f'exclude = ["services/legacy"]  # {team}' in proc.stdout
+    # Billing's own pack counts among the rules run; the core rules are those `rules` lists
+    # beside the policies (RFT001-RFT008, no criterion).
+    listed = [rule["id"] for rule in json.loads(ragft(monorepo, "rules", "--format",
+                                                      "json").stdout)]
+    core = [rule for rule in listed if rule.startswith("RFT00")]
+    policies = len(listed) - len(core) + len(PACK_RULES)  # RFT502 is ignored
+    assert (f"# rules run: {policies - 1} of {policies} policy rules, plus the {len(core)} "
+            "core rules") in proc.stdout
 
 
 def rule_ids(cwd: Path) -> list[str]:

@@ -564,7 +564,7 @@ def render(settings: Settings, pack: PolicyPack, pack_sources: Sequence[tuple[st
     row("entry-points", _toml_value(settings.entry_points))
     disabled = settings.disabled_rules(pack)
     lines.append(f"# rules run: {len(pack.policies) - len(disabled)} of {len(pack.policies)} "
-                 "policy rules, plus the 7 core rules")
+                 f"policy rules, plus the {len(CORE_RULE_BY_ID)} core rules")
     lines.append("")
     lines.append("[severity]")
     for rule, severity in sorted(settings.severity.items()):

@@ -88,8 +88,9 @@ def test_schema_error_message_and_position(tmp_path: Path) -> None:
     [finding] = [f for f in report["findings"] if f["rule"] == "RFT003"]
     line = path.read_text().splitlines().index("approach: finetune") + 1
     assert (finding["line"], finding["column"]) == (line, 11)
-    assert finding["message"] == ("approach: 'finetune' is not one of rag, fine-tune, hybrid, "
-                                  "prompting (did you mean 'fine-tune'?)")
+    # A schema_version 1 manifest: prompting (version 2) is not offered.
+    assert finding["message"] == ("approach: 'finetune' is not one of rag, fine-tune, hybrid "
+                                  "(did you mean 'fine-tune'?)")
 
 
 def test_unknown_key_points_at_the_key(tmp_path: Path) -> None:

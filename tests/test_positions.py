@@ -193,8 +193,8 @@ CASES: list[Case] = [
     # --- schema
     Case("enum, wrong case", rag(approach="RAG"), (
         ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 1 schema error to fix first'),
-        ('RFT003', 9, 11, 9, 14, "approach: 'RAG' is not one of rag, fine-tune, hybrid, "
-                  "prompting"),
+        # schema_version 1: prompting, a version 2 value, is neither listed nor suggested.
+        ('RFT003', 9, 11, 9, 14, "approach: 'RAG' is not one of rag, fine-tune, hybrid"),
     )),
     Case("typo in a key", edit(rag(), "hallucination_tolerance", "hallucination_tolerence"), (
         ('RFT004', 1, 1, None, None, 'policies not run: the manifest has 2 schema errors to fix first'),

@@ -8,13 +8,15 @@ the offending key (unknown keys) or value (everything else).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.errors import ManifestError
+from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.fixes import MAX_FIXES_PER_MANIFEST, YAML11_BOOLEAN_BY_WORD, schema_fix
 from ragft_lint.core.manifest import Manifest
-from ragft_lint.core.pointer import from_path, join
+from ragft_lint.core.pointer import from_path, join, unescape_token
 from ragft_lint.core.rules import SCHEMA_VIOLATION
 from ragft_lint.core.text import did_you_mean, show_value
 
@@ -57,34 +59,151 @@ def validate_manifest(manifest: Manifest) -> list[Finding]:
     if compiled is not None and compiled.manifest_is_valid(manifest.data):
         return []
     validator = manifest_validator() if compiled is None else _explainer(compiled)
-    seen: set[tuple[str, str]] = set()
-    findings = []
+    refused = version_refusals(manifest.data)
+    problems = list(_iter_problems(validator, manifest.data, refused))
+    fixes: list[Fix | None] = []
     fixes_left = MAX_FIXES_PER_MANIFEST
-    for error in validator.iter_errors(manifest.data):
-        for pointer, message, at_key in describe(error):
-            if (pointer, message) in seen:
-                continue
-            seen.add((pointer, message))
-            span = manifest.span(pointer, key=at_key)
-            fix = None
-            if fixes_left:
-                fix = schema_fix(manifest, str(error.validator), error.schema,
-                                 error.validator_value, pointer, at_key)
-                fixes_left -= fix is not None
-            findings.append(Finding(
-                file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
-                severity=Severity.ERROR, message=message, pointer=pointer,
-                end_line=span.end_line, end_column=span.end_column,
-                remediation=SCHEMA_VIOLATION.remediation, fix=fix,
-            ))
+    for error, pointer, _, at_key in problems:
+        fix = None
+        if fixes_left:
+            # Never a value or key the manifest's schema_version refuses.
+            spec, schema = error.validator_value, error.schema
+            if error.validator == "enum" and isinstance(spec, list):
+                spec = [o for o in spec if o not in refused(pointer)]
+            if at_key and isinstance(schema, dict) and "properties" in schema:
+                parent = pointer.rpartition("/")[0]
+                schema = {**schema, "properties": {
+                    k: v for k, v in schema["properties"].items()
+                    if ANY_VALUE not in refused(join(parent, k))}}
+            fix = schema_fix(manifest, str(error.validator), schema, spec, pointer, at_key)
+            fixes_left -= fix is not None
+        fixes.append(fix)
+    fixes = _keep_schema(manifest, problems, fixes, validator, compiled, refused)
+    findings = []
+    for (_, pointer, message, at_key), fix in zip(problems, fixes, strict=True):
+        span = manifest.span(pointer, key=at_key)
+        findings.append(Finding(
+            file=manifest.path, line=span.line, column=span.column, rule=SCHEMA_VIOLATION.id,
+            severity=Severity.ERROR, message=message, pointer=pointer,
+            end_line=span.end_line, end_column=span.end_column,
+            remediation=SCHEMA_VIOLATION.remediation, fix=fix,
+        ))
     return sorted(findings)
 
 
-def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
+def _iter_problems(validator: Any, data: Any, refused: Callable[[str], frozenset[Any]]
+                   ) -> Iterator[tuple[ValidationError, str, str, bool]]:
+    """(error, pointer, message, at key) for each distinct problem of `data`."""
+    seen: set[tuple[str, str]] = set()
+    for error in validator.iter_errors(data):
+        for pointer, message, at_key in describe(error, refused):
+            if (pointer, message) not in seen:
+                seen.add((pointer, message))
+                yield error, pointer, message, at_key
+
+
+def _keep_schema(manifest: Manifest, problems: list[tuple[ValidationError, str, str, bool]],
+                 fixes: list[Fix | None], validator: Any, compiled: Any,
+                 refused: Callable[[str], frozenset[Any]]) -> list[Fix | None]:
+    """`fixes` without any that, applied together as `--fix` applies them, would add a
+    schema problem the manifest does not have (a version 2 value or key in a version 1
+    manifest; `required: yes` made `true` where no source is listed): a fix may leave a
+    manifest invalid for other reasons, never for its own.
+
+    A fix whose place an added problem is at, under or above is dropped, and the rest tried
+    again (all of them when the problem is at the top of the manifest)."""
+    from ragft_lint.core.fixes import apply_fixes
+    from ragft_lint.core.manifest import compose
+
+    before = {(pointer, message) for _, pointer, message, _ in problems}
+    kept = fixes[:]
+    while any(kept):
+        fixed, _ = apply_fixes(manifest.text, [f for f in kept if f is not None])
+        try:
+            data, _, _ = compose(fixed)
+        except ManifestError:
+            return [None] * len(kept)
+        if compiled is not None and compiled.manifest_is_valid(data):
+            break
+        # What a renamed key holds is judged only under its right name: a problem found
+        # there was revealed, not made, by the fix (the next pass of --fix may fix it).
+        added = [pointer for _, pointer, message, _ in
+                 _iter_problems(validator, data, version_refusals(data))
+                 if (pointer, message) not in before and _exists(manifest.data, pointer)]
+        if not added:
+            break
+        # A renamed key's problems turn up under its new name: its mapping is its place.
+        places = [pointer.rpartition("/")[0] if at_key else pointer
+                  for _, pointer, _, at_key in problems]
+        blamed = [i for i, fix in enumerate(kept) if fix is not None
+                  and any(_related(places[i], pointer) for pointer in added)]
+        for index in blamed or range(len(kept)):
+            kept[index] = None
+    return kept
+
+
+def _exists(data: Any, pointer: str) -> bool:
+    """Whether `pointer` names a value in `data`."""
+    for token in pointer.split("/")[1:]:
+        key = unescape_token(token)
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return False
+    return True
+
+
+def _related(one: str, other: str) -> bool:
+    """Whether two pointers are the same, or one is inside the other."""
+    return (one == other or one.startswith(other + "/") or other.startswith(one + "/")
+            or not one or not other)
+
+
+#: In what `version_refusals` returns: the key itself is refused, whatever its value.
+ANY_VALUE = object()
+
+
+def version_refusals(data: Any) -> Callable[[str], frozenset[Any]]:
+    """The values the manifest's own schema_version refuses at a pointer: the schema's
+    `if schema_version is N then ... not: {const: X}` branches (version 1 refuses
+    'unknown' and 'prompting'; `not: {}`, ANY_VALUE, refuses the key), so no message
+    suggests them and no fix writes them."""
+    from ragft_lint.core.resources import load_schema
+
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    branches = [entry.get("then") or {} for entry in load_schema().get("allOf", ())
+                if (entry.get("if") or {}).get("properties", {}).get("schema_version", {})
+                .get("const", object()) == version and not isinstance(version, bool)]
+
+    def refused(pointer: str) -> frozenset[Any]:
+        found: set[Any] = set()
+        for node in branches:
+            for token in pointer.split("/")[1:]:
+                node = (node.get("properties") or {}).get(token) if isinstance(node, dict) \
+                    else None
+            if isinstance(node, dict):
+                for clause in (node, *(node.get("allOf") or ())):
+                    refusal = clause.get("not") if isinstance(clause, dict) else None
+                    if refusal == {}:  # the key itself: `size_tokens needs schema_version 2`
+                        found.add(ANY_VALUE)
+                    elif isinstance(refusal, dict) and "const" in refusal:
+                        found.add(refusal["const"])
+        return frozenset(found)
+
+    return refused
+
+
+def describe(error: ValidationError,
+             refused: Callable[[str], frozenset[Any]] | None = None
+             ) -> list[tuple[str, str, bool]]:
     """(pointer, message, point at the key rather than the value) for each problem in `error`.
 
     One jsonschema error can hold several problems (every unknown key of a mapping); each
-    becomes its own entry so each gets its own line.
+    becomes its own entry so each gets its own line. `refused` (version_refusals) names the
+    values the manifest's schema_version does not allow at a pointer: an enum's message
+    neither lists nor suggests them.
     """
     path = list(error.absolute_path)
     pointer = from_path(path)
@@ -95,7 +214,8 @@ def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     custom = schema.get("x-message")
     if keyword == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
+        allowed = [k for k in schema.get("properties", {})
+                   if refused is None or ANY_VALUE not in refused(join(pointer, k))]
         return [(join(pointer, name),
                  _at(where, _unknown_key(name, allowed)), True)
                 for name in value if name not in allowed]
@@ -104,6 +224,8 @@ def describe(error: ValidationError) -> list[tuple[str, str, bool]]:
         names = ", ".join(repr(k) for k in missing)
         text = custom or f"missing required key{'s' if len(missing) > 1 else ''} {names}"
         return [(pointer, _at(where, text), True)]
+    if keyword == "enum" and refused is not None and isinstance(spec, list):
+        spec = [o for o in spec if o not in refused(pointer)]
     return [(pointer, _at(where, custom or _value_message(keyword, value, spec, error)), False)]
 
 

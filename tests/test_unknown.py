@@ -143,3 +143,20 @@ def test_a_switched_off_policy_no_longer_makes_its_need_matter(tmp_path: Path) -
     path.write_text(to_yaml(data), encoding="utf-8")
     result = Engine(PACK, disabled=frozenset({"RFT601", "RFT602"})).check(str(path))
     assert [f.rule for f in result.findings] == []
+
+
+@pytest.mark.parametrize(("approach", "warned"), [("rag", set()), ("hybrid", set()),
+                                                  ("prompting", {"RFT008"})])
+def test_an_unknown_knowledge_size_matters_only_where_a_policy_reads_it(
+        tmp_path: Path, approach: str, warned: set[str]) -> None:
+    """RFT102 passes through external_data to read `required`; only prompting's RFT103
+    compares the size with the context window, so only prompting is reminded of it."""
+    data = {"schema_version": 2, "project": "p", "approach": approach,
+            "criteria": {"external_data": {"required": True,
+                                           "sources": [{"name": "d", "kind": "database"}],
+                                           "size_tokens": "unknown"},
+                         "behavior_adaptation": "none", "hallucination_tolerance": "high",
+                         "labeled_examples": 0, "data_dynamics": "static",
+                         "interpretability": "low"},
+            "constraints": {"context_window_tokens": 100000}}
+    assert _check(tmp_path, data) & {"RFT008"} == warned

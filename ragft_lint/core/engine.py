@@ -133,8 +133,7 @@ def need_not_declared(manifest: Manifest, pack: PolicyPack,
         judging = [p.id for p in pack.policies
                    if p.id not in disabled
                    and (p.approaches is None or approach in p.approaches)
-                   and any(read[:len(need)] == need or need[:len(read)] == read
-                           for read in p.needs_read)]
+                   and _depends_on(p.needs_read, need)]
         if not judging:
             continue
         pointer = from_path(need)
@@ -147,6 +146,21 @@ def need_not_declared(manifest: Manifest, pack: PolicyPack,
             end_line=span.end_line, end_column=span.end_column,
             remediation=NEED_NOT_DECLARED.remediation))
     return out
+
+
+def _depends_on(reads: tuple[tuple[str, ...], ...], need: tuple[str, ...]) -> bool:
+    """Whether a condition reading `reads` judges `need`: it reads the need or inside it,
+    or it judges a mapping above the need as a whole. A mapping it only passes through on
+    the way to another field (external_data, to read external_data.required) does not
+    make it depend on the mapping's other fields (external_data.size_tokens)."""
+    for read in reads:
+        if read[:len(need)] == need:
+            return True
+        passes_through = any(len(other) > len(read) and other[:len(read)] == read
+                             for other in reads)
+        if need[:len(read)] == read and not passes_through:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -363,15 +363,20 @@ def _choice(key: str) -> click.Choice[str]:
     return _SchemaChoice(key)
 
 
-class _CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
-    """init's count-or-unknown type, imported only when a value is converted."""
+class _InitType(click.ParamType):  # type: ignore[type-arg]
+    """One of init's answer types, imported only when a value is converted."""
 
-    name = "count"
+    def __init__(self, name: str, type_name: str) -> None:
+        self.name, self.type_name = name, type_name
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from ragft_lint.decide.init import CountOrUnknown
+        from ragft_lint.decide import init
 
-        return CountOrUnknown().convert(value, param, ctx)
+        return getattr(init, self.type_name)().convert(value, param, ctx)
+
+
+def _count_or_unknown() -> click.ParamType:  # type: ignore[type-arg]
+    return _InitType("count", "CountOrUnknown")
 
 
 @cli.command()
@@ -391,7 +396,7 @@ class _CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
               help="2. How much the model must change its behaviour or style.")
 @click.option("--hallucination-tolerance", type=_choice("hallucination_tolerance"),
               help="3. How much hallucination is tolerated.")
-@click.option("--labeled-examples", type=_CountOrUnknown(),
+@click.option("--labeled-examples", type=_count_or_unknown(),
               help="4. Good labelled training examples available (or 'unknown').")
 @click.option("--data-dynamics", type=_choice("data_dynamics"),
               help="5. How often the underlying data changes.")
@@ -399,6 +404,27 @@ class _CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
               help="6. How much answers must be traceable to sources.")
 @click.option("--compute-budget", type=_choice("compute_budget"),
               help="Compute for training and serving (optional).")
+@click.option("--adaptation-goals", type=_InitType("goals", "GoalsOrUnknown"),
+              metavar="GOAL[,GOAL...]",
+              help="2. What the change of behaviour is for: style, tone, format, "
+                   "terminology, skill, domain-knowledge (comma-separated), or 'unknown'.")
+@click.option("--labeled-data-quality", type=_choice("labeled_data_quality"),
+              help="4. How the labelled examples were made.")
+@click.option("--size-tokens", type=_count_or_unknown(),
+              help="1. How much knowledge the answers draw on, in tokens (or 'unknown').")
+@click.option("--context-window-tokens", type=click.IntRange(min=1),
+              help="The base model's context window, in tokens.")
+@click.option("--eval-set/--no-eval-set", default=None,
+              help="There is (or is not) an evaluation set to measure answers against.")
+@click.option("--base-model", metavar="NAME", help="The model the project starts from.")
+@click.option("--base-model-parameters-billion", type=click.FloatRange(min=0, min_open=True),
+              metavar="SIZE", help="Its size, in billions of parameters (needs --base-model).")
+@click.option("--base-model-weights", type=_choice("weights"),
+              help="open (yours to train anywhere) or hosted (needs --base-model).")
+@click.option("--latency-budget-ms", type=click.IntRange(min=1),
+              help="The p95 answer latency the application can afford, in milliseconds.")
+@click.option("--queries-per-day", type=click.IntRange(min=0),
+              help="Expected queries a day.")
 @click.option("--approach", type=click.Choice(("prompting", "rag", "fine-tune", "hybrid")),
               help="The chosen approach (default: the recommendation).")
 @click.option("--schema-ref", default="llm-project.schema.json", show_default=True,
@@ -408,8 +434,10 @@ class _CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
               help="Do not save the schema beside the manifest.")
 def init(output: str, force: bool, non_interactive: bool, sources: tuple[str, ...],
          schema_ref: str, no_schema_file: bool, **answers: Any) -> int:
-    """Write a commented llm-project.yaml by answering the six questions; the recommended
-    approach is offered as the default. Flags answer questions ahead of time.
+    """Write a commented llm-project.yaml by answering the six questions, then the optional
+    ones (each may be skipped, or answered 'unknown': don't know yet); the recommended
+    approach is offered as the default. Flags answer questions ahead of time; with
+    --non-interactive an optional question without its flag is left out.
 
     \b
     Examples:

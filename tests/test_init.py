@@ -153,6 +153,7 @@ HYBRID_ANSWERS = [
     "y", "case-law", "", "n",  # external data, one source (default kind), no more
     "high", "none", "15000", "weekly", "high",  # criteria 2-6
     "high",  # compute budget
+    "n",  # the optional questions: not now
     "",  # approach: take the recommendation
 ]
 
@@ -178,7 +179,7 @@ def test_interactive_asks_in_plain_words_and_defaults_to_the_recommendation(
 
 def test_interactive_rejects_bad_answers_and_asks_again(tmp_path: Path) -> None:
     answers = ["p", "maybe", "n", "extreme", "medium", "medium", "-5", "lots", "20000",
-               "static", "low", "skip", ""]
+               "static", "low", "skip", "n", ""]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Error: invalid input" in result.stdout
@@ -207,7 +208,7 @@ def test_flags_answer_questions_ahead(tmp_path: Path) -> None:
     result = _init(tmp_path, "--project", "p", "--no-external-data",
                    "--behavior-adaptation", "high", "--hallucination-tolerance", "high",
                    "--compute-budget", "high",
-                   input="25000\nstatic\nlow\n\n")
+                   input="25000\nstatic\nlow\nn\n\n")
     assert result.exit_code == 0, result.output
     assert "1/6" not in result.stdout
     assert "4/6 How many good labelled training examples" in result.stdout
@@ -216,7 +217,7 @@ def test_flags_answer_questions_ahead(tmp_path: Path) -> None:
 
 def test_declining_when_no_approach_passes_writes_nothing(tmp_path: Path) -> None:
     add_brand_voice_pack(tmp_path)  # the built-in pack has no error for rag
-    answers = ["p", "n", "high", "high", "10", "static", "low", "skip", "n"]
+    answers = ["p", "n", "high", "high", "10", "static", "low", "skip", "n", "n"]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 1
     assert "No approach passes `ragft-lint check` for these needs." in result.stdout
@@ -278,6 +279,17 @@ def test_init_in_a_real_terminal(tmp_path: Path) -> None:
         (r"Data dynamics .*: ", "daily"),
         (r"Interpretability \(low, medium, high, unknown\): ", "high"),
         (r"Compute budget .*\[skip\]: ", ""),
+        (r"Answer them \[Y/n\]: ", "y"),
+        (r"Adaptation goals .*\[skip\]: ", "tone, domain-knowledge"),
+        (r"Labelled data quality .*\[skip\]: ", "curated"),
+        (r"Knowledge size in tokens \[skip\]: ", "unknown"),
+        (r"Context window in tokens \[skip\]: ", "128000"),
+        (r"Evaluation set \(yes, no\) \[skip\]: ", "yes"),
+        (r"Base model name \[skip\]: ", "Llama 3 8B"),
+        (r"Parameters, in billions \[skip\]: ", "8"),
+        (r"Weights .* \[skip\]: ", "open"),
+        (r"Latency budget in ms \[skip\]: ", ""),
+        (r"Queries a day \[skip\]: ", "unknown"),
     ]
     for prompt, answer in steps:
         child.expect(prompt)
@@ -289,8 +301,16 @@ def test_init_in_a_real_terminal(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    data = _passes_check(tmp_path / "llm-project.yaml")
+    code, report = check_json(tmp_path / "llm-project.yaml")
+    assert code == 0, report
+    data = read_manifest(str(tmp_path / "llm-project.yaml")).data
     assert (data["project"], data["approach"]) == ("terminal-demo", "rag")
+    # The optional answers: unknown written where the field takes it, else left out.
+    assert data["criteria"]["adaptation_goals"] == ["tone", "domain-knowledge"]
+    assert data["criteria"]["external_data"]["size_tokens"] == "unknown"
+    assert data["constraints"] == {
+        "context_window_tokens": 128000, "eval_set": True,
+        "base_model": {"name": "Llama 3 8B", "parameters_billion": 8, "weights": "open"}}
 
 
 def test_init_writes_version_2_and_takes_unknown_as_an_answer(tmp_path: Path) -> None:
@@ -310,7 +330,8 @@ def test_init_writes_version_2_and_takes_unknown_as_an_answer(tmp_path: Path) ->
 
 
 def test_interactive_accepts_unknown_and_says_what_it_means(tmp_path: Path) -> None:
-    answers = ["p", "n", "unknown", "high", "unknown", "static", "low", "skip", "fine-tune"]
+    answers = ["p", "n", "unknown", "high", "unknown", "static", "low", "skip", "n",
+               "fine-tune"]
     result = _init(tmp_path, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "unknown = don't know yet" in result.stdout
@@ -327,3 +348,120 @@ def test_an_unwritable_output_fails_before_any_question_and_writes_nothing(
     assert "1/6" not in result.stdout, "no question is asked"
     assert "llm-project.schema.json" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["llm-project.schema.json"]
+
+
+# --- the optional questions of schema_version 2 ---------------------------------------------
+
+OPTIONAL_FLAGS = ("--adaptation-goals", "style,domain-knowledge", "--labeled-data-quality",
+                  "curated", "--size-tokens", "unknown", "--context-window-tokens", "128000",
+                  "--eval-set", "--base-model", "Llama 3 8B",
+                  "--base-model-parameters-billion", "8", "--base-model-weights", "open",
+                  "--latency-budget-ms", "800", "--queries-per-day", "50000")
+
+
+def test_every_optional_question_has_a_flag() -> None:
+    from ragft_lint.decide.init import OPTIONAL_QUESTIONS
+
+    text = run_cli("init", "--help").stdout
+    for question in OPTIONAL_QUESTIONS:
+        for flag in question.flag.split("/"):
+            assert flag in text, flag
+
+
+def test_non_interactive_writes_every_optional_answer_it_is_given(tmp_path: Path) -> None:
+    result = _init(tmp_path, *RAG_FLAGS, *OPTIONAL_FLAGS)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "llm-project.yaml").read_text(encoding="utf-8")
+    assert "  # Is there an evaluation set to measure answers against?\n" in text
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["criteria"]["adaptation_goals"] == ["style", "domain-knowledge"]
+    assert data["criteria"]["labeled_data_quality"] == "curated"
+    assert data["criteria"]["external_data"]["size_tokens"] == "unknown"
+    assert data["constraints"] == {
+        "compute_budget": "medium", "context_window_tokens": 128000,
+        "latency_budget_ms": 800, "queries_per_day": 50000,
+        "base_model": {"name": "Llama 3 8B", "parameters_billion": 8, "weights": "open"},
+        "eval_set": True}
+
+
+def test_non_interactive_leaves_out_what_it_is_not_told(tmp_path: Path) -> None:
+    result = _init(tmp_path, *RAG_FLAGS)
+    assert result.exit_code == 0, result.output
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert set(data["criteria"]) == {"external_data", "behavior_adaptation",
+                                     "hallucination_tolerance", "labeled_examples",
+                                     "data_dynamics", "interpretability"}
+    assert "size_tokens" not in data["criteria"]["external_data"]
+
+
+def test_the_optional_answers_weigh_in_the_recommendation(tmp_path: Path) -> None:
+    # Everything favours fine-tuning but the missing evaluation set: RFT702 ("evals first").
+    flags = ("--non-interactive", "--project", "p", "--no-external-data",
+             "--behavior-adaptation", "high", "--hallucination-tolerance", "high",
+             "--labeled-examples", "5000", "--data-dynamics", "static",
+             "--interpretability", "low", "--no-eval-set", "--approach", "fine-tune")
+    result = _init(tmp_path, *flags)
+    assert result.exit_code == 0, result.output
+    assert read_manifest(str(tmp_path / "llm-project.yaml")).data["constraints"] == {
+        "eval_set": False}
+    _, report = check_json(tmp_path / "llm-project.yaml")
+    assert [f["rule"] for f in report["findings"]] == ["RFT702"]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (("--base-model-weights", "hosted"), "give its name with --base-model NAME"),
+    (("--base-model-parameters-billion", "7"), "give its name with --base-model NAME"),
+    (("--adaptation-goals", "colour"), "'colour' is not a list of style, tone"),
+    (("--context-window-tokens", "0"), "0 is not in the range x>=1"),
+    (("--base-model", " "), "--base-model: must not be blank"),
+])
+def test_bad_optional_flags_are_exit_2_and_write_nothing(tmp_path: Path, flags: tuple[str, ...],
+                                                         message: str) -> None:
+    result = _init(tmp_path, *RAG_FLAGS, *flags)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interactive_optional_questions_take_skip_unknown_and_ask_again(tmp_path: Path) -> None:
+    answers = [
+        "p", "y", "docs", "", "n",  # external data from one document store
+        "medium", "low", "2000", "monthly", "medium", "skip",  # criteria 2-6, no budget
+        "",  # the optional questions: yes (the default)
+        "colour", "unknown",  # goals: refused, then don't know (the field takes unknown)
+        "",  # data quality: skipped
+        "-1", "90000",  # knowledge size: refused, then a count
+        "unknown",  # context window: don't know, and the field has no unknown: left out
+        "maybe", "no",  # evaluation set: refused, then no
+        "Llama 3 8B", "0", "13", "hosted",  # base model, size refused then 13, hosted
+        "", "",  # latency, volume: skipped
+        "",  # approach: the recommendation
+    ]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Optional: 8 more questions sharpen the recommendation" in out
+    assert "Enter skips a question (the field is left out); unknown = don't know yet" in out
+    assert "1/8 What is the change of behaviour for" in out
+    assert "'colour' is not a list of style, tone, format" in out
+    assert "-1 is not in the range x>=0" in out
+    # A question no policy judges says why it matters from the schema's own description.
+    assert "Why it matters: the p95 answer latency the application can afford" in out
+    data = read_manifest(str(tmp_path / "llm-project.yaml")).data
+    assert data["criteria"]["adaptation_goals"] == "unknown"
+    assert "labeled_data_quality" not in data["criteria"]
+    assert data["criteria"]["external_data"]["size_tokens"] == 90000
+    assert data["constraints"] == {
+        "base_model": {"name": "Llama 3 8B", "parameters_billion": 13, "weights": "hosted"},
+        "eval_set": False}
+    code, _ = check_json(tmp_path / "llm-project.yaml")
+    assert code == 0  # what was written is valid; warnings (RFT008 ...) do not fail
+
+
+def test_knowledge_size_is_asked_only_where_there_is_external_data(tmp_path: Path) -> None:
+    answers = ["p", "n", "high", "high", "5000", "static", "low", "skip", "y",
+               *[""] * 7, "fine-tune"]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Optional: 7 more questions" in result.stdout
+    assert "Knowledge size in tokens" not in result.stdout

@@ -24,6 +24,9 @@ DEFAULT_SCHEMA_REF = "llm-project.schema.json"
 SCHEMA_VERSION = 2  # `init` writes the current format, where a need may be "unknown"
 UNKNOWN = "unknown"
 UNKNOWN_HINT = "unknown = don't know yet: no rule judges it, RFT008 reminds you to decide"
+SKIP = "skip"
+OPTIONAL_HINT = ("Enter skips a question (the field is left out); unknown = don't know yet, "
+                 "written as unknown where the field takes it")
 SOURCE_KINDS = ("database", "document-store", "api", "web", "file-share", "other")
 # Plain YAML scalars that a reader would take for something other than a string.
 _NOT_PLAIN = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n"})
@@ -61,6 +64,29 @@ QUESTIONS = (
 COMPUTE_QUESTION = Question("compute_budget", None, "/constraints/compute_budget",
                             "What compute budget is there for training and serving?",
                             "--compute-budget")
+# schema_version 2's optional fields, asked after the six criteria (each may be skipped).
+OPTIONAL_QUESTIONS = (
+    Question("adaptation_goals", 2, "/criteria/adaptation_goals",
+             "What is the change of behaviour for: style, tone, format, terminology, a skill, "
+             "domain knowledge?", "--adaptation-goals"),
+    Question("labeled_data_quality", 4, "/criteria/labeled_data_quality",
+             "How were the labelled examples made: curated (selected and checked), mixed, or "
+             "raw (taken as they are, such as exported chat logs)?", "--labeled-data-quality"),
+    Question("size_tokens", 1, "/criteria/external_data/size_tokens",
+             "How much knowledge do the answers draw on, in tokens?", "--size-tokens"),
+    Question("context_window_tokens", None, "/constraints/context_window_tokens",
+             "How large is the base model's context window, in tokens?",
+             "--context-window-tokens"),
+    Question("eval_set", None, "/constraints/eval_set",
+             "Is there an evaluation set to measure answers against?", "--eval-set/--no-eval-set"),
+    Question("base_model", None, "/constraints/base_model/name",
+             "Which model does the project start from?", "--base-model"),
+    Question("latency_budget_ms", None, "/constraints/latency_budget_ms",
+             "What p95 answer latency can the application afford, in milliseconds?",
+             "--latency-budget-ms"),
+    Question("queries_per_day", None, "/constraints/queries_per_day",
+             "How many queries a day are expected?", "--queries-per-day"),
+)
 
 
 @dataclass(frozen=True)
@@ -78,29 +104,66 @@ class Answers:
     interpretability: str | None = None
     compute_budget: str | None = None  # optional in the manifest
     approach: str | None = None
+    # The optional fields of schema_version 2 (OPTIONAL_QUESTIONS); None: not declared.
+    adaptation_goals: tuple[str, ...] | str | None = None  # goals, or "unknown"
+    labeled_data_quality: str | None = None
+    size_tokens: int | str | None = None  # a count, or "unknown"
+    context_window_tokens: int | None = None
+    eval_set: bool | None = None
+    base_model: str | None = None
+    base_model_parameters_billion: float | None = None
+    base_model_weights: str | None = None
+    latency_budget_ms: int | None = None
+    queries_per_day: int | None = None
 
     def needs(self, approach: str | None = None) -> dict[str, Any]:
         """The manifest data these answers declare."""
         external: dict[str, Any] = {"required": bool(self.external_data)}
         if self.sources:
             external["sources"] = [{"name": n, "kind": k} for n, k in self.sources]
+        if self.size_tokens is not None:
+            external["size_tokens"] = self.size_tokens
         data: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
                                 "project": self.project or "project"}
         if self.owner:
             data["owner"] = self.owner
         if approach or self.approach:
             data["approach"] = approach or self.approach
-        data["criteria"] = {
-            "external_data": external,
-            "behavior_adaptation": self.behavior_adaptation,
-            "hallucination_tolerance": self.hallucination_tolerance,
-            "labeled_examples": self.labeled_examples,
-            "data_dynamics": self.data_dynamics,
-            "interpretability": self.interpretability,
-        }
-        if self.compute_budget:
-            data["constraints"] = {"compute_budget": self.compute_budget}
+        criteria: dict[str, Any] = {"external_data": external,
+                                    "behavior_adaptation": self.behavior_adaptation}
+        if self.adaptation_goals is not None:
+            criteria["adaptation_goals"] = (self.adaptation_goals
+                                            if isinstance(self.adaptation_goals, str)
+                                            else list(self.adaptation_goals))
+        criteria.update(hallucination_tolerance=self.hallucination_tolerance,
+                        labeled_examples=self.labeled_examples)
+        if self.labeled_data_quality is not None:
+            criteria["labeled_data_quality"] = self.labeled_data_quality
+        criteria.update(data_dynamics=self.data_dynamics,
+                        interpretability=self.interpretability)
+        data["criteria"] = criteria
+        constraints = self.constraints()
+        if constraints:
+            data["constraints"] = constraints
         return data
+
+    def constraints(self) -> dict[str, Any]:
+        """The `constraints` these answers declare, in the order `init` writes them."""
+        out: dict[str, Any] = {}
+        for key in ("compute_budget", "context_window_tokens", "latency_budget_ms",
+                    "queries_per_day"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.base_model is not None:
+            model: dict[str, Any] = {"name": self.base_model}
+            if self.base_model_parameters_billion is not None:
+                model["parameters_billion"] = self.base_model_parameters_billion
+            if self.base_model_weights is not None:
+                model["weights"] = self.base_model_weights
+            out["base_model"] = model
+        if self.eval_set is not None:
+            out["eval_set"] = self.eval_set
+        return out
 
 
 @dataclass
@@ -117,12 +180,18 @@ class InitOptions:
 
 
 def choices(key: str) -> tuple[str, ...]:
-    """The values the manifest schema allows for a criterion or constraint."""
+    """The values the manifest schema allows for a criterion or constraint (`weights`:
+    the base model's; `adaptation_goals`: one goal of the list)."""
     from ragft_lint.core.resources import load_schema
 
     properties = load_schema()["properties"]
-    section = "constraints" if key == "compute_budget" else "criteria"
-    return tuple(properties[section]["properties"][key]["enum"])
+    if key == "weights":
+        node = properties["constraints"]["properties"]["base_model"]["properties"][key]
+    elif key in properties["constraints"]["properties"]:
+        node = properties["constraints"]["properties"][key]
+    else:
+        node = properties["criteria"]["properties"][key]
+    return tuple((node.get("items") or node)["enum"])
 
 
 class CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
@@ -142,12 +211,52 @@ class CountOrUnknown(click.ParamType):  # type: ignore[type-arg]
         return count
 
 
+class GoalsOrUnknown(click.ParamType):  # type: ignore[type-arg]
+    """A comma-separated list of adaptation goals, or `unknown` (don't know yet)."""
+
+    name = "goals"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...] | str:
+        if isinstance(value, tuple) or value == UNKNOWN:
+            return value  # type: ignore[no-any-return]
+        goals = tuple(dict.fromkeys(g.strip() for g in str(value).split(",") if g.strip()))
+        allowed = choices("adaptation_goals")
+        wrong = [g for g in goals if g not in allowed]
+        if wrong or not goals:
+            self.fail(f"{', '.join(map(repr, wrong)) or 'nothing'} is not a list of "
+                      f"{', '.join(allowed)} (comma-separated), nor 'unknown'", param, ctx)
+        return goals
+
+
+class Optional(click.ParamType):  # type: ignore[type-arg]
+    """An optional question's answer: `skip` (or nothing) leaves the field out; `unknown`
+    (don't know yet) is written as `unknown` where the schema takes it, else left out too."""
+
+    def __init__(self, inner: click.ParamType, takes_unknown: bool) -> None:  # type: ignore[type-arg]
+        self.inner, self.takes_unknown = inner, takes_unknown
+        self.name = inner.name
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value in (SKIP, ""):
+            return SKIP
+        if value == UNKNOWN:
+            return UNKNOWN if self.takes_unknown else SKIP
+        return self.inner.convert(value, param, ctx)
+
+
 def hint(pack: PolicyPack, question: Question) -> str:
-    """Why the question matters: the rationale of the first policy judging that need."""
+    """Why the question matters: the rationale of the first policy judging that need, else
+    the schema's description of the field."""
     for policy in pack.policies:
         if policy.pointer == question.pointer:
             return re.sub(r"^Criterion \d+:\s*", "", " ".join(policy.rule.rationale.split()))
-    return ""
+    from ragft_lint.core.resources import load_schema
+
+    node: Any = load_schema()
+    for token in question.pointer.split("/")[1:]:
+        node = (node.get("properties") or {}).get(token) or {}
+    described = str(node.get("description", ""))
+    return re.sub(r"^schema_version 2(, criterion \d+)?:\s*", "", described)
 
 
 def missing_flags(answers: Answers) -> list[str]:
@@ -251,6 +360,79 @@ def ask_needs(answers: Answers, pack: PolicyPack) -> Answers:
         budget = click.prompt("Compute budget", default="skip",
                               type=click.Choice((*choices("compute_budget"), "skip")))
         answers = replace(answers, compute_budget=None if budget == "skip" else budget)
+    return ask_optional(answers, pack)
+
+
+def _optional_type(key: str) -> tuple[str, click.ParamType, bool]:  # type: ignore[type-arg]
+    """(prompt label, answer type, whether the field takes `unknown`) of an optional
+    question."""
+    if key == "adaptation_goals":
+        return (f"Adaptation goals ({', '.join(choices(key))}; comma-separated)",
+                GoalsOrUnknown(), True)
+    if key == "labeled_data_quality":
+        return (f"Labelled data quality ({', '.join(choices(key))})",
+                click.Choice(choices(key)), True)
+    if key == "eval_set":
+        return "Evaluation set (yes, no)", click.BOOL, False
+    if key == "base_model":
+        return "Base model name", click.STRING, False
+    minimum = 0 if key in ("size_tokens", "queries_per_day") else 1
+    label = {"size_tokens": "Knowledge size in tokens",
+             "context_window_tokens": "Context window in tokens",
+             "latency_budget_ms": "Latency budget in ms",
+             "queries_per_day": "Queries a day"}[key]
+    return label, click.IntRange(min=minimum), key == "size_tokens"
+
+
+def optional_questions(answers: Answers) -> list[Question]:
+    """The optional questions still open; the knowledge size only where there is external
+    knowledge to measure."""
+    return [q for q in OPTIONAL_QUESTIONS if getattr(answers, q.key) is None
+            and (q.key != "size_tokens" or answers.external_data)]
+
+
+def ask_optional(answers: Answers, pack: PolicyPack) -> Answers:
+    """Offer the optional questions; each may be skipped or answered `unknown`."""
+    remaining = optional_questions(answers)
+    if not remaining:
+        return answers
+    click.echo(f"\nOptional: {len(remaining)} more questions sharpen the recommendation "
+               "(what the change is for, data quality, sizes, evaluation, base model, "
+               "latency, volume).")
+    if not click.confirm("Answer them", default=True):
+        return answers
+    click.secho(_wrap(f"({OPTIONAL_HINT})", "    "), dim=True)
+    for number, question in enumerate(remaining, start=1):
+        click.echo(f"\n{number}/{len(remaining)} {question.text}")
+        _hint(pack, question)
+        label, kind, takes_unknown = _optional_type(question.key)
+        while True:
+            value = click.prompt(label, default=SKIP, type=Optional(kind, takes_unknown))
+            if question.key != "base_model" or value == SKIP:
+                break
+            try:
+                value = check_text(label, str(value).strip())
+                break
+            except ConfigError as exc:
+                click.echo(f"Error: {exc}")
+        answers = replace(answers, **{question.key: None if value == SKIP else value})  # type: ignore[arg-type]
+        if question.key == "base_model" and answers.base_model is not None:
+            answers = _ask_base_model(answers)
+    return answers
+
+
+def _ask_base_model(answers: Answers) -> Answers:
+    """The base model's size and whether its weights are open, each skippable."""
+    if answers.base_model_parameters_billion is None:
+        size = click.prompt("Parameters, in billions", default=SKIP,
+                            type=Optional(click.FloatRange(min=0, min_open=True), False))
+        answers = replace(answers, base_model_parameters_billion=None if size == SKIP
+                          else size)
+    if answers.base_model_weights is None:
+        weights = click.prompt("Weights (open: yours to train anywhere; hosted: a "
+                               "provider's model)", default=SKIP,
+                               type=Optional(click.Choice(choices("weights")), False))
+        answers = replace(answers, base_model_weights=None if weights == SKIP else weights)
     return answers
 
 
@@ -372,6 +554,9 @@ def render_manifest(answers: Answers, rec: Recommendation,
                 lines.append("    sources:")
                 for name, kind in answers.sources:
                     lines += [f"      - name: {scalar(name)}", f"        kind: {kind}"]
+            if answers.size_tokens is not None:
+                lines += [f"    # {_question('size_tokens').text} (or unknown)",
+                          f"    size_tokens: {answers.size_tokens}"]
             continue
         if question.key != "labeled_examples":
             lines.append(f"  #    {' | '.join(choices(question.key))}")
@@ -381,11 +566,44 @@ def render_manifest(answers: Answers, rec: Recommendation,
             lines.append(f"  #    fine-tuning needs at least {params['min_labeled_examples']}"
                          f"{more}; or unknown")
         lines.append(f"  {question.key}: {getattr(answers, question.key)}")
-    if answers.compute_budget:
-        lines += ["# Trade-offs beside the six criteria.", "constraints:",
-                  f"  # {COMPUTE_QUESTION.text} {' | '.join(choices('compute_budget'))}",
-                  f"  compute_budget: {answers.compute_budget}"]
+        if question.key == "behavior_adaptation" and answers.adaptation_goals is not None:
+            goals = answers.adaptation_goals
+            lines += [f"  #    what it is for: {' | '.join(choices('adaptation_goals'))}; "
+                      "or unknown",
+                      "  adaptation_goals: " + (goals if isinstance(goals, str)
+                                                else f"[{', '.join(goals)}]")]
+        if question.key == "labeled_examples" and answers.labeled_data_quality is not None:
+            lines += [f"  #    how they were made: "
+                      f"{' | '.join(choices('labeled_data_quality'))}",
+                      f"  labeled_data_quality: {answers.labeled_data_quality}"]
+    constraints = answers.constraints()
+    if constraints:
+        lines += ["# Trade-offs beside the six criteria.", "constraints:"]
+    for key, value in constraints.items():
+        if key == "compute_budget":
+            lines += [f"  # {COMPUTE_QUESTION.text} {' | '.join(choices('compute_budget'))}",
+                      f"  compute_budget: {value}"]
+        elif key == "base_model":
+            lines += [f"  # {_question(key).text}", "  base_model:",
+                      f"    name: {scalar(value['name'])}"]
+            if "parameters_billion" in value:
+                lines.append(f"    parameters_billion: {_number(value['parameters_billion'])}")
+            if "weights" in value:
+                lines += [f"    # {' | '.join(choices('weights'))}",
+                          f"    weights: {value['weights']}"]
+        else:
+            shown = ("true" if value else "false") if isinstance(value, bool) else value
+            lines += [f"  # {_question(key).text}", f"  {key}: {shown}"]
     return "\n".join(lines) + "\n"
+
+
+def _question(key: str) -> Question:
+    return next(q for q in OPTIONAL_QUESTIONS if q.key == key)
+
+
+def _number(value: float) -> str:
+    """A size as YAML reads it back: 13 rather than 13.0, and never an exponent."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def scalar(text: str) -> str:
@@ -451,7 +669,12 @@ def given(values: Mapping[str, Any], sources: Sequence[str]) -> Answers:
     """Answers from the command-line flags (None where a flag was not given)."""
     parsed = tuple(parse_source(s) for s in sources)
     answers = Answers(sources=parsed, **{k: v for k, v in values.items() if v is not None})
+    if answers.base_model is None and (answers.base_model_parameters_billion is not None
+                                       or answers.base_model_weights is not None):
+        raise ConfigError("--base-model-parameters-billion and --base-model-weights describe "
+                          "the base model: give its name with --base-model NAME")
     for flag, text in (("--project", answers.project), ("--owner", answers.owner),
+                       ("--base-model", answers.base_model),
                        *(("--source", name) for name, _ in parsed)):
         if text is not None:
             check_text(flag, text)

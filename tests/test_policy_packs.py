@@ -311,8 +311,8 @@ MALFORMED = [
                                  "customer_facing_interpretability: [high]"), 17,
      "params.customer_facing_interpretability: expected a number or a string or a boolean"),
     ("message-unknown-field", _replace("'{project}'", "'{team}'"), 31,
-     "message uses {team}; it may use {approach}, {customer_facing_interpretability}, "
-     "{project}, {value}"),
+     "message uses {team}; it may use {approach}, {base_model}, "
+     "{customer_facing_interpretability}, {project}, {value}"),
     ("message-attribute-field", _replace("'{project}'", "'{project.__class__}'"), 31,
      "message uses {project.__class__}"),
     ("message-format-spec", _replace("'{project}'", "'{project!r}'"), 31,

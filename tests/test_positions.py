@@ -182,7 +182,7 @@ CASES: list[Case] = [
     )),
     Case("RFT703", v2(edit(fine_tune(), "deployment: cloud\n",
                            "deployment: cloud\n  base_model: {name: gpt-x, weights: hosted}\n")), (
-        ('RFT703', 25, 29, 25, 44, "approach 'fine-tune' trains the base model, but its weights are 'hosted': only its provider can fine-tune it"),
+        ('RFT703', 25, 29, 25, 44, "approach 'fine-tune' trains the base model 'gpt-x', but its weights are 'hosted': only its provider can fine-tune it, and only while it lists that model"),
     )),
     Case("several policies, in line order", fine_tune(required="true", dynamics="daily",
                                                       labeled="0"), (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re as _re
 from datetime import date as _date
 
-SOURCE_DIGEST = '3be40339-112617'
+SOURCE_DIGEST = '13a38d8c-114288'
 
 _MISSING = object()
 _NUMBERS = (int, float)
@@ -1534,7 +1534,34 @@ def manifest_schema():
                                                                                                                 'base '
                                                                                                                 'model, '
                                                                                                                 'e.g. '
-                                                                                                                'Llama2-13B.',
+                                                                                                                'Llama2-13B. '
+                                                                                                                'RFT703 '
+                                                                                                                'names '
+                                                                                                                'it '
+                                                                                                                'when '
+                                                                                                                'a '
+                                                                                                                'hosted '
+                                                                                                                'model '
+                                                                                                                'is '
+                                                                                                                'fine-tuned: '
+                                                                                                                'a '
+                                                                                                                'provider '
+                                                                                                                'fine-tunes '
+                                                                                                                'only '
+                                                                                                                'the '
+                                                                                                                'models '
+                                                                                                                'it '
+                                                                                                                'lists, '
+                                                                                                                'and '
+                                                                                                                'the '
+                                                                                                                'list '
+                                                                                                                'changes, '
+                                                                                                                'so '
+                                                                                                                'the '
+                                                                                                                'name '
+                                                                                                                'itself '
+                                                                                                                'decides '
+                                                                                                                'nothing.',
                                                                                                  'type': 'string',
                                                                                                  'minLength': 1,
                                                                                                  'pattern': '\\S'},
@@ -1832,6 +1859,16 @@ def source_data():
              'author': 'Anthropic',
              'year': 2024,
              'url': 'https://www.anthropic.com/news/contextual-retrieval'},
+            {'id': 'azure-ft-models-qa-2024',
+             'title': 'Fine-Tuning the GPT-4o Model (Microsoft Q&A, answer by a Microsoft moderator)',
+             'author': 'Microsoft',
+             'year': 2024,
+             'url': 'https://learn.microsoft.com/en-us/answers/questions/1682554/fine-tuning-the-gpt-4o-model'},
+            {'id': 'azure-ft-models-qa-2025',
+             'title': 'openAI bad request error (Microsoft Q&A, answer by a volunteer moderator)',
+             'author': 'Microsoft Q&A community',
+             'year': 2025,
+             'url': 'https://learn.microsoft.com/en-us/answers/questions/2277206/openai-bad-request-error'},
             {'id': 'lewis-2020',
              'title': 'Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks',
              'author': 'Patrick Lewis et al. (Facebook AI Research)',
@@ -3304,15 +3341,27 @@ def policy_data():
                           {'source': 'azure-ft-considerations',
                            'claim': 'A fine-tuned custom model must be hosted, and paid for while it is '
                                     'hosted.',
-                           'strength': 'moderate'}],
+                           'strength': 'moderate'},
+                          {'source': 'azure-ft-models-qa-2024',
+                           'claim': 'In May 2024 Azure OpenAI fine-tuned only babbage-002, davinci-002 '
+                                    'and three versions of gpt-35-turbo, not GPT-4o: a hosted model can '
+                                    'be fine-tuned only if its provider lists it, by name.',
+                           'strength': 'moderate'},
+                          {'source': 'azure-ft-models-qa-2025',
+                           'claim': 'A year later the list included gpt-4o-mini (2024-07-18), and a job '
+                                    'on a model not on it fails with "The specified base model does not '
+                                    'support fine-tuning": the list changes, so no name can be judged '
+                                    'once and for all.',
+                           'strength': 'weak'}],
              'pointer': '/constraints/base_model/weights',
              'when': {'required': ['approach', 'constraints'],
                       'properties': {'approach': {'enum': ['fine-tune', 'hybrid']},
                                      'constraints': {'required': ['base_model'],
                                                      'properties': {'base_model': {'required': ['weights'],
                                                                                    'properties': {'weights': {'const': 'hosted'}}}}}}},
-             'message': "approach '{approach}' trains the base model, but its weights are '{value}': only "
-                        'its provider can fine-tune it',
+             'message': "approach '{approach}' trains the base model '{base_model}', but its weights are "
+                        "'{value}': only its provider can fine-tune it, and only while it lists that "
+                        'model',
              'params': {},
              'examples_fail': [{'schema_version': 2,
                                 'project': 'example',

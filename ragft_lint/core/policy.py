@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 
 POLICY_SCHEMA = "policy.schema.json"
 POLICY_SUFFIXES = (".yaml", ".yml")
-MESSAGE_FIELDS = ("approach", "value", "project")
+MESSAGE_FIELDS = ("approach", "value", "project", "base_model")
+# Where a message field that is not the value at the policy's pointer is read from.
+FIELD_POINTER_BY_NAME = {"approach": "/approach", "project": "/project",
+                         "base_model": "/constraints/base_model/name"}
 LIMIT_FIELD = "limit"  # the value at `exceeds`, for a policy that has one
 # schema_version 2: a need not decided yet. A condition is a JSON Schema, and `properties`
 # or `exclusiveMaximum` hold vacuously on a string, so without a guard every policy reading
@@ -114,8 +117,8 @@ class Policy:
                 return _bare(resolve_pointer(data, self.pointer))
             if name == LIMIT_FIELD and self.exceeds is not None:
                 return _bare(resolve_pointer(data, self.exceeds))
-            if name in ("approach", "project"):
-                return _bare(data.get(name))
+            if name in FIELD_POINTER_BY_NAME:
+                return _bare(resolve_pointer(data, FIELD_POINTER_BY_NAME[name]))
             return _bare(params[name]) if name in params else None
 
         return _format(self.message, shown)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Applicability, Edit, Fix, Span
-from ragft_lint.core.pointer import escape_token, unescape_token
+from ragft_lint.core.pointer import escape_token, resolve, unescape_token
 from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _boolean_fix(manifest: Manifest, pointer: str) -> Fix | None:
 
 def _rename_key_fix(manifest: Manifest, pointer: str, allowed: list[str]) -> Fix | None:
     parent_pointer, _, token = pointer.rpartition("/")
-    mapping = _get(manifest.data, parent_pointer)
+    mapping = resolve(manifest.data, parent_pointer)
     name = unescape_token(token)
     if not isinstance(mapping, dict) or name not in mapping:
         return None
@@ -356,24 +356,12 @@ def _proved(manifest: Manifest, fix: Fix, expected: Any) -> Fix | None:
     return fix if data == expected else None
 
 
-def _get(data: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:] if pointer else ():
-        key = unescape_token(token)
-        if isinstance(data, dict) and key in data:
-            data = data[key]
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return None
-    return data
-
-
 def _parent(data: Any, pointer: str) -> tuple[Any, Any]:
     """(container, key or index) of the value at `pointer`, or (None, None)."""
     if not pointer:
         return None, None
     parent_pointer, _, token = pointer.rpartition("/")
-    container = _get(data, parent_pointer)
+    container = resolve(data, parent_pointer)
     key = unescape_token(token)
     if isinstance(container, dict) and key in container:
         return container, key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 def escape_token(token: str) -> str:
@@ -29,6 +30,20 @@ def join(pointer: str, token: str | int) -> str:
 def from_path(path: Iterable[object]) -> str:
     """The pointer of a path of keys and indices (such as jsonschema's `absolute_path`)."""
     return "".join(f"/{escape_token(str(part))}" for part in path)
+
+
+def resolve(data: Any, pointer: str, default: Any = None) -> Any:
+    """The value `pointer` names in `data` (mappings and lists), or `default` where it
+    names none; the empty pointer names `data` itself."""
+    for token in pointer.split("/")[1:]:
+        key = unescape_token(token)
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return default
+    return data
 
 
 def show_pointer(pointer: str) -> str:

@@ -16,7 +16,7 @@ from ragft_lint.core.errors import ManifestError
 from ragft_lint.core.finding import Finding, Fix, Severity
 from ragft_lint.core.fixes import MAX_FIXES_PER_MANIFEST, YAML11_BOOLEAN_BY_WORD, schema_fix
 from ragft_lint.core.manifest import Manifest
-from ragft_lint.core.pointer import from_path, join, unescape_token
+from ragft_lint.core.pointer import from_path, join, resolve
 from ragft_lint.core.rules import SCHEMA_VIOLATION
 from ragft_lint.core.text import did_you_mean, show_value
 
@@ -142,17 +142,12 @@ def _keep_schema(manifest: Manifest, problems: list[tuple[ValidationError, str, 
     return kept
 
 
+_MISSING = object()
+
+
 def _exists(data: Any, pointer: str) -> bool:
     """Whether `pointer` names a value in `data`."""
-    for token in pointer.split("/")[1:]:
-        key = unescape_token(token)
-        if isinstance(data, dict) and key in data:
-            data = data[key]
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return False
-    return True
+    return resolve(data, pointer, _MISSING) is not _MISSING
 
 
 def _related(one: str, other: str) -> bool:

@@ -73,7 +73,10 @@ def folder_sources(folder: Traversable | str) -> dict[str, Source]:
     """A policy folder's own bibliography (its `sources.yaml`), or nothing if it has none."""
     entry: Any = os.path.join(folder, SOURCES_FILE) if isinstance(folder, str) \
         else folder / SOURCES_FILE
-    exists = os.path.isfile(entry) if isinstance(entry, str) else entry.is_file()
+    # A FIFO or a dangling link named sources.yaml is read, so that the reader refuses it by
+    # name, as it refuses such a policy file, instead of the folder losing its sources.
+    exists = (os.path.lexists(entry) and not os.path.isdir(entry)) if isinstance(entry, str) \
+        else entry.is_file()
     return read_sources_file(entry) if exists else {}
 
 

@@ -320,8 +320,10 @@ def load_policy_dir(directory: Traversable | str,
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     if sources is None:
         sources = citable_sources(directory)
+    # Anything named as a policy but a folder is loaded, so a FIFO, a device or a dangling
+    # link is refused by the reader, naming it, rather than skipped without a word.
     return [load_policy(entry, sources) for entry in entries
-            if is_policy_file(entry.name) and entry.is_file()]
+            if is_policy_file(entry.name) and not entry.is_dir()]
 
 
 def iter_folder_files(directory: str) -> Iterator[str]:
@@ -330,7 +332,7 @@ def iter_folder_files(directory: str) -> Iterator[str]:
     each one before it is read (a symbolic link out of the repository)."""
     for name in sorted(os.listdir(directory)):
         path = os.path.join(directory, name)
-        if (is_policy_file(name) or name == SOURCES_FILE) and os.path.isfile(path):
+        if (is_policy_file(name) or name == SOURCES_FILE) and not os.path.isdir(path):
             yield path
 
 

@@ -3,6 +3,7 @@ is one line naming the file (exit 2), never an internal error."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -115,3 +116,18 @@ def test_a_policy_folders_bibliography_is_bounded_too(tmp_path: Path) -> None:
     run = ragft("check", "svc", cwd=repo)
     assert_one_line_error(run)
     assert "sources.yaml" in run.stderr and "nesting deeper than 64 levels" in run.stderr
+
+
+@pytest.mark.parametrize("name", ["ACME002-pipe.yaml", "sources.yaml"])
+def test_a_fifo_in_a_policy_folder_is_refused_not_skipped(tmp_path: Path, name: str) -> None:
+    # Skipping it would drop a policy (or the pack's bibliography) without a word; opening
+    # it would block the run until someone writes to the pipe.
+    repo = repository(tmp_path / "repo")
+    pack = repo / "policies"
+    shutil.copytree(EXAMPLE_PACK, pack)
+    (pack / name).unlink(missing_ok=True)
+    os.mkfifo(pack / name)
+    (repo / ".ragft-lint.toml").write_text('policy-paths = ["policies"]\n')
+    run = ragft("check", "svc", cwd=repo)
+    assert_one_line_error(run)
+    assert name in run.stderr and "FIFO" in run.stderr, run.describe()

@@ -21,7 +21,7 @@ from ragft_lint.core.errors import ManifestError, PolicyError
 from ragft_lint.core.evidence import SOURCES_FILE, Evidence, Source
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
-from ragft_lint.core.pointer import join, unescape_token
+from ragft_lint.core.pointer import join, resolve, unescape_token
 from ragft_lint.core.rules import Rule, waiver_hint
 from ragft_lint.core.text import did_you_mean, show_value
 
@@ -93,7 +93,7 @@ class Policy:
         number at `exceeds` (False when either is missing or not a number)."""
         if self.exceeds is None:
             return True
-        value, limit = resolve_pointer(data, self.pointer), resolve_pointer(data, self.exceeds)
+        value, limit = resolve(data, self.pointer), resolve(data, self.exceeds)
         return _is_number(value) and _is_number(limit) and value > limit
 
     def reads_unknown(self, data: Mapping[str, Any]) -> bool:
@@ -114,11 +114,11 @@ class Policy:
         # finding of every manifest.
         def shown(name: str) -> str | None:
             if name == "value":
-                return _bare(resolve_pointer(data, self.pointer))
+                return _bare(resolve(data, self.pointer))
             if name == LIMIT_FIELD and self.exceeds is not None:
-                return _bare(resolve_pointer(data, self.exceeds))
+                return _bare(resolve(data, self.exceeds))
             if name in FIELD_POINTER_BY_NAME:
-                return _bare(resolve_pointer(data, FIELD_POINTER_BY_NAME[name]))
+                return _bare(resolve(data, FIELD_POINTER_BY_NAME[name]))
             return _bare(params[name]) if name in params else None
 
         return _format(self.message, shown)
@@ -280,19 +280,6 @@ def _needs_read(schema: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, 
     for name in schema.get("required") or ():
         if isinstance(name, str) and path and path[0] == "criteria":
             yield (*path, name)
-
-
-def resolve_pointer(data: Any, pointer: str) -> Any:
-    """The value at an RFC 6901 pointer, or None where the path does not exist."""
-    for token in pointer.split("/")[1:]:
-        token = unescape_token(token)
-        if isinstance(data, dict):
-            data = data.get(token)
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return None
-    return data
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -583,7 +570,7 @@ def _iter_reference_problems(node: Any, root: Any, pointer: str) -> Iterator[tup
         if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
             yield (f"{pointer}/$ref", f"'when' may only $ref inside itself ('#/$defs/NAME'), "
                    f"not {show_value(ref)}")
-        elif resolve_pointer(root, ref[1:]) is None:
+        elif resolve(root, ref[1:]) is None:
             yield f"{pointer}/$ref", f"$ref {show_value(ref)} points at nothing inside 'when'"
     for key, value in node.items():
         if key in _SCHEMA_MAPS and isinstance(value, dict):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ragft_lint.core.errors import PolicyError, SetupError
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import MANIFEST_NAMES, Manifest
+from ragft_lint.core.pointer import resolve
 from ragft_lint.core.text import show_value
 
 if TYPE_CHECKING:
@@ -1198,13 +1199,6 @@ def _validate_needs(manifest: Manifest) -> None:
         raise SetupError(f"cannot recommend from a manifest that does not match the schema: "
                          f"{first.message}{more}",
                          where=f"{first.file}:{first.line}:{first.column}")
-
-
-def resolve(data: Mapping[str, Any], pointer: str) -> Any:
-    """The value at `pointer` in `data`, or None where it is absent."""
-    from ragft_lint.core.policy import resolve_pointer
-
-    return resolve_pointer(data, pointer)
 
 
 def with_value(data: Mapping[str, Any], pointer: str, value: Any) -> dict[str, Any]:

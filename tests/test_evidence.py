@@ -8,12 +8,14 @@ built-in pack and bibliography agree both ways, and the sources reach the report
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ragft_lint.core.bibliography import read_sources_file
+from ragft_lint.core.errors import PolicyError
 from ragft_lint.core.evidence import STRENGTHS
 from ragft_lint.core.manifest import read_manifest
 from ragft_lint.core.policy import load_policy_dir
@@ -174,3 +176,25 @@ def test_an_unreadable_bibliography_names_its_file_and_line(tmp_path: Path) -> N
     assert result.stderr == (f"ragft-lint: error: {folder / 'sources.yaml'}:8: invalid YAML: "
                              "did not find expected ',' or ']' (while parsing a flow sequence "
                              "started at line 7)\n")
+
+
+def test_a_bibliography_that_is_not_a_mapping_is_refused_at_its_root(tmp_path: Path) -> None:
+    folder = _pack_with(tmp_path, "acme-ai-policy", "- acme-ai-policy\n")
+    result = run_cli("test-policies", str(folder))
+    assert result.exit_code == 2
+    assert result.stderr == (f"ragft-lint: error: {folder / 'sources.yaml'}: invalid "
+                             "bibliography at /: expected a mapping, got a list\n")
+
+
+def test_a_bibliography_inside_a_zip_reads_as_the_file_does(tmp_path: Path) -> None:
+    # A zipped install (zipimport) hands the built-in bibliography over as a zip entry.
+    archive = tmp_path / "pack.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(POLICIES / "sources.yaml", "policies/sources.yaml")
+        zipped.writestr("broken/sources.yaml", ACME_SOURCES + "  - [unclosed\n")
+    assert read_sources_file(zipfile.Path(archive, "policies/sources.yaml")) == SOURCES
+    with pytest.raises(PolicyError) as raised:
+        read_sources_file(zipfile.Path(archive, "broken/sources.yaml"))
+    assert str(raised.value) == (f"{archive / 'broken' / 'sources.yaml'}:8: invalid YAML: did "
+                                 "not find expected ',' or ']' (while parsing a flow sequence "
+                                 "started at line 7)")

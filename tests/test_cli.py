@@ -79,6 +79,37 @@ def test_info_threshold_counts_skipped_policies(write_manifest) -> None:
     assert report["summary"]["files_skipped_policies"] == 1
 
 
+def test_summary_counts_files_by_what_was_found_in_each(write_manifest, tmp_path: Path) -> None:
+    for folder in ("invalid-a", "invalid-b"):  # not matching the schema: policies skipped
+        write_manifest(make_manifest(criteria__labeled_examples="many"), folder=folder)
+    write_manifest(make_manifest(approach="hybrid", criteria__labeled_examples=20),
+                   folder="findings")
+    write_manifest(make_manifest(), folder="clean")
+    code, report = check_json(tmp_path)
+    assert code == 1
+    summary = report["summary"]
+    assert (summary["files_checked"], summary["files_with_findings"],
+            summary["files_skipped_policies"]) == (4, 3, 2)
+    text = run_cli("check", str(tmp_path)).stdout.splitlines()[-1]
+    assert text == ("Found 3 errors, 1 warning, 2 info in 4 files checked. Policies were not "
+                    "run on 2 files that failed to read or validate. 3 at or above "
+                    "--fail-on=error; `ragft-lint explain RULE` says why and how to fix.")
+
+
+def test_each_file_fails_at_its_own_configurations_threshold(write_manifest,
+                                                              tmp_path: Path) -> None:
+    # One warning in each service; only the service whose configuration fails on warnings
+    # fails the run, and the summary names both thresholds.
+    for folder in ("strict", "lax"):
+        write_manifest(make_manifest(criteria__behavior_adaptation="medium"), folder=folder)
+    (tmp_path / "strict" / ".ragft-lint.toml").write_text('fail-on = "warning"\n')
+    result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "Found 2 warnings in 2 files checked. 1 at or above their configuration's fail-on "
+        "(error, warning); `ragft-lint explain RULE` says why and how to fix.")
+
+
 def test_schema_error_message_and_position(tmp_path: Path) -> None:
     path = tmp_path / "llm-project.yaml"
     path.write_text(to_yaml(make_manifest()).replace("approach: rag", "approach: finetune"),

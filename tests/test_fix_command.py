@@ -128,6 +128,22 @@ def test_a_fix_that_reveals_another_is_applied_in_a_second_pass(tmp_path: Path) 
     assert ", 2 fixed." in result.stdout
 
 
+def test_fixes_are_counted_across_files(tmp_path: Path) -> None:
+    for folder, value in (("one", "hihg"), ("two", "hihg"), ("three", "high")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "llm-project.yaml").write_text(
+            SAFELY_FIXED.replace("interpretability: low", f"interpretability: {value}"),
+            encoding="utf-8")
+    result = run_cli("check", "--fix", "--format", "json", str(tmp_path))
+    # Each file now: RFT601 (fine-tune cannot trace answers), a waived finding and an unused
+    # waiver, whose removal is an unsafe fix.
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["summary"] == {
+        "files_checked": 3, "files_with_findings": 3, "files_skipped_policies": 0,
+        "counts": {"info": 0, "warning": 3, "error": 3}, "waived": 3, "baselined": 0,
+        "fail_on": "error", "failing": 3, "fixed": 2, "fixable": 0, "unsafe_fixable": 3}
+
+
 def test_fix_exits_1_when_findings_remain(tmp_path: Path) -> None:
     path = tmp_path / "llm-project.yaml"
     text = SAFELY_FIXED.replace("interpretability: low", "interpretability: hihg")

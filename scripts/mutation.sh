@@ -11,8 +11,9 @@
 # Configuration is [tool.mutmut] in pyproject.toml: which files are mutated (core/, not the
 # generated fast path) and how the tests run (in-process, not the slow console-script tests).
 # Each module runs in a folder of its own, mutants.d/MODULE/ (git-ignored), judged only by
-# the tests that cover it: the tests that import it, plus the two tables every module of
-# core/ is run through (tests/test_positions.py, tests/test_bad_input.py). A folder each,
+# the tests that cover it: the tests that import it, those EXTRA_TESTS below names for it
+# (they reach it through the command line), plus the two tables every module of core/ is
+# run through (tests/test_positions.py, tests/test_bad_input.py). A folder each,
 # because mutmut keeps one result cache per folder and starts it again whenever its test
 # selection changes: in one folder, a module's selection would wipe every other's results.
 # mutmut keeps its results there, so a module already run is not run again unless its code
@@ -87,6 +88,19 @@ else
     done
 fi
 
+# In-process tests that reach a module through the command line, not by importing it, and
+# pin what it does for a user there; without them its behaviour would count as untested.
+# (Tests that run the installed console script, tests/security/ mostly, never reach a mutant.)
+declare -A EXTRA_TESTS=(
+    [bibliography]="tests/test_policy_packs.py"
+    [finding]="tests/test_cli.py tests/test_fix_command.py tests/test_waivers.py"
+    [paths]="tests/test_baseline.py tests/test_config.py tests/test_fix_command.py
+             tests/test_migrate.py tests/test_reporters.py"
+    [patterns]="tests/test_condition_patterns.py tests/test_policy_packs.py"
+    [result]="tests/test_baseline.py tests/test_cli.py tests/test_fix_command.py"
+    [rules]="tests/test_cli.py tests/test_reporters.py"
+)
+
 # The folder mutmut runs MODULE in: the repository's files linked in, and pyproject.toml with
 # the module's own test selection.
 prepare() {
@@ -98,7 +112,7 @@ prepare() {
         # `|| true`: a module no test imports has only the two tables.
         tests="$({ grep -rlE "ragft_lint\.core\.$module\b|from ragft_lint\.core import .*\b$module\b" \
                    tests || true; } | { grep -v '^tests/test_server\.py$' || true; } | sort | tr '\n' ' ')"
-        tests+="tests/test_positions.py tests/test_bad_input.py"
+        tests+="tests/test_positions.py tests/test_bad_input.py ${EXTRA_TESTS[$module]:-}"
     fi
     mkdir -p "$dir"
     for name in ragft_lint tests schemas policies examples docs README.md; do

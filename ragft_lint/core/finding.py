@@ -33,10 +33,6 @@ class Severity(str, enum.Enum):
     def __ge__(self, other: object) -> bool:
         return self.rank >= _rank_of(other)
 
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls(text.lower())
-
 
 _RANK_BY_SEVERITY = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 

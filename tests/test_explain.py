@@ -27,6 +27,16 @@ def _section(text: str, heading: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.parametrize(("rule_id", "label"), [
+    ("RFT101", "criterion 1: external data"), ("RFT201", "criterion 2: behaviour adaptation"),
+    ("RFT301", "criterion 3: hallucination tolerance"), ("RFT401", "criterion 4: labelled data"),
+    ("RFT501", "criterion 5: data dynamics"), ("RFT601", "criterion 6: interpretability"),
+    ("RFT701", "no criterion"), ("RFT001", "no criterion"),
+])
+def test_explain_names_the_criterion_a_rule_derives_from(rule_id: str, label: str) -> None:
+    assert f"\n  Criterion: {label}\n" in run_cli("explain", rule_id).stdout
+
+
 @pytest.mark.parametrize("rule_id", POLICY_IDS)
 def test_explain_policy_rule_says_everything_and_its_examples_behave(
         rule_id: str, write_manifest) -> None:

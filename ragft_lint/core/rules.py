@@ -31,8 +31,8 @@ def criterion_label(criterion: int | None) -> str:
     """`criterion 5: data dynamics`, or `no criterion` for the other trade-offs."""
     if criterion is None:
         return "no criterion"
-    name = CRITERION_NAME_BY_NUMBER.get(criterion)
-    return f"criterion {criterion}: {name}" if name else f"criterion {criterion}"
+    # The policy schema allows only the six numbers, so every criterion has its name.
+    return f"criterion {criterion}: {CRITERION_NAME_BY_NUMBER[criterion]}"
 
 
 WAIVER_REASON = "why the risk is accepted"

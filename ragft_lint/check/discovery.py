@@ -71,10 +71,11 @@ def _iter_targets(paths: Sequence[str], excluded: Excluded,
     # a link inside the tree (or a hard link). Identity is the inode where it can be known.
     seen: set[object] = set()
     root = source_root()
+    real_folders: dict[str, str] = {}  # for escapes(): each folder resolved once
     for given in paths:
         if force_excluded is not None and force_excluded(given):
             continue
-        if escapes(given, root):
+        if escapes(given, root, real_folders):
             # However it reached the command line (typed, a changed-files list, xargs, the
             # action's `paths`), a link out of the repository is refused as discovery
             # refuses it: its target would be read, and quoted in messages, in the CI log.

@@ -12,6 +12,7 @@ outside the checkout (`--config /tmp/base.toml`) are the operator's and may be a
 from __future__ import annotations
 
 import os
+import stat
 from functools import lru_cache
 
 # Environment variables CI systems set to the root of the checked-out repository.
@@ -63,17 +64,48 @@ def _real(root: str) -> str:
     return os.path.realpath(root)
 
 
-def escapes(path: str, root: str | None = None) -> bool:
+def escapes(path: str, root: str | None = None,
+            real_folders: dict[str, str] | None = None) -> bool:
     """Whether `path`, written as lying inside `root` (default: `source_root()`), leads
     outside it through a symbolic link (the file itself or any folder on the way).
 
     A path written outside the root is the operator's choice and never escapes; nor does a
-    dangling link (the reader says what is wrong with it).
+    dangling link (the reader says what is wrong with it). `real_folders` (folder as
+    written -> its real path), kept by a caller that asks about many paths, spares
+    resolving the same folders again.
     """
     root = root or source_root()
     if not written_inside(path, root):
         return False
-    return os.path.lexists(path) and os.path.exists(path) and not is_inside(path, root)
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISLNK(st.st_mode):  # the file itself is a link: follow it all the way
+        return os.path.exists(path) and not is_inside(path, root)
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir):
+        return not is_inside(path, root)
+    # Not a link itself: its real path is its folder's, followed by its name. pre-commit
+    # names thousands of files, and os.path.realpath costs an lstat() per folder on the way.
+    real = os.path.join(_real_folder(folder, {} if real_folders is None else real_folders),
+                        name)
+    return not _under(real, _real(root))
+
+
+def _real_folder(folder: str, known: dict[str, str]) -> str:
+    """os.path.realpath(folder), resolving each folder on the way once per `known`."""
+    real = known.get(folder)
+    if real is None:
+        parent, name = os.path.split(folder)
+        if not parent or name in ("", os.curdir, os.pardir):
+            real = os.path.realpath(folder or os.curdir)
+        else:
+            # The parent's real path has no link left in it: only `name` may be one.
+            candidate = os.path.join(_real_folder(parent, known), name)
+            real = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        known[folder] = real
+    return real
 
 
 def written_inside(path: str, root: str) -> bool:

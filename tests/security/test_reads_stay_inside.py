@@ -55,6 +55,31 @@ def test_a_committed_link_out_of_the_repository_is_refused(
         assert finding["rule"] == "RFT001"
 
 
+def test_one_run_judges_each_path_by_where_it_leads(tmp_path: Path, outside: Path) -> None:
+    """Many files named at once, through the same folders, links in and out among them (the
+    run resolves each folder once): each is refused or read as if it were named alone."""
+    repo = repository(tmp_path / "repo")
+    (repo / "team").mkdir()
+    for name in ("a.yaml", "b.yaml", "c.yaml"):
+        (repo / "team" / name).write_text(CLEAN)
+    (repo / "inside").symlink_to("team")  # a folder link that stays in the repository
+    (repo / "config").symlink_to(outside)  # one that leads out
+    (repo / "svc" / "up").symlink_to("../..")  # back above the repository
+    (repo / "team" / "out.yaml").symlink_to(outside / "token")  # a file link out
+    named = {"team/a.yaml": None, "inside/b.yaml": None, "./inside/../team/c.yaml": None,
+             "config/llm-project.yaml": "RFT001", "config/token": "RFT001",
+             "svc/up/home/.secrets/token": "RFT001", "team/out.yaml": "RFT001",
+             "inside/out.yaml": "RFT001", "svc/up/repo/team/a.yaml": None}
+    run = ragft("check", *named, "--format", "json", cwd=repo)
+    assert run.returncode == 1, run.describe()
+    assert "s3cr3t" not in run.output, run.describe()
+    rules = {finding["file"]: finding["rule"] for finding in json.loads(run.stdout)["findings"]}
+    assert rules == {path: rule for path, rule in named.items() if rule is not None}, \
+        run.describe()
+    # The clean files were read: a.yaml once however it was reached, b.yaml, c.yaml.
+    assert json.loads(run.stdout)["summary"]["files_checked"] == 3 + 5, run.describe()
+
+
 def test_a_link_inside_the_repository_is_read(tmp_path: Path) -> None:
     repo = repository(tmp_path / "repo")
     (repo / "shared").mkdir()

@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+# The value classes here and in core/result.py are dataclasses (so `dataclasses.replace`
+# and `fields` work, and mypy knows them frozen) whose methods are written out instead of
+# generated (init=False, repr=False, eq=False): `@dataclass` compiles every method it
+# generates from source at every start of the process, 4-6M instructions for a class like
+# these, and every command imports them. (frozen=True still generates __setattr__ and
+# __delattr__, which refuse assignment; __init__ therefore fills the instance's dict.)
+
+
+def fields_repr(value: Any) -> str:
+    """`repr` as @dataclass writes it: `Name(field=value, ...)`."""
+    return (f"{type(value).__qualname__}("
+            + ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value)) + ")")
 
 
 class Severity(str, enum.Enum):
@@ -43,7 +57,7 @@ def _rank_of(other: object) -> int:
     return other.rank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Span:
     """A region of a file, 1-based lines and columns; the end is exclusive (as in SARIF)."""
 
@@ -51,6 +65,26 @@ class Span:
     column: int = 1
     end_line: int | None = None
     end_column: int | None = None
+
+    def __init__(self, line: int = 1, column: int = 1, end_line: int | None = None,
+                 end_column: int | None = None) -> None:
+        # Straight into the instance's dict: frozen, __setattr__ refuses.
+        values = self.__dict__
+        values["line"], values["column"] = line, column
+        values["end_line"], values["end_column"] = end_line, end_column
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.line, self.column, self.end_line, self.end_column)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    __repr__ = fields_repr
 
 
 class Applicability(str, enum.Enum):
@@ -65,7 +99,7 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Edit:
     """Replace the text in `span` with `replacement` (an empty one deletes it).
 
@@ -76,8 +110,21 @@ class Edit:
     span: Span
     replacement: str
 
+    def __init__(self, span: Span, replacement: str) -> None:
+        self.__dict__["span"], self.__dict__["replacement"] = span, replacement
 
-@dataclass(frozen=True)
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.span, self.replacement) == (other.span, other.replacement)
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.replacement))
+
+    __repr__ = fields_repr
+
+
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Fix:
     """A change of the manifest's text that resolves one finding.
 
@@ -90,6 +137,26 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
     isolation: str | None = None
 
+    def __init__(self, message: str, edits: tuple[Edit, ...],
+                 applicability: Applicability = Applicability.SAFE,
+                 isolation: str | None = None) -> None:
+        values = self.__dict__
+        values["message"], values["edits"] = message, edits
+        values["applicability"], values["isolation"] = applicability, isolation
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.message, self.edits, self.applicability, self.isolation)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    __repr__ = fields_repr
+
     @property
     def is_safe(self) -> bool:
         return self.applicability is Applicability.SAFE
@@ -99,24 +166,73 @@ class Fix:
         return unsafe or self.is_safe
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Finding:
-    """One finding. Ordered by file, then position, then rule, which is the report order."""
+    """One finding. Ordered by file, then position, then rule, which is the report order;
+    equal when those are (the other fields do not take part in comparing)."""
 
     file: str
     line: int
     column: int
     rule: str
-    severity: Severity = field(compare=False)
-    message: str = field(compare=False)
-    pointer: str = field(default="", compare=False)
-    criterion: int | None = field(default=None, compare=False)
-    end_line: int | None = field(default=None, compare=False)
-    end_column: int | None = field(default=None, compare=False)
-    remediation: str | None = field(default=None, compare=False)
-    waived: bool = field(default=False, compare=False)
-    waiver_reason: str | None = field(default=None, compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    severity: Severity
+    message: str
+    pointer: str = ""
+    criterion: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    remediation: str | None = None
+    waived: bool = False
+    waiver_reason: str | None = None
+    fix: Fix | None = None
+
+    def __init__(self, file: str, line: int, column: int, rule: str, severity: Severity,
+                 message: str, pointer: str = "", criterion: int | None = None,
+                 end_line: int | None = None, end_column: int | None = None,
+                 remediation: str | None = None, waived: bool = False,
+                 waiver_reason: str | None = None, fix: Fix | None = None) -> None:
+        values = self.__dict__
+        values["file"], values["line"], values["column"], values["rule"] = (
+            file, line, column, rule)
+        values["severity"], values["message"], values["pointer"] = severity, message, pointer
+        values["criterion"], values["end_line"], values["end_column"] = (
+            criterion, end_line, end_column)
+        values["remediation"], values["waived"], values["waiver_reason"] = (
+            remediation, waived, waiver_reason)
+        values["fix"] = fix
+
+    def _key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.rule)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() >= other._key()
+
+    __repr__ = fields_repr
 
     @property
     def span(self) -> Span:

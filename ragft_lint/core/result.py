@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.finding import Finding, Severity, fields_repr
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2  # usage, configuration or internal error: the check did not run as asked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, repr=False, eq=False)  # see core/finding.py
 class FileResult:
     """Everything found in one manifest, in report order."""
 
@@ -29,6 +29,30 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
 
+    def __init__(self, path: str, findings: tuple[Finding, ...], policies_run: bool,
+                 rules_run: tuple[str, ...] = (), baselined: int = 0,
+                 fail_on: Severity | None = None, fixed: int = 0, diff: str = "") -> None:
+        values = self.__dict__
+        values["path"], values["findings"], values["policies_run"] = (
+            path, findings, policies_run)
+        values["rules_run"], values["baselined"], values["fail_on"] = (
+            rules_run, baselined, fail_on)
+        values["fixed"], values["diff"] = fixed, diff
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.path, self.findings, self.policies_run, self.rules_run, self.baselined,
+                self.fail_on, self.fixed, self.diff)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    __repr__ = fields_repr
+
 
 class ResultFilter(Protocol):
     """What the engine applies to each file's result after the checks (a baseline)."""
@@ -38,7 +62,7 @@ class ResultFilter(Protocol):
         ...
 
 
-@dataclass
+@dataclass(init=False, repr=False, eq=False)  # see core/finding.py
 class Summary:
     """Running totals; files are streamed through it, never held."""
 
@@ -57,6 +81,36 @@ class Summary:
     fixed: int = 0  # fixes applied (`--fix`) or that would be (`--diff`)
     fixable: int = 0  # findings with a safe fix, which `--fix` applies
     unsafe_fixable: int = 0  # findings whose fix `--fix` applies only with `--unsafe-fixes`
+
+    def __init__(self, threshold: Severity = Severity.ERROR, files_checked: int = 0,
+                 files_excluded: int = 0, files_with_findings: int = 0,
+                 files_skipped_policies: int = 0,
+                 count_by_severity: dict[Severity, int] | None = None, waived: int = 0,
+                 baselined: int = 0, failing: int = 0,
+                 other_thresholds: set[Severity] | None = None, fixed: int = 0,
+                 fixable: int = 0, unsafe_fixable: int = 0) -> None:
+        self.threshold = threshold
+        self.files_checked = files_checked
+        self.files_excluded = files_excluded
+        self.files_with_findings = files_with_findings
+        self.files_skipped_policies = files_skipped_policies
+        self.count_by_severity = (dict.fromkeys(Severity, 0) if count_by_severity is None
+                                  else count_by_severity)
+        self.waived = waived
+        self.baselined = baselined
+        self.failing = failing
+        self.other_thresholds = set() if other_thresholds is None else other_thresholds
+        self.fixed = fixed
+        self.fixable = fixable
+        self.unsafe_fixable = unsafe_fixable
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass(eq=True) makes it
+    __repr__ = fields_repr
 
     def add(self, result: FileResult) -> None:
         threshold = self.threshold

@@ -173,11 +173,18 @@ class _Compiler:
         simple = {k: v for k, v in schema.items() if k in _SIMPLE}
         if simple:
             check(self._simple(simple, "d"))
-        self._object_checks(schema, lines, check)
+        # After `type: object` (or array) has returned False for anything else, the checks
+        # that apply only to that type need no guard of their own.
+        only = schema.get("type") if simple else None
+        self._object_checks(schema, lines, check, guarded=only != "object")
         if "items" in schema and schema["items"] is not True:
-            lines.append(f"    if {_GUARD_BY_TYPE['array'].format(v='d')}:")
-            lines.append("        for item in d:")
-            check(self.test(schema["items"], "item"), "            ")
+            if only == "array":
+                lines.append("    for item in d:")
+                check(self.test(schema["items"], "item"), "        ")
+            else:
+                lines.append(f"    if {_GUARD_BY_TYPE['array'].format(v='d')}:")
+                lines.append("        for item in d:")
+                check(self.test(schema["items"], "item"), "            ")
         if "contains" in schema:  # jsonschema: some item matches (minContains is 1)
             lines.append(f"    if {_GUARD_BY_TYPE['array'].format(v='d')}:")
             check(f"any({self.test(schema['contains'], 'item')} for item in d)", "        ")
@@ -225,36 +232,45 @@ class _Compiler:
                 tests.append(f"_equal({self.constant(repr(option), 'C')}, {v})")
         return " or ".join(tests) or "False"
 
-    def _object_checks(self, schema: dict[str, Any], lines: list[str], check: Any) -> None:
+    def _object_checks(self, schema: dict[str, Any], lines: list[str], check: Any,
+                       guarded: bool = True) -> None:
         keys = [k for k in ("properties", "required", "additionalProperties",
                             "propertyNames", "minProperties", "maxProperties") if k in schema]
         if not keys:
             return
-        lines.append(f"    if {_GUARD_BY_TYPE['object'].format(v='d')}:")
-        for key in schema.get("required", ()):
-            check(f"{key!r} in d", "        ")
-        if "minProperties" in schema:
-            check(f"len(d) >= {schema['minProperties']!r}", "        ")
-        if "maxProperties" in schema:
-            check(f"len(d) <= {schema['maxProperties']!r}", "        ")
+        indent = "        " if guarded else "    "
+        if guarded:
+            lines.append(f"    if {_GUARD_BY_TYPE['object'].format(v='d')}:")
         properties: dict[str, Any] = schema.get("properties", {})
+        required = schema.get("required", ())
+        for key in required:
+            if properties.get(key, True) is True:  # else tested with its value, below
+                check(f"{key!r} in d", indent)
+        if "minProperties" in schema:
+            check(f"len(d) >= {schema['minProperties']!r}", indent)
+        if "maxProperties" in schema:
+            check(f"len(d) <= {schema['maxProperties']!r}", indent)
         for key, sub in properties.items():
             if sub is True:
                 continue
-            lines.append(f"        v = d.get({key!r}, _MISSING)")
-            check(f"v is _MISSING or ({self.test(sub, 'v')})", "        ")
+            lines.append(f"{indent}v = d.get({key!r}, _MISSING)")
+            if key in required:  # one look-up for both: present, and valid
+                check(f"v is not _MISSING and ({self.test(sub, 'v')})", indent)
+            else:
+                check(f"v is _MISSING or ({self.test(sub, 'v')})", indent)
         additional = schema.get("additionalProperties", True)
         if additional is not True:
             allowed = self.constant("frozenset(" + repr(sorted(properties)) + ")", "K")
             if additional is False:
-                check(f"{allowed}.issuperset(d)", "        ")
+                check(f"{allowed}.issuperset(d)", indent)
             else:
-                lines.append("        for k, v in d.items():")
-                check(f"k in {allowed} or {self.test(additional, 'v')}", "            ")
+                lines.append(f"{indent}for k, v in d.items():")
+                check(f"k in {allowed} or {self.test(additional, 'v')}", indent + "    ")
         if "propertyNames" in schema:
-            lines.append("        for k in d:")
-            check(self.test(schema["propertyNames"], "k"), "            ")
-        lines.append("        pass")
+            lines.append(f"{indent}for k in d:")
+            check(self.test(schema["propertyNames"], "k"), indent + "    ")
+        if guarded:
+            lines.append("        pass")
 
 
 _HANDLED = frozenset({

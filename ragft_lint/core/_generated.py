@@ -58,45 +58,35 @@ _E23 = frozenset(['monthly', 'weekly'])
 def manifest_is_valid(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        if not ('schema_version' in d):
-            return False
-        if not ('project' in d):
-            return False
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
-        v = d.get('schema_version', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1) or ((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 2)))):
-            return False
-        v = d.get('project', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
-            return False
-        v = d.get('owner', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)))):
-            return False
-        v = d.get('description', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)))):
-            return False
-        v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E1)))):
-            return False
-        v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s1(v))):
-            return False
-        v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s12(v))):
-            return False
-        v = d.get('waivers', _MISSING)
-        if not (v is _MISSING or (_s14(v))):
-            return False
-        v = d.get('metadata', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, dict)))):
-            return False
-        if not (_K18.issuperset(d)):
-            return False
-        pass
+    v = d.get('schema_version', _MISSING)
+    if not (v is not _MISSING and ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1) or ((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 2)))):
+        return False
+    v = d.get('project', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
+        return False
+    v = d.get('owner', _MISSING)
+    if not (v is _MISSING or ((isinstance(v, str)))):
+        return False
+    v = d.get('description', _MISSING)
+    if not (v is _MISSING or ((isinstance(v, str)))):
+        return False
+    v = d.get('approach', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E1)))):
+        return False
+    v = d.get('criteria', _MISSING)
+    if not (v is not _MISSING and (_s1(v))):
+        return False
+    v = d.get('constraints', _MISSING)
+    if not (v is _MISSING or (_s12(v))):
+        return False
+    v = d.get('waivers', _MISSING)
+    if not (v is _MISSING or (_s14(v))):
+        return False
+    v = d.get('metadata', _MISSING)
+    if not (v is _MISSING or ((isinstance(v, dict)))):
+        return False
+    if not (_K18.issuperset(d)):
+        return False
     if not (_s16(d)):
         return False
     return True
@@ -105,55 +95,39 @@ def manifest_is_valid(d):
 def _s1(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        if not ('external_data' in d):
-            return False
-        if not ('behavior_adaptation' in d):
-            return False
-        if not ('hallucination_tolerance' in d):
-            return False
-        if not ('labeled_examples' in d):
-            return False
-        if not ('data_dynamics' in d):
-            return False
-        if not ('interpretability' in d):
-            return False
-        v = d.get('external_data', _MISSING)
-        if not (v is _MISSING or (_s2(v))):
-            return False
-        v = d.get('behavior_adaptation', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E5)))):
-            return False
-        v = d.get('adaptation_goals', _MISSING)
-        if not (v is _MISSING or (_s11(v))):
-            return False
-        v = d.get('hallucination_tolerance', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E5)))):
-            return False
-        v = d.get('labeled_examples', _MISSING)
-        if not (v is _MISSING or (_s6(v))):
-            return False
-        v = d.get('labeled_data_quality', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E7)))):
-            return False
-        v = d.get('data_dynamics', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E8)))):
-            return False
-        v = d.get('interpretability', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E9)))):
-            return False
-        if not (_K10.issuperset(d)):
-            return False
-        pass
+    v = d.get('external_data', _MISSING)
+    if not (v is not _MISSING and (_s2(v))):
+        return False
+    v = d.get('behavior_adaptation', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E5)))):
+        return False
+    v = d.get('adaptation_goals', _MISSING)
+    if not (v is _MISSING or (_s11(v))):
+        return False
+    v = d.get('hallucination_tolerance', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E5)))):
+        return False
+    v = d.get('labeled_examples', _MISSING)
+    if not (v is not _MISSING and (_s6(v))):
+        return False
+    v = d.get('labeled_data_quality', _MISSING)
+    if not (v is _MISSING or (((isinstance(v, str) and v in _E7)))):
+        return False
+    v = d.get('data_dynamics', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E8)))):
+        return False
+    v = d.get('interpretability', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E9)))):
+        return False
+    if not (_K10.issuperset(d)):
+        return False
     return True
 
 
 def _s2(d):
     if isinstance(d, dict):
-        if not ('required' in d):
-            return False
         v = d.get('required', _MISSING)
-        if not (v is _MISSING or (_s3(v))):
+        if not (v is not _MISSING and (_s3(v))):
             return False
         v = d.get('sources', _MISSING)
         if not (v is _MISSING or (_s4(v))):
@@ -183,30 +157,23 @@ def _s3(d):
 def _s4(d):
     if not ((isinstance(d, list))):
         return False
-    if isinstance(d, list):
-        for item in d:
-            if not (_s5(item)):
-                return False
+    for item in d:
+        if not (_s5(item)):
+            return False
     return True
 
 
 def _s5(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        if not ('name' in d):
-            return False
-        if not ('kind' in d):
-            return False
-        v = d.get('name', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1)))):
-            return False
-        v = d.get('kind', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E2)))):
-            return False
-        if not (_K3.issuperset(d)):
-            return False
-        pass
+    v = d.get('name', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1)))):
+        return False
+    v = d.get('kind', _MISSING)
+    if not (v is not _MISSING and (((isinstance(v, str) and v in _E2)))):
+        return False
+    if not (_K3.issuperset(d)):
+        return False
     return True
 
 
@@ -239,10 +206,8 @@ def _s8(d):
 
 def _s9(d):
     if isinstance(d, dict):
-        if not ('required' in d):
-            return False
         v = d.get('required', _MISSING)
-        if not (v is _MISSING or ((v is True))):
+        if not (v is not _MISSING and ((v is True))):
             return False
         pass
     return True
@@ -250,10 +215,8 @@ def _s9(d):
 
 def _s10(d):
     if isinstance(d, dict):
-        if not ('sources' in d):
-            return False
         v = d.get('sources', _MISSING)
-        if not (v is _MISSING or ((not isinstance(v, list) or (len(v) >= 1)))):
+        if not (v is not _MISSING and ((not isinstance(v, list) or (len(v) >= 1)))):
             return False
         pass
     return True
@@ -275,87 +238,72 @@ def _s11(d):
 def _s12(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        v = d.get('compute_budget', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E11)))):
-            return False
-        v = d.get('deployment', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E12)))):
-            return False
-        v = d.get('context_window_tokens', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
-            return False
-        v = d.get('latency_budget_ms', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
-            return False
-        v = d.get('queries_per_day', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 0))))):
-            return False
-        v = d.get('base_model', _MISSING)
-        if not (v is _MISSING or (_s13(v))):
-            return False
-        v = d.get('eval_set', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, bool)))):
-            return False
-        if not (_K15.issuperset(d)):
-            return False
-        pass
+    v = d.get('compute_budget', _MISSING)
+    if not (v is _MISSING or (((isinstance(v, str) and v in _E11)))):
+        return False
+    v = d.get('deployment', _MISSING)
+    if not (v is _MISSING or (((isinstance(v, str) and v in _E12)))):
+        return False
+    v = d.get('context_window_tokens', _MISSING)
+    if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
+        return False
+    v = d.get('latency_budget_ms', _MISSING)
+    if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 1))))):
+        return False
+    v = d.get('queries_per_day', _MISSING)
+    if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v < 0))))):
+        return False
+    v = d.get('base_model', _MISSING)
+    if not (v is _MISSING or (_s13(v))):
+        return False
+    v = d.get('eval_set', _MISSING)
+    if not (v is _MISSING or ((isinstance(v, bool)))):
+        return False
+    if not (_K15.issuperset(d)):
+        return False
     return True
 
 
 def _s13(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        if not ('name' in d):
-            return False
-        v = d.get('name', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
-            return False
-        v = d.get('parameters_billion', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, _NUMBERS) and not isinstance(v, bool))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v <= 0))))):
-            return False
-        v = d.get('weights', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E13)))):
-            return False
-        if not (_K14.issuperset(d)):
-            return False
-        pass
+    v = d.get('name', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
+        return False
+    v = d.get('parameters_billion', _MISSING)
+    if not (v is _MISSING or (((isinstance(v, _NUMBERS) and not isinstance(v, bool))) and (not (isinstance(v, _NUMBERS) and not isinstance(v, bool)) or (not (v <= 0))))):
+        return False
+    v = d.get('weights', _MISSING)
+    if not (v is _MISSING or (((isinstance(v, str) and v in _E13)))):
+        return False
+    if not (_K14.issuperset(d)):
+        return False
     return True
 
 
 def _s14(d):
     if not ((isinstance(d, list))):
         return False
-    if isinstance(d, list):
-        for item in d:
-            if not (_s15(item)):
-                return False
+    for item in d:
+        if not (_s15(item)):
+            return False
     return True
 
 
 def _s15(d):
     if not ((isinstance(d, dict))):
         return False
-    if isinstance(d, dict):
-        if not ('rule' in d):
-            return False
-        if not ('reason' in d):
-            return False
-        if not ('expires' in d):
-            return False
-        v = d.get('rule', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1)))):
-            return False
-        v = d.get('reason', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
-            return False
-        v = d.get('expires', _MISSING)
-        if not (v is _MISSING or ((isinstance(v, str)) and (not isinstance(v, str) or (_R16.search(v) is not None and _is_date(v))))):
-            return False
-        if not (_K17.issuperset(d)):
-            return False
-        pass
+    v = d.get('rule', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1)))):
+        return False
+    v = d.get('reason', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (len(v) >= 1 and _R0.search(v) is not None)))):
+        return False
+    v = d.get('expires', _MISSING)
+    if not (v is not _MISSING and ((isinstance(v, str)) and (not isinstance(v, str) or (_R16.search(v) is not None and _is_date(v))))):
+        return False
+    if not (_K17.issuperset(d)):
+        return False
     return True
 
 
@@ -368,10 +316,8 @@ def _s16(d):
 
 def _s17(d):
     if isinstance(d, dict):
-        if not ('schema_version' in d):
-            return False
         v = d.get('schema_version', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1)))):
+        if not (v is not _MISSING and ((((isinstance(v, _NUMBERS) and not isinstance(v, bool)) and v == 1)))):
             return False
         pass
     return True
@@ -477,15 +423,11 @@ def _s24(d):
 
 def _when_RFT101(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s26(v))):
+        if not (v is not _MISSING and (_s26(v))):
             return False
         pass
     return True
@@ -511,15 +453,11 @@ def _s27(d):
 
 def _when_RFT102(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E19)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E19)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s29(v))):
+        if not (v is not _MISSING and (_s29(v))):
             return False
         pass
     return True
@@ -545,20 +483,14 @@ def _s30(d):
 
 def _when_RFT103(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
-        if not ('constraints' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'prompting'))):
+        if not (v is not _MISSING and ((v == 'prompting'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s32(v))):
+        if not (v is not _MISSING and (_s32(v))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s34(v))):
+        if not (v is not _MISSING and (_s34(v))):
             return False
         pass
     return True
@@ -575,15 +507,11 @@ def _s32(d):
 
 def _s33(d):
     if isinstance(d, dict):
-        if not ('required' in d):
-            return False
-        if not ('size_tokens' in d):
-            return False
         v = d.get('required', _MISSING)
-        if not (v is _MISSING or ((v is True))):
+        if not (v is not _MISSING and ((v is True))):
             return False
         v = d.get('size_tokens', _MISSING)
-        if not (v is _MISSING or ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))))):
+        if not (v is not _MISSING and ((((isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()))))):
             return False
         pass
     return True
@@ -599,15 +527,11 @@ def _s34(d):
 
 def _when_RFT201(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'rag'))):
+        if not (v is not _MISSING and ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s36(v))):
+        if not (v is not _MISSING and (_s36(v))):
             return False
         pass
     return True
@@ -624,15 +548,11 @@ def _s36(d):
 
 def _when_RFT202(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'rag'))):
+        if not (v is not _MISSING and ((v == 'rag'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s38(v))):
+        if not (v is not _MISSING and (_s38(v))):
             return False
         pass
     return True
@@ -649,15 +569,11 @@ def _s38(d):
 
 def _when_RFT203(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'hybrid'))):
+        if not (v is not _MISSING and ((v == 'hybrid'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s40(v))):
+        if not (v is not _MISSING and (_s40(v))):
             return False
         pass
     return True
@@ -674,15 +590,11 @@ def _s40(d):
 
 def _when_RFT204(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'prompting'))):
+        if not (v is not _MISSING and ((v == 'prompting'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s36(v))):
+        if not (v is not _MISSING and (_s36(v))):
             return False
         pass
     return True
@@ -690,15 +602,11 @@ def _when_RFT204(d):
 
 def _when_RFT205(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s43(v))):
+        if not (v is not _MISSING and (_s43(v))):
             return False
         pass
     return True
@@ -706,10 +614,8 @@ def _when_RFT205(d):
 
 def _s43(d):
     if isinstance(d, dict):
-        if not ('adaptation_goals' in d):
-            return False
         v = d.get('adaptation_goals', _MISSING)
-        if not (v is _MISSING or (_s44(v))):
+        if not (v is not _MISSING and (_s44(v))):
             return False
         pass
     return True
@@ -726,15 +632,11 @@ def _s44(d):
 
 def _when_RFT301(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s46(v))):
+        if not (v is not _MISSING and (_s46(v))):
             return False
         pass
     return True
@@ -751,15 +653,11 @@ def _s46(d):
 
 def _when_RFT302(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s48(v))):
+        if not (v is not _MISSING and (_s48(v))):
             return False
         pass
     return True
@@ -776,15 +674,11 @@ def _s48(d):
 
 def _when_RFT401(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s50(v))):
+        if not (v is not _MISSING and (_s50(v))):
             return False
         pass
     return True
@@ -801,15 +695,11 @@ def _s50(d):
 
 def _when_RFT402(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s52(v))):
+        if not (v is not _MISSING and (_s52(v))):
             return False
         pass
     return True
@@ -826,15 +716,11 @@ def _s52(d):
 
 def _when_RFT403(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s54(v))):
+        if not (v is not _MISSING and (_s54(v))):
             return False
         pass
     return True
@@ -842,10 +728,8 @@ def _when_RFT403(d):
 
 def _s54(d):
     if isinstance(d, dict):
-        if not ('labeled_data_quality' in d):
-            return False
         v = d.get('labeled_data_quality', _MISSING)
-        if not (v is _MISSING or ((v == 'raw'))):
+        if not (v is not _MISSING and ((v == 'raw'))):
             return False
         pass
     return True
@@ -853,15 +737,11 @@ def _s54(d):
 
 def _when_RFT501(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s56(v))):
+        if not (v is not _MISSING and (_s56(v))):
             return False
         pass
     return True
@@ -878,15 +758,11 @@ def _s56(d):
 
 def _when_RFT502(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s58(v))):
+        if not (v is not _MISSING and (_s58(v))):
             return False
         pass
     return True
@@ -903,15 +779,11 @@ def _s58(d):
 
 def _when_RFT601(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s60(v))):
+        if not (v is not _MISSING and (_s60(v))):
             return False
         pass
     return True
@@ -928,15 +800,11 @@ def _s60(d):
 
 def _when_RFT602(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('criteria' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or ((v == 'fine-tune'))):
+        if not (v is not _MISSING and ((v == 'fine-tune'))):
             return False
         v = d.get('criteria', _MISSING)
-        if not (v is _MISSING or (_s62(v))):
+        if not (v is not _MISSING and (_s62(v))):
             return False
         pass
     return True
@@ -953,15 +821,11 @@ def _s62(d):
 
 def _when_RFT701(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('constraints' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s64(v))):
+        if not (v is not _MISSING and (_s64(v))):
             return False
         pass
     return True
@@ -969,10 +833,8 @@ def _when_RFT701(d):
 
 def _s64(d):
     if isinstance(d, dict):
-        if not ('compute_budget' in d):
-            return False
         v = d.get('compute_budget', _MISSING)
-        if not (v is _MISSING or ((v == 'low'))):
+        if not (v is not _MISSING and ((v == 'low'))):
             return False
         pass
     return True
@@ -980,15 +842,11 @@ def _s64(d):
 
 def _when_RFT702(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('constraints' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s66(v))):
+        if not (v is not _MISSING and (_s66(v))):
             return False
         pass
     return True
@@ -996,10 +854,8 @@ def _when_RFT702(d):
 
 def _s66(d):
     if isinstance(d, dict):
-        if not ('eval_set' in d):
-            return False
         v = d.get('eval_set', _MISSING)
-        if not (v is _MISSING or ((v is False))):
+        if not (v is not _MISSING and ((v is False))):
             return False
         pass
     return True
@@ -1007,15 +863,11 @@ def _s66(d):
 
 def _when_RFT703(d):
     if isinstance(d, dict):
-        if not ('approach' in d):
-            return False
-        if not ('constraints' in d):
-            return False
         v = d.get('approach', _MISSING)
-        if not (v is _MISSING or (((isinstance(v, str) and v in _E21)))):
+        if not (v is not _MISSING and (((isinstance(v, str) and v in _E21)))):
             return False
         v = d.get('constraints', _MISSING)
-        if not (v is _MISSING or (_s68(v))):
+        if not (v is not _MISSING and (_s68(v))):
             return False
         pass
     return True
@@ -1023,10 +875,8 @@ def _when_RFT703(d):
 
 def _s68(d):
     if isinstance(d, dict):
-        if not ('base_model' in d):
-            return False
         v = d.get('base_model', _MISSING)
-        if not (v is _MISSING or (_s69(v))):
+        if not (v is not _MISSING and (_s69(v))):
             return False
         pass
     return True
@@ -1034,10 +884,8 @@ def _s68(d):
 
 def _s69(d):
     if isinstance(d, dict):
-        if not ('weights' in d):
-            return False
         v = d.get('weights', _MISSING)
-        if not (v is _MISSING or ((v == 'hosted'))):
+        if not (v is not _MISSING and ((v == 'hosted'))):
             return False
         pass
     return True

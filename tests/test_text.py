@@ -114,13 +114,14 @@ def test_severity_is_totally_ordered_by_rank() -> None:
     assert error > warning > info
     assert info <= info <= warning and error >= error >= warning
     assert not error < warning and not warning > error and not info >= warning
+    assert not warning < warning and not warning > warning  # strict: a level is not above itself
     assert max([warning, error, info]) is error
     assert min([warning, error, info]) is info
     assert sorted([error, info, warning]) == [info, warning, error]
 
 
 def test_severity_does_not_compare_with_plain_strings() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^a Severity cannot be compared with str$"):
         assert Severity.ERROR < "warning"
     with pytest.raises(TypeError):
         assert "warning" < Severity.ERROR  # noqa: SIM300 - the reflected case is the point

@@ -93,12 +93,17 @@ fi
 # (Tests that run the installed console script, tests/security/ mostly, never reach a mutant.)
 declare -A EXTRA_TESTS=(
     [bibliography]="tests/test_policy_packs.py"
+    [conformance]="tests/test_yaml_test_suite.py"
+    [errors]="tests/test_cli.py tests/test_policy_packs.py"
+    [files]="tests/test_baseline.py tests/test_migrate.py"
     [finding]="tests/test_cli.py tests/test_fix_command.py tests/test_waivers.py"
     [paths]="tests/test_baseline.py tests/test_config.py tests/test_fix_command.py
-             tests/test_migrate.py tests/test_reporters.py"
+             tests/test_links.py tests/test_migrate.py tests/test_reporters.py"
     [patterns]="tests/test_condition_patterns.py tests/test_policy_packs.py"
     [result]="tests/test_baseline.py tests/test_cli.py tests/test_fix_command.py"
     [rules]="tests/test_cli.py tests/test_reporters.py"
+    [schema]="tests/test_cli.py tests/test_schema_contract.py tests/test_schema_errors.py"
+    [schema_errors]="tests/test_fastpath.py"
 )
 
 # The folder mutmut runs MODULE in: the repository's files linked in, and pyproject.toml with

@@ -52,6 +52,26 @@ def test_a_manifest_linked_out_of_the_checkout_is_a_finding_naming_it(repo: Path
     assert SECRET not in result.output
 
 
+def test_from_a_subfolder_the_refusal_names_the_repository_root(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo / "svc")
+    result = run_cli("check", "llm-project.yaml")
+    assert result.stdout.splitlines()[0] == f"llm-project.yaml:1:1: error RFT001 {refusal(repo)}"
+
+
+def test_a_folder_whose_name_extends_the_checkouts_is_outside_it(repo: Path) -> None:
+    # `repo-secrets` starts with the text `repo` but is not inside `repo`.
+    sibling = repo.parent / "repo-secrets"
+    sibling.mkdir()
+    (sibling / "token").write_text(f"{SECRET}\n")
+    (repo / "svc" / "llm-project.yaml").unlink()
+    (repo / "svc" / "llm-project.yaml").symlink_to(sibling / "token")
+    result = run_cli("check", "svc/llm-project.yaml")
+    assert result.stdout.splitlines()[0] == (
+        f"svc/llm-project.yaml:1:1: error RFT001 {refusal(repo)}")
+    assert SECRET not in result.output
+
+
 def test_a_link_inside_the_checkout_is_read(repo: Path) -> None:
     assert run_cli("check", "clean/llm-project.yaml").exit_code == 0
 

@@ -19,10 +19,10 @@ from functools import lru_cache
 ROOT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 
-def source_root(start: str | None = None) -> str:
+def source_root() -> str:
     """The CI checkout (GITHUB_WORKSPACE, CI_PROJECT_DIR), else the nearest folder holding
-    `.git` at or above `start` (default: the working folder), else `start` itself."""
-    return ci_root() or repository_root(start) or os.path.abspath(start or os.getcwd())
+    `.git` at or above the working folder, else the working folder itself."""
+    return ci_root() or repository_root() or os.getcwd()
 
 
 def ci_root() -> str | None:

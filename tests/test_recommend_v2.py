@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ragft_lint.core.resources import load_schema
-from tests.conftest import changed, check_json, run_cli
+from tests.conftest import add_brand_voice_pack, changed, check_json, run_cli
 
 APPROACHES = ("prompting", "rag", "fine-tune", "hybrid")
 
@@ -258,6 +258,126 @@ def test_an_unknown_knowledge_size_is_tried_as_fitting_and_exceeding(write_manif
     _passes(write_manifest, data, report["recommended"])
 
 
+@pytest.mark.parametrize("size", [0, 1])
+def test_a_knowledge_size_that_fits_every_window_is_not_tried_as_exceeding(
+        write_manifest, size: int) -> None:
+    """With no context window declared, the window is the unknown; one of at least one
+    token holds 0 or 1 token of knowledge, so only "fits" is tried (this was an internal
+    error: no window below the knowledge to try)."""
+    data = needs(criteria__external_data__size_tokens=size, constraints=None)
+    report = recommend(write_manifest, data)
+    unknown = report["unknown"]
+    assert unknown["criteria"] == ["knowledge_size"]
+    assert [o["values"] for o in unknown["outcomes"]] == [{"knowledge_size": "fits"}]
+    # What the smallest window gives is what recommend says, whatever the window is.
+    smallest = recommend(write_manifest, needs(criteria__external_data__size_tokens=size,
+                                               constraints__context_window_tokens=1))
+    assert report["recommended"] == smallest["recommended"]
+    assert unknown["dependence"] == f"{smallest['recommended']} whatever knowledge_size is"
+    _passes(write_manifest, data, report["recommended"])
+
+
+def test_lighter_approaches_say_for_which_values_of_an_unknown_they_are_chosen(
+        write_manifest) -> None:
+    """prompting and fine-tune weigh less than the recommendation as declared (an unknown
+    weighs nothing) and check never refuses them: the explanation says prompting is the
+    recommendation for only some of the goals the change may be for, fine-tune for none."""
+    data = needs(criteria__external_data={"required": False},
+                 criteria__behavior_adaptation="high", criteria__adaptation_goals="unknown",
+                 criteria__hallucination_tolerance="medium",
+                 criteria__labeled_examples=ENOUGH_LABELS,
+                 criteria__labeled_data_quality="mixed", criteria__data_dynamics="static",
+                 criteria__interpretability="medium", constraints=None)
+    report = recommend(write_manifest, data)
+    recommended = report["recommended"]
+    assert report["unknown"]["robust"] == recommended
+    # What recommend says for each goal list tried, asked of the completed manifest itself.
+    outcomes = []
+    for outcome in report["unknown"]["outcomes"]:
+        goals = outcome["values"]["adaptation_goals"]
+        completed = changed(data, criteria__adaptation_goals=goals or None)
+        assert recommend(write_manifest, completed)["recommended"] == outcome["recommended"]
+        outcomes.append(outcome["recommended"])
+        for lighter in ("prompting", "fine-tune"):
+            _passes(write_manifest, completed, lighter)
+    assert "prompting" in outcomes and set(outcomes) != {"prompting"}
+    assert "fine-tune" not in outcomes
+    head = ("{} has less weighted evidence against it as declared ({} points), where the "
+            "unknown needs weigh nothing, but it is ")
+    for lighter, tail in (("prompting", "the recommendation for only some of the values they "
+                                        "may take."),
+                          ("fine-tune", "not the recommendation for any value they may take.")):
+        assert report["penalties"][lighter] < report["penalties"][recommended]
+        assert head.format(lighter, report["penalties"][lighter]) + tail \
+            in report["explanation"]
+
+
+# A team rule beside the built-in RFT401 (fewer than 50 examples refuse fine-tune and hybrid):
+# fine-tuning alone waits for the thousand examples the guides recommend, while hybrid's
+# retrieval carries the knowledge meanwhile.
+TRAIN_ALONE_POLICY = f"""\
+id: ACME004
+name: fine-tune-alone-needs-the-recommended-examples
+title: A model fine-tuned alone needs the recommended labelled examples
+criterion: 4
+severity: error
+pointer: /criteria/labeled_examples
+when:
+  required: [approach, criteria]
+  properties:
+    approach: {{const: fine-tune}}
+    criteria: {{properties: {{labeled_examples: {{exclusiveMaximum: {ENOUGH_LABELS}}}}}}}
+message: approach 'fine-tune' has {{value}} labelled examples
+rationale: We train a model alone only on the examples the guides recommend.
+remediation: Grow the labelled set, or add retrieval (hybrid).
+evidence:
+  - {{source: azure-ft-considerations, strength: moderate,
+     claim: Fine-tuning asks for thousands of curated examples.}}
+examples:
+  fail:
+    - {{schema_version: 1, project: p, approach: fine-tune,
+       criteria: {{external_data: {{required: false}}, behavior_adaptation: high,
+                  hallucination_tolerance: medium, labeled_examples: {ENOUGH_LABELS - 1},
+                  data_dynamics: static, interpretability: low}}}}
+  pass:
+    - {{schema_version: 1, project: p, approach: fine-tune,
+       criteria: {{external_data: {{required: false}}, behavior_adaptation: high,
+                  hallucination_tolerance: medium, labeled_examples: {ENOUGH_LABELS},
+                  data_dynamics: static, interpretability: low}}}}
+"""
+
+
+def test_an_unknown_count_split_three_ways_when_no_approach_always_passes(
+        write_manifest, tmp_path: Path) -> None:
+    """The team's brand-voice rule refuses prompting and rag, RFT401 and ACME004 refuse the
+    trained approaches below their counts: every range of labeled_examples has its own
+    answer, none passes whatever the count is, and the choice is the approach that passes
+    in the most ranges."""
+    add_brand_voice_pack(tmp_path)
+    (tmp_path / "team" / "ACME004-train-alone.yaml").write_text(TRAIN_ALONE_POLICY,
+                                                                 encoding="utf-8")
+    data = needs(criteria__external_data={"required": False},
+                 criteria__behavior_adaptation="high", criteria__labeled_examples="unknown",
+                 criteria__hallucination_tolerance="medium", criteria__interpretability="low",
+                 criteria__data_dynamics="static", constraints=None)
+    report = recommend(write_manifest, data)
+    outcomes = _band_outcomes(write_manifest, data)
+    assert len(set(outcomes.values())) == 3, outcomes
+    (_, first), (middle, second), (high, third) = sorted(outcomes.items())
+    assert first is None
+    passes = {a: sum(not errors_of(write_manifest, needs_with(data, count), a)
+                     for count in outcomes) for a in APPROACHES}
+    chosen = report["recommended"]
+    assert passes[chosen] == max(passes.values()) < len(outcomes)
+    assert report["unknown"]["robust"] is None
+    assert report["unknown"]["dependence"] == (
+        f"no approach if labeled_examples < {middle}; "
+        f"{second} if {middle} <= labeled_examples < {high}; "
+        f"{third} if labeled_examples >= {high}; no approach passes whatever they are: "
+        f"{chosen} passes in {passes[chosen]} of {len(outcomes)} combinations, the most")
+    _passes(write_manifest, data, chosen)
+
+
 def test_a_whole_criterion_mapping_may_be_unknown(write_manifest) -> None:
     data = needs(criteria__external_data="unknown")
     report = recommend(write_manifest, data)
@@ -280,6 +400,24 @@ def test_many_unknowns_are_summarised_and_still_recommend(write_manifest) -> Non
     _passes(write_manifest, data, report["recommended"])
     markdown = run_cli("recommend", str(write_manifest(data)), "--format", "markdown").stdout
     assert "Unknown needs:" in markdown
+
+
+def test_too_many_unknowns_with_external_data_unknown_still_recommend(write_manifest) -> None:
+    """Above 4096 combinations each unknown is varied alone: the knowledge size cannot be
+    written into an external_data still `unknown` as a whole, so it is not tried, and the
+    answer comes from the others."""
+    data = needs(**{f"criteria__{key}": "unknown" for key in (
+        "external_data", "behavior_adaptation", "adaptation_goals", "labeled_data_quality",
+        "data_dynamics", "interpretability")})
+    report = recommend(write_manifest, data)
+    unknown = report["unknown"]
+    assert unknown["exhaustive"] is False
+    assert "knowledge_size" in unknown["criteria"]
+    assert all("knowledge_size" not in o["values"] for o in unknown["outcomes"])
+    assert {k for o in unknown["outcomes"] for k in o["values"]} == \
+        set(unknown["criteria"]) - {"knowledge_size"}
+    assert report["recommended"] is not None
+    _passes(write_manifest, data, report["recommended"])
 
 
 # --- close calls and no recommendation --------------------------------------------------------

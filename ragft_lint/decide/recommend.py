@@ -135,14 +135,17 @@ class CriterionWeights:
         if self.relative_to is None:
             return with_value(needs, self.pointer, value)
         # A count relative to another: write the pair so that it fits or exceeds. A declared
-        # other count is kept; an undeclared one takes 200,000 tokens, the size
+        # other count is kept. An undeclared one is written around a declared own count (the
+        # window is at least one token: `candidates` offers "exceeds" only where one fits
+        # below it), else it takes 200,000 tokens, the size
         # anthropic-contextual-retrieval-2024 names (only the relation matters).
         other = resolve(needs, self.relative_to)
         own = resolve(needs, self.pointer)
         if not _count(other):
-            other = own if _count(own) and value == FITS_WITHIN else REPRESENTATIVE_WINDOW
-            if _count(own) and value == EXCEEDS:
-                other = max(1, own - 1) if own > 1 else None
+            if _count(own):
+                other = max(own, 1) if value == FITS_WITHIN else own - 1
+            else:
+                other = REPRESENTATIVE_WINDOW
             needs = with_value(needs, self.relative_to, other)
         if not _count(own) or self._relation(own, needs) != value:
             own = other if value == FITS_WITHIN else other + 1
@@ -209,10 +212,12 @@ class CriterionWeights:
         Each value; for counts, the lowest count of each band (every count in a band weighs
         the same, and the band edges are the policies' thresholds); for a count relative to
         another, that count and one more (the edge where it stops fitting); for lists, every
-        subset of the weighted members. () when nothing can be tried (the other count is not
-        declared).
+        subset of the weighted members.
         """
         if self.relative_to is not None:
+            own, other = (resolve(needs or {}, p) for p in (self.pointer, self.relative_to))
+            if _count(own) and own < 2 and not _count(other):
+                return (FITS_WITHIN,)  # 0 or 1 token fits every window (at least 1 token)
             return (FITS_WITHIN, EXCEEDS)
         if self.kind == "members":
             # One member for each distinct weight (style, tone and format weigh alike):
@@ -736,7 +741,10 @@ class Recommender:
                     completed = weights.complete(completed, values[weights.key])
             try:
                 assessment = self.assess(completed)
-            except SetupError:  # a combination the schema refuses: it cannot happen
+            except SetupError:
+                # A value no manifest can have: each unknown varied alone (too many to
+                # combine), the knowledge size cannot be written into an external_data
+                # still `unknown` as a whole.
                 continue
             assessments.append(assessment)
             outcomes.append(Outcome(values, assessment.recommended))

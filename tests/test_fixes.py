@@ -101,6 +101,9 @@ def test_several_fixes_in_one_manifest_apply_together() -> None:
     'required: "yes" ',         # a quoted yes was a string in YAML 1.1 too
     "required: maybe ",
     'approach: "fine\\x2Dtun" ',  # an escape: not a simple rendering of the value
+    "approach: fine\n  tune ",  # over two lines: a one-line replacement cannot hold it
+    "required: 1 ",             # a number where a boolean goes: no word to read as one
+    'approach: "" ',            # nothing written: no intent to read
 ])
 def test_no_fix_without_one_evident_intent(after: str) -> None:
     key = after.split(":")[0]
@@ -109,6 +112,21 @@ def test_no_fix_without_one_evident_intent(after: str) -> None:
     assert broken != VALID
     assert any(f.rule == "RFT003" for f in findings(broken))
     assert fixable(broken) == []
+
+
+def test_a_misspelt_goal_in_a_list_is_fixed_in_place() -> None:
+    """An enum inside a list (schema_version 2's adaptation_goals): the fix replaces the
+    member, in a flow list and in a block list alike, and leaves its neighbours."""
+    v2 = VALID.replace("schema_version: 1 ", "schema_version: 2 ")
+    for before, after in (("[stlye, tone]   # flow", "[style, tone]   # flow"),
+                          ("\n    - tone\n    - Stlye  # block",
+                           "\n    - tone\n    - style  # block")):
+        text = v2.replace("  hallucination_tolerance",
+                          f"  adaptation_goals: {before}\n  hallucination_tolerance")
+        [finding] = fixable(text)
+        assert finding.pointer.startswith("/criteria/adaptation_goals/")
+        assert fix_all(text) == text.replace(before, after)
+        assert findings(fix_all(text)) == []
 
 
 def test_two_equally_close_options_are_not_guessed() -> None:
@@ -178,10 +196,31 @@ def test_removing_one_of_two_waivers_keeps_the_other_and_the_comments() -> None:
     assert findings(again) == []
 
 
-def test_a_waiver_in_a_flow_list_is_not_offered_a_fix() -> None:
-    text = VALID + "waivers: [{rule: RFT201, reason: r, expires: 2099-12-31}]\n"
-    [finding] = findings(text)
-    assert finding.rule == "RFT007" and finding.fix is None
+@pytest.mark.parametrize("waivers", [
+    "waivers: [{rule: RFT201, reason: r, expires: 2099-12-31}]\n",
+    # one entry a line: the last one owns its line, but not as a block list's `- ` entry
+    "waivers: [\n  {rule: RFT201, reason: r, expires: 2099-12-31},\n"
+    "  {rule: RFT601, reason: s, expires: 2099-12-31}\n  ]\n",
+], ids=["one-line", "one-entry-a-line"])
+def test_a_waiver_in_a_flow_list_is_not_offered_a_fix(waivers: str) -> None:
+    unused = findings(VALID + waivers)
+    assert unused and all(f.rule == "RFT007" and f.fix is None for f in unused)
+
+
+def test_a_waiver_holding_an_anchor_another_uses_is_not_removed() -> None:
+    """Removing it would leave `*until` pointing at nothing (invalid YAML): the proof
+    fails, so only the waiver that uses the anchor is offered for removal."""
+    text = VALID + (
+        "waivers:\n"
+        "  - rule: RFT201\n    reason: kept for the audit\n    expires: &until 2099-12-31\n"
+        "  - rule: RFT601\n    reason: also kept\n    expires: *until\n")
+    by_pointer = {f.pointer: f.fix for f in findings(text) if f.rule == "RFT007"}
+    assert by_pointer["/waivers/0/rule"] is None
+    fix = by_pointer["/waivers/1/rule"]
+    assert fix is not None
+    fixed = apply_fixes(text, [fix])[0]
+    assert fixed == text.replace("  - rule: RFT601\n    reason: also kept\n"
+                                 "    expires: *until\n", "")
 
 
 def test_a_duplicate_waiver_is_removed_by_its_fix() -> None:

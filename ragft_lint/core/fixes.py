@@ -341,12 +341,10 @@ def _budget(manifest: Manifest) -> list[int]:
 
 
 def _proved(manifest: Manifest, fix: Fix, expected: Any) -> Fix | None:
-    """`fix` if applying it yields a text that composes to exactly `expected`, else None
-    (also None once the manifest's proof budget is spent)."""
+    """`fix` if applying it yields a text that composes to exactly `expected`, else None.
+    Spends the manifest's proof budget, which the caller has checked (`_can_prove`)."""
     from ragft_lint.core.manifest import compose
 
-    if not _can_prove(manifest):
-        return None
     _budget(manifest)[0] -= len(manifest.text)
     fixed, _ = apply_fixes(manifest.text, [fix])
     try:

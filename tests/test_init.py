@@ -465,3 +465,87 @@ def test_knowledge_size_is_asked_only_where_there_is_external_data(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "Optional: 7 more questions" in result.stdout
     assert "Knowledge size in tokens" not in result.stdout
+
+
+# --- what the flags and answers leave to init -----------------------------------------------
+
+@pytest.mark.parametrize(("flags", "base_model"), [
+    (("--base-model", "Llama 3 8B", "--base-model-weights", "open"),
+     {"name": "Llama 3 8B", "weights": "open"}),
+    (("--base-model", "Llama 3 8B", "--base-model-parameters-billion", "8"),
+     {"name": "Llama 3 8B", "parameters_billion": 8}),
+], ids=["weights-alone", "size-alone"])
+def test_a_folder_as_output_gets_the_manifest_with_each_flag_written(
+        tmp_path: Path, flags: tuple[str, ...], base_model: dict[str, object]) -> None:
+    result = run_cli("init", "--output", str(tmp_path), *RAG_FLAGS, "--owner", "search-team",
+                     "--adaptation-goals", "unknown", *flags)
+    assert result.exit_code == 0, result.output
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["owner"] == "search-team"
+    assert data["criteria"]["adaptation_goals"] == "unknown"
+    assert data["constraints"]["base_model"] == base_model
+
+
+def test_an_output_in_a_missing_folder_is_exit_2_before_any_question(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = run_cli("init", "--output", str(missing / "llm-project.yaml"), input="p\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"ragft-lint: error: {missing / 'llm-project.yaml'}: "
+                                     f"cannot write: folder {missing} does not exist")
+    assert "1/6" not in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_that_is_not_text_is_exit_2(tmp_path: Path) -> None:
+    # What Python makes of an argument that is not UTF-8 (a lone surrogate): it cannot be
+    # written into a UTF-8 manifest.
+    result = _init(tmp_path, *RAG_FLAGS, "--project", "caf\udce9")
+    assert result.exit_code == 2
+    assert "--project: 'caf\\udce9' is not valid text" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_line_separator_in_a_name_is_escaped_and_read_back(tmp_path: Path) -> None:
+    result = _init(tmp_path, *RAG_FLAGS, "--project", "support\u2028bot")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "llm-project.yaml").read_text(encoding="utf-8")
+    assert 'project: "support\\u2028bot"\n' in text  # one line, as the parser counts lines
+    assert _passes_check(tmp_path / "llm-project.yaml")["project"] == "support\u2028bot"
+
+
+def test_interactive_asks_for_what_the_flags_leave_open(tmp_path: Path) -> None:
+    """--external-data given without a source: the sources are asked for (a blank name
+    asked again, a second source added); a blank base model name is asked again."""
+    answers = [
+        "p",  # project
+        "low", "none", "800", "daily", "high",  # criteria 2-6
+        "  ", "docs", "", "y", "orders", "api", "n",  # sources: a blank name, then two
+        "skip",  # no compute budget
+        "",  # the optional questions: yes
+        "", "", "", "", "",  # goals, quality, size, window, evaluation set: skipped
+        "   ", "Llama 3 8B", "", "hosted",  # base model: blank, a name; size skipped
+        "", "",  # latency, volume: skipped
+        "",  # approach: the recommendation
+    ]
+    result = _init(tmp_path, "--external-data", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Please type a name." in out
+    assert "Error: Base model name: must not be blank" in out
+    data = _passes_check(tmp_path / "llm-project.yaml")
+    assert data["criteria"]["external_data"]["sources"] == [
+        {"name": "docs", "kind": "document-store"}, {"name": "orders", "kind": "api"}]
+    assert data["constraints"] == {
+        "base_model": {"name": "Llama 3 8B", "weights": "hosted"}}
+
+
+def test_writing_when_no_approach_passes_says_so_in_the_manifest(tmp_path: Path) -> None:
+    add_brand_voice_pack(tmp_path)  # the built-in pack has no error for rag
+    answers = ["p", "n", "high", "high", "10", "static", "low", "skip", "n", "y", ""]
+    result = _init(tmp_path, input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "llm-project.yaml").read_text(encoding="utf-8")
+    assert ("# prompting, rag, fine-tune or hybrid; no approach passes every policy for these "
+            "needs.\n") in text
+    code, report = check_json(tmp_path / "llm-project.yaml")
+    assert code == 1 and any(f["severity"] == "error" for f in report["findings"])

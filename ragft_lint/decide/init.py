@@ -422,18 +422,15 @@ def ask_optional(answers: Answers, pack: PolicyPack) -> Answers:
 
 
 def _ask_base_model(answers: Answers) -> Answers:
-    """The base model's size and whether its weights are open, each skippable."""
-    if answers.base_model_parameters_billion is None:
-        size = click.prompt("Parameters, in billions", default=SKIP,
-                            type=Optional(click.FloatRange(min=0, min_open=True), False))
-        answers = replace(answers, base_model_parameters_billion=None if size == SKIP
-                          else size)
-    if answers.base_model_weights is None:
-        weights = click.prompt("Weights (open: yours to train anywhere; hosted: a "
-                               "provider's model)", default=SKIP,
-                               type=Optional(click.Choice(choices("weights")), False))
-        answers = replace(answers, base_model_weights=None if weights == SKIP else weights)
-    return answers
+    """The base model's size and whether its weights are open, each skippable. Neither has
+    an answer yet: their flags are refused without --base-model, which skips this."""
+    size = click.prompt("Parameters, in billions", default=SKIP,
+                        type=Optional(click.FloatRange(min=0, min_open=True), False))
+    weights = click.prompt("Weights (open: yours to train anywhere; hosted: a "
+                           "provider's model)", default=SKIP,
+                           type=Optional(click.Choice(choices("weights")), False))
+    return replace(answers, base_model_parameters_billion=None if size == SKIP else size,
+                   base_model_weights=None if weights == SKIP else weights)
 
 
 def _hint(pack: PolicyPack, question: Question) -> None:

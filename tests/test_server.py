@@ -177,6 +177,16 @@ async def test_configuration_of_the_file_applies_and_is_read_once(
     assert "configuration error" in broken[0].message
     expected = run_cli("check", "--config", str(config), str(path)).stderr
     assert "selekt" in broken[0].message and "selekt" in expected
+    # Until it is mended there is nothing to explain, complete or fix: no policies ran.
+    uri = types.TextDocumentIdentifier(uri=path.as_uri())
+    where = position_of(FAILING, "behavior_adaptation: high", 22)
+    assert await client.text_document_hover_async(types.HoverParams(
+        text_document=uri, position=where)) is None
+    assert await client.text_document_completion_async(types.CompletionParams(
+        text_document=uri, position=where)) is None
+    assert await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=uri, range=broken[0].range,
+        context=types.CodeActionContext(diagnostics=broken))) is None
 
 
 async def test_only_manifests_are_checked(client: LanguageClient, tmp_path: Path) -> None:
@@ -184,6 +194,12 @@ async def test_only_manifests_are_checked(client: LanguageClient, tmp_path: Path
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=other.as_uri(), language_id="yaml",
                                              version=1, text="approach: [")))
+    # Edited and closed, it is not checked either.
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=other.as_uri(), version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text="approach: {")]))
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=other.as_uri())))
     # A manifest opened after it is answered; the other file never was (order is kept).
     yml = tmp_path / "llm-project.yml"
     assert "RFT201" in by_code(await open_document(client, yml, FAILING))
@@ -229,6 +245,25 @@ async def test_hover_explains_keys_and_rules(client: LanguageClient, tmp_path: P
     # Nowhere in particular: nothing.
     assert await client.text_document_hover_async(types.HoverParams(
         text_document=uri, position=position_of(text, "# A brand", 3))) is None
+    # A manifest that is not YAML yet has no keys to explain, only its syntax error.
+    broken = tmp_path / "broken" / "llm-project.yaml"
+    [syntax] = await open_document(client, broken, "approach: [rag\n")
+    assert syntax.code == "RFT002"
+    on_error = hover_text(await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=broken.as_uri()),
+        position=syntax.range.start)))
+    assert run_cli("explain", "RFT002").stdout.rstrip() in on_error
+    assert "**`approach`**" not in on_error
+    # A waiver naming no rule there is: what `explain` says of that name.
+    misspelt = tmp_path / "misspelt" / "llm-project.yaml"
+    waiver = FAILING + "waivers:\n  - rule: RFT2O1\n    reason: r\n    expires: 2999-01-01\n"
+    await open_document(client, misspelt, waiver)
+    unknown = hover_text(await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=misspelt.as_uri()),
+        position=position_of(waiver, "RFT2O1", 2))))
+    explain = run_cli("explain", "RFT2O1")
+    assert explain.exit_code == 2
+    assert explain.stderr.strip().removeprefix("ragft-lint: error: ") in unknown
 
 
 async def test_completion_offers_rule_ids_in_waivers(client: LanguageClient,
@@ -473,7 +508,17 @@ criteria:
     # The last waiver is the end of the file, without a newline.
     (FOUR_SPACES + "\nwaivers:\n  - rule: RFT102\n    reason: r\n    expires: 2999-01-01",
      "    expires: 2999-01-01\n  - rule: RFT201\n    reason: why the risk is accepted\n"),
-], ids=["new-key", "after-block-scalar", "flow-list", "flow-root", "at-end-of-file"])
+    # The first entry's dash on a line of its own: the new entry's dash is placed by its key.
+    (FOUR_SPACES + "\nwaivers:\n-\n  rule: RFT102\n  reason: r\n  expires: 2999-01-01\n",
+     "  expires: 2999-01-01\n- rule: RFT201\n  reason: why the risk is accepted\n"),
+    # Criteria in flow style: no block mapping or list shows an indentation, so two spaces.
+    ("schema_version: 1\nproject: p\napproach: rag\ncriteria: {external_data: {required: "
+     "true, sources: [{name: d, kind: api}]}, behavior_adaptation: high, "
+     "hallucination_tolerance: high, labeled_examples: 40000, data_dynamics: static, "
+     "interpretability: low}\n",
+     "low}\nwaivers:\n  - rule: RFT201\n    reason: why the risk is accepted\n"),
+], ids=["new-key", "after-block-scalar", "flow-list", "flow-root", "at-end-of-file",
+        "dash-alone", "flow-criteria"])
 def test_waiver_edit_keeps_the_file_and_its_style(text: str, expected: str) -> None:
     import datetime as dt
 
@@ -505,6 +550,7 @@ def test_waiver_edit_keeps_the_file_and_its_style(text: str, expected: str) -> N
     ("metadata:\n  waivers:\n    - rule: ", False),
     ("waivers:\n  - rule: RFT1 # done", False),
     ("waivers:\n  - {rule: ", False),
+    ("waivers:\n- a\n  - rule: ", False),  # a list inside a waiver's list
 ])
 def test_rule_completion_is_offered_in_waiver_entries_only(text: str, completes: bool) -> None:
     from ragft_lint.editor.language import split_lines, waiver_rule_prefix
@@ -530,6 +576,16 @@ def test_key_meanings_are_found_through_refs_and_combinators() -> None:
     assert schema_description(schema, ["criteria", "effort"]) == "How much."
     assert schema_description(schema, ["goals", "0"]) == "One goal."
     assert schema_description(schema, ["criteria", "missing"]) is None
+    assert schema_description(schema, ["criteria"]) is None  # described nowhere
+    # A broken schema (a $ref cycle, a $ref to a list, a combinator entry that is not a
+    # schema) is read as far as it goes, never forever.
+    broken = {"$defs": {"loop": {"$ref": "#/$defs/loop"}, "list": []},
+              "properties": {"a": {"$ref": "#/$defs/loop"},
+                             "b": {"$ref": "#/$defs/list", "description": "Bee."},
+                             "c": {"anyOf": [True, {"description": "Sea."}]}}}
+    assert schema_description(broken, ["a"]) is None
+    assert schema_description(broken, ["b"]) == "Bee."
+    assert schema_description(broken, ["c"]) == "Sea."
 
 
 def test_key_hover_says_which_policies_apply_to_the_declared_approach() -> None:
@@ -578,6 +634,9 @@ def test_finding_ranges_stay_inside_the_document() -> None:
         0, 1, 2, 0)
     assert finding_range(finding(line=2, column=4, end_line=2, end_column=2), lines) == (
         1, 3, 1, 3)
+    # An end before the start line: the start line, to its end.
+    assert finding_range(finding(line=2, column=3, end_line=1, end_column=1), lines) == (
+        1, 2, 1, 5)
 
 
 def test_sessions_are_rebuilt_only_when_their_files_change(tmp_path: Path) -> None:

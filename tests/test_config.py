@@ -129,6 +129,11 @@ BAD_CONFIGS = [
                                                   "a number (the default is 50), got 'lots'"),
     ('[params]\nmin-labeled-examples = [1]\n', ":2: params.min-labeled-examples: expected a "
                                                "number or a string"),
+    ('[params]\nmin-labeled-examples = true\n', ":2: params.min-labeled-examples: expected "
+                                                "a number (the default is 50), got true"),
+    # An inline table before a [table]: the line is the inline table's, not lost.
+    ('severity = {RFT499 = "info"}\n[params]\nmin-labeled-examples = 20\n',
+     ":1: severity.RFT499: unknown rule id (did you mean RFT403?)"),
     ("exclude = [1]\n", ":1: exclude[0]: expected a string, got the integer 1"),
     ('policy-paths = ["missing"]\n', ":1: policy-paths: 'missing' is not a folder"),
     ("entry-points = 1\n", ":1: entry-points: expected a boolean"),
@@ -160,6 +165,22 @@ def test_bad_key_in_pyproject_names_the_table(project: Path) -> None:
     assert result.exit_code == 2
     assert (f"{project / 'pyproject.toml'}:6: [tool.ragft-lint] unknown key 'selekt' "
             "(did you mean 'select'?)") in result.stderr
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[tool]\nragft-lint = 1\n", "tool.ragft-lint must be a table"),
+    ('[tool.ragft-lint]\nfail-on = "error\n', "not valid TOML: "),
+    # Too large to read: refused by name, not skipped as if it had no table of ours.
+    ("# ragft-lint\n" + "#" * (1 << 20) + "\n", "cannot read configuration file: "),
+], ids=["not-a-table", "broken-toml", "too-large"])
+def test_a_pyproject_that_may_hold_our_table_but_cannot_be_read_is_exit_2(
+        project: Path, text: str, expected: str) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(text)
+    result = run_cli("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"ragft-lint: error: {pyproject}: {expected}")
+    assert result.stdout == ""
 
 
 def test_bad_command_line_rule_id_is_named(project: Path) -> None:
@@ -229,11 +250,15 @@ def test_exclude_globs_skip_folders_during_discovery(project: Path) -> None:
 
 def test_show_config_says_where_each_value_came_from(project: Path) -> None:
     config = project / ".ragft-lint.toml"
-    config.write_text('fail-on = "warning"\nignore = ["RFT6"]\n[params]\n'
+    config.write_text('fail-on = "warning"\nselect = ["RFT4", "RFT6"]\nignore = ["RFT6"]\n'
+                      'entry-points = true\n[severity]\nRFT402 = "error"\n[params]\n'
                       "min-labeled-examples = 20\n")
     result = run_cli("check", "--show-config", "--ignore", "RFT7")
     assert result.exit_code == 0
     out = result.stdout
+    assert f'select = ["RFT4", "RFT6"]  # {config}' in out
+    assert f"entry-points = true  # {config}" in out
+    assert f'RFT402 = "error"  # {config}' in out
     assert f"# configuration file: {config}" in out
     assert f'fail-on = "warning"  # {config}' in out
     assert 'ignore = ["RFT7"]  # command line' in out
@@ -243,7 +268,7 @@ def test_show_config_says_where_each_value_came_from(project: Path) -> None:
     from ragft_lint.core.policy import load_builtin_policies
 
     ids = [p.id for p in load_builtin_policies()]
-    run = [i for i in ids if not i.startswith("RFT7")]
+    run = [i for i in ids if i.startswith(("RFT4", "RFT6")) and not i.startswith("RFT7")]
     assert f"# rules run: {len(run)} of {len(ids)} policy rules" in out
     # What it prints is itself a configuration file ragft-lint accepts.
     shown = project / "shown.toml"

@@ -246,6 +246,20 @@ def test_id_clash_between_two_packs_names_both_files(project: Path, pack: Path,
     assert "policy id ACME001 is already defined in" in result.stderr
 
 
+def test_one_parameter_with_two_defaults_names_both_files(project: Path, pack: Path,
+                                                         tmp_path: Path) -> None:
+    other = tmp_path / "other-pack"
+    other.mkdir()
+    clone = other / "ACME002.yaml"
+    clone.write_text(ACME001.read_text().replace("id: ACME001", "id: ACME002").replace(
+        "customer_facing_interpretability: high", "customer_facing_interpretability: medium"))
+    result = run_cli("check", "--policies", str(pack), "--policies", str(other))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"ragft-lint: error: {clone}: parameter 'customer_facing_interpretability' defaults "
+        f"to 'medium' here but to 'high' in {pack / ACME001.name}; a parameter has one default")
+
+
 def test_id_clash_with_a_builtin_policy_names_both_files(project: Path, tmp_path: Path) -> None:
     folder = tmp_path / "clash"
     folder.mkdir()
@@ -319,6 +333,17 @@ MALFORMED = [
      "message fields are plain names"),
     ("message-unbalanced", _replace("'{project}'", "'{project'"), 31,
      "message: unexpected '{' in field name"),
+    ("remediation-unknown-field", _replace("to the required level", "to {level}"), 36,
+     "invalid policy: remediation uses {level}; it may use only the params by name: "
+     "{customer_facing_interpretability}"),
+    ("remediation-unbalanced", _replace("to the required level", "to {the required level"),
+     36, "(write literal braces as {{ and }})"),  # after Python's own words, which vary
+    ("when-forbidden-keyword", _replace(WHEN_START, WHEN_START + "  $id: 'urn:x'\n"), 22,
+     "'when' may not use $id: a condition is self-contained"),
+    ("when-ref-cycle", _replace(WHEN_START, WHEN_START + "  $defs:\n    a: {$ref: '#/$defs/b'}\n"
+                                "    b: {$ref: '#/$defs/a'}\n  $ref: '#/$defs/a'\n"), 23,
+     "'when' refers to itself through $ref (/$defs/b -> /$defs/a -> /$defs/b); a recursive "
+     "condition would never finish evaluating"),
     ("bad-id", _replace("id: ACME001", "id: acme-1"), 5,
      "id: 'acme-1' does not match '^[A-Z][A-Z0-9]*[0-9]$'"),
     ("bad-severity", _replace("severity: error", "severity: fatal"), 10,

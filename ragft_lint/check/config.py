@@ -23,11 +23,12 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Severity
+from ragft_lint.core.records import record
 from ragft_lint.core.rules import CORE_RULE_BY_ID
 from ragft_lint.core.text import did_you_mean, show_value
 
@@ -46,7 +47,7 @@ DEFAULT = "default"
 COMMAND_LINE = "command line"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConfigFile:
     """A configuration file as read: its table and where it came from."""
 
@@ -69,7 +70,7 @@ class ConfigFile:
         return f"[{self.section}] {key}" if self.section else key
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Overrides:
     """Command-line options that override the configuration (None: not given)."""
 
@@ -83,7 +84,7 @@ class Overrides:
     no_waivers: bool | None = None
 
 
-@dataclass
+@record
 class Settings:
     """The effective configuration of one run, and where each value came from."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.manifest import MANIFEST_NAMES
 from ragft_lint.core.paths import escapes, refusal_outside, source_root
+from ragft_lint.core.records import record
 
 # Folders that never hold a project's own manifest and can be huge.
 SKIPPED_DIRS = frozenset({
@@ -32,13 +32,18 @@ def _never(_path: str, _folder: str) -> bool:
 OnFolder = Callable[[str, Sequence[str], Sequence[str]], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """A file to check; `refusal` says why it must not be read, when it must not."""
 
     path: str
     refusal: str | None = None
     content: bytes | None = None  # standard input's, checked under the name `path`
+
+    def __init__(self, path: str, refusal: str | None = None, content: bytes | None = None
+                 ) -> None:
+        # Written out (one Target per file): core/records.py.
+        self.__dict__.update(path=path, refusal=refusal, content=content)
 
 
 def iter_targets(paths: Sequence[str], excluded: Excluded = _never,

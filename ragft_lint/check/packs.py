@@ -20,11 +20,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ragft_lint.core.errors import PolicyError
 from ragft_lint.core.policy import Policy, PolicyPack, load_builtin_policies, load_policy_dir
+from ragft_lint.core.records import record
 from ragft_lint.core.rules import CORE_RULE_BY_ID
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ ENTRY_POINT_GROUP = "ragft_lint.policies"
 BUILTIN = "built-in pack"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PolicySource:
     """Policies from one place, with a label saying where (for --show-config and errors)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import BinaryIO, TextIO
 
 from ragft_lint.check.discovery import Target, iter_targets
@@ -13,6 +13,7 @@ from ragft_lint.check.session import Sessions
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.records import record
 from ragft_lint.core.result import EXIT_CLEAN, EXIT_FINDINGS, FileResult, Summary
 from ragft_lint.core.rules import CORE_RULES, UNREADABLE_FILE, RuleCatalog
 from ragft_lint.reporters import Reporter
@@ -98,7 +99,7 @@ def run_check(paths: Sequence[str], sessions: Sessions, reporters: Sequence[Repo
     return summary
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckRequest:
     """What `ragft-lint check` was asked to do, beyond the session's configuration."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ragft_lint.check.config import (
     CONFIG_FILE,
@@ -27,10 +27,11 @@ from ragft_lint.check.packs import PolicySource, build_pack
 from ragft_lint.core.engine import Engine
 from ragft_lint.core.manifest import Limits
 from ragft_lint.core.policy import PolicyPack
+from ragft_lint.core.records import record
 from ragft_lint.core.result import ResultFilter
 
 
-@dataclass
+@record
 class Session:
     """The effective settings of a run and the engine built from them."""
 

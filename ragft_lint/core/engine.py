@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from ragft_lint.core.errors import ManifestError
@@ -24,6 +24,7 @@ from ragft_lint.core.manifest import (
 )
 from ragft_lint.core.pointer import from_path
 from ragft_lint.core.policy import PolicyPack, unknown_needs
+from ragft_lint.core.records import record
 from ragft_lint.core.result import FileResult, ResultFilter
 from ragft_lint.core.rules import (
     CORE_RULE_BY_ID,
@@ -39,7 +40,7 @@ from ragft_lint.core.schema import validate_manifest
 from ragft_lint.core.text import did_you_mean, show_value
 
 
-@dataclass
+@record
 class Engine:
     """Checks manifests against one policy pack. Build once, call `check` per file."""
 
@@ -163,7 +164,7 @@ def _depends_on(reads: tuple[tuple[str, ...], ...], need: tuple[str, ...]) -> bo
     return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WaiverPolicy:
     """What the configuration allows of the waivers a manifest declares.
 

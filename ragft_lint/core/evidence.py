@@ -11,14 +11,15 @@ that cannot be traced.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from ragft_lint.core.records import record
 
 SOURCES_FILE = "sources.yaml"
 STRENGTHS = ("strong", "moderate", "weak")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """One published work in the bibliography."""
 
@@ -33,7 +34,7 @@ class Source:
         return f'{self.author} ({self.year}), "{self.title}", {self.url}'
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """What one source says for a rule or weight, in the rule author's words."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ragft_lint.core.conformance import check_conformance
@@ -25,6 +25,7 @@ from ragft_lint.core.finding import Span
 from ragft_lint.core.parser import make_parser
 from ragft_lint.core.pointer import escape_token as _escape
 from ragft_lint.core.pointer import unescape_token
+from ragft_lint.core.records import record
 from ragft_lint.core.rules import UNREADABLE_FILE
 from ragft_lint.core.text import show_value
 
@@ -33,7 +34,7 @@ MANIFEST_NAMES = ("llm-project.yaml", "llm-project.yml")
 UNREADABLE = UNREADABLE_FILE.id
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """Bounds on what a manifest may cost to read. Real manifests are far below all three."""
 
@@ -42,7 +43,7 @@ class Limits:
     max_nodes: int = 100_000
 
 
-@dataclass
+@record
 class Manifest:
     """A parsed manifest: plain JSON-like `data` and the span of each value and key."""
 
@@ -53,6 +54,13 @@ class Manifest:
     # The text it was composed from (after any BOM), which fixes edit; "" when the data
     # did not come from a file (then nothing is fixable).
     text: str = field(default="", repr=False)
+
+    def __init__(self, path: str, data: Any, value_spans: Mapping[str, Span] | None = None,
+                 key_spans: Mapping[str, Span] | None = None, text: str = "") -> None:
+        # Written out (one Manifest per file): core/records.py.
+        self.path, self.data, self.text = path, data, text
+        self.value_spans = {} if value_spans is None else value_spans
+        self.key_spans = {} if key_spans is None else key_spans
 
     def span(self, pointer: str, *, key: bool = False) -> Span:
         """The span of `pointer` (its key's span if `key`), else of its nearest ancestor.

@@ -13,7 +13,6 @@ import math
 import os
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from ragft_lint.core.evidence import SOURCES_FILE, Evidence, Source
 from ragft_lint.core.finding import Finding, Severity
 from ragft_lint.core.manifest import Manifest, read_manifest
 from ragft_lint.core.pointer import join, resolve, unescape_token
+from ragft_lint.core.records import record
 from ragft_lint.core.rules import Rule, waiver_hint
 from ragft_lint.core.text import did_you_mean, show_value
 
@@ -43,7 +43,7 @@ LIMIT_FIELD = "limit"  # the value at `exceeds`, for a policy that has one
 UNKNOWN = "unknown"
 
 
-@dataclass
+@record
 class Policy:
     """A rule with its condition, read from a policy file."""
 

@@ -8,10 +8,10 @@ not policy files, because no manifest condition can express them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ragft_lint.core.finding import Severity
+from ragft_lint.core.records import record
 
 if TYPE_CHECKING:
     from ragft_lint.core.evidence import Evidence
@@ -51,7 +51,7 @@ def waiver_hint(rule_id: str) -> str:
             f"- {{rule: {rule_id}, reason: {WAIVER_REASON}, expires: YYYY-MM-DD}}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """What a rule is, for listings and reports: everything but how it is evaluated."""
 

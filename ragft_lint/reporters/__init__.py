@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TextIO
 
 from ragft_lint.core.finding import Severity
+from ragft_lint.core.records import record
 from ragft_lint.core.result import FileResult, Summary
 from ragft_lint.core.rules import RuleCatalog
 
@@ -29,7 +30,7 @@ REPORTER_BY_NAME = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReportContext:
     """What every reporter may need besides the findings."""
 

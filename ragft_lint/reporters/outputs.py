@@ -14,16 +14,16 @@ import contextlib
 import dataclasses
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TextIO, cast
 
 from ragft_lint.core.errors import ConfigError
 from ragft_lint.core.files import commit, discard, open_temporary
+from ragft_lint.core.records import record
 from ragft_lint.reporters import REPORTER_BY_NAME, ReportContext, Reporter, reporter_class
 from ragft_lint.reporters.guard import guarded
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OutputSpec:
     """One `--output FORMAT=PATH`."""
 

@@ -1,0 +1,97 @@
+"""core/records.py: a `@record` class behaves as the same class made by `@dataclass`."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from ragft_lint.core.records import record
+
+
+def _pair(frozen: bool) -> tuple[type, type]:
+    """The same class twice: made by @dataclass and by @record."""
+
+    def body() -> dict[str, Any]:
+        return {"__annotations__": {"name": "str", "count": "int", "tags": "tuple[str, ...]",
+                                    "note": "str"},
+                "count": 0, "tags": field(default_factory=tuple),
+                "note": field(default="", compare=False, repr=False)}
+
+    made = dataclass(frozen=frozen)(type("Item", (), body()))
+    recorded: type = (record(frozen=True) if frozen else record)(type("Item", (), body()))
+    return made, recorded
+
+
+CALLS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    (("a",), {}), (("a", 2), {}), (("a", 2, ("x",), "n"), {}), ((), {"name": "b", "note": "m"}),
+    ((), {}), (("a", 1, (), "", "extra"), {}), (("a",), {"name": "b"}), (("a",), {"size": 1}),
+]
+
+
+@pytest.mark.parametrize("frozen", [True, False])
+@pytest.mark.parametrize(("args", "kwargs"), CALLS)
+def test_construction_repr_and_equality_are_dataclass_s(frozen: bool, args: tuple[Any, ...],
+                                                         kwargs: dict[str, Any]) -> None:
+    made, recorded = _pair(frozen)
+    try:
+        expected = made(*args, **kwargs)
+    except TypeError:
+        with pytest.raises(TypeError):
+            recorded(*args, **kwargs)
+        return
+    got = recorded(*args, **kwargs)
+    assert repr(got) == repr(expected)
+    assert dataclasses.asdict(got) == dataclasses.asdict(expected)
+    assert got == recorded(*args, **kwargs)
+    assert got != recorded("other")
+    assert (got == expected) is False  # another class, as between two dataclasses
+    other_note = dataclasses.replace(got, note="different")  # compare=False: still equal
+    assert other_note == got and other_note.note == "different"
+    if frozen:
+        assert hash(got) == hash(recorded(*args, **kwargs)) == hash(other_note)
+        for change in (lambda: setattr(got, "name", "x"), lambda: delattr(got, "name")):
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                change()
+    else:
+        assert type(got).__hash__ is None is type(expected).__hash__
+        got.name = "changed"
+        del got.note
+        assert got.name == "changed" and "note" not in vars(got)
+
+
+def test_a_method_the_class_writes_out_is_kept() -> None:
+    @record
+    class Pair:
+        left: int
+        right: int = 0
+
+        def __init__(self, left: int, right: int = 0) -> None:
+            self.left, self.right = left, right * 10
+
+    assert Pair(1, 2).right == 20
+    assert repr(Pair(1)).endswith(".Pair(left=1, right=0)")  # __qualname__, as @dataclass
+
+
+@record(frozen=True)
+class Sent:
+    """Handed between processes (check/parallel.py pickles results)."""
+
+    path: str
+    codes: tuple[int, ...] = ()
+
+
+def test_it_survives_pickling() -> None:
+    sent = Sent("a", (1, 2))
+    assert pickle.loads(pickle.dumps(sent)) == sent
+
+
+def test_fields_it_cannot_fill_are_refused_when_the_class_is_made() -> None:
+    with pytest.raises(TypeError, match="init fields in order only"):
+        @record
+        class Later:
+            now: int
+            later: int = field(default=0, init=False)

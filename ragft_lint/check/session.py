@@ -83,6 +83,7 @@ class Sessions:
         self.baseline: ResultFilter | None = None  # given to every engine built
         self._config_by_folder: dict[str, str | None] = {}
         self._session_by_config: dict[str | None, Session] = {}
+        self._session_by_folder: dict[str, Session] = {}  # by folder as asked (for_folder)
         self._settings_by_walked_folder: dict[str, Settings] = {}
         self._excluded_by_folder: dict[str, bool] = {}
         if config_path is not None:  # fails now, naming the file, if it does not exist
@@ -120,12 +121,18 @@ class Sessions:
     def for_folder(self, folder: str) -> Session:
         if self.config_path is not None:
             return self._session_by_config[self.config_path]
+        # Asked twice for every file of a run (to check it, then to catalogue its rules):
+        # the second time, and for every other file of the folder, one look-up.
+        session = self._session_by_folder.get(folder)
+        if session is not None:
+            return session
         config = (None if self.isolated else
                   find_config_file(os.path.join(self.cwd, folder), self._config_by_folder))
         session = self._session_by_config.get(config)
         if session is None:
             session = self._session_by_config[config] = self._build(
                 settings_from(config, self.overrides, self.cwd))
+        self._session_by_folder[folder] = session
         return session
 
     def _build(self, settings: Settings) -> Session:

@@ -315,6 +315,9 @@ def _reads_as(token: str, value: Any) -> bool:
     """
     from ragft_lint.core.manifest import compose
 
+    if value.__class__ is str and token == value and _PLAIN_WORD.fullmatch(token) and \
+            token not in _RESERVED_PLAIN:
+        return True  # a plain word that is no YAML 1.2 (or 1.1) keyword reads as itself
     try:
         data, _, _ = compose(f"[{token}]")
     except ManifestError:

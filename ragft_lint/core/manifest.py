@@ -226,9 +226,17 @@ class _SpanMap(Mapping[str, Span]):
         return entry[0] if self._key else entry[1]
 
     def __getitem__(self, pointer: str) -> Span:
+        span: Span | None = self.get(pointer)
+        if span is None:
+            raise KeyError(pointer)
+        return span
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        # Mapping's get goes through __getitem__ and a KeyError for every miss; this is
+        # asked for each finding's key and value.
         marks = self._marks(pointer)
         if marks is None:
-            raise KeyError(pointer)
+            return default
         start, end = marks.start_mark, marks.end_mark
         return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 

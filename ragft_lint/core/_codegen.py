@@ -31,11 +31,10 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
+from ragft_lint.core.schema_errors import ANNOTATIONS, schema_digest
+
 # Keywords that never affect validity (annotations, and our own x-message).
-_ANNOTATIONS = frozenset({
-    "$schema", "$id", "$comment", "title", "description", "examples", "default",
-    "deprecated", "readOnly", "writeOnly", "x-message",
-})
+_ANNOTATIONS = ANNOTATIONS
 # jsonschema's type checks (jsonschema._types): bool is not a number; 1.0 is an integer.
 _TYPE_TEST = {
     "object": "isinstance({v}, dict)",
@@ -68,6 +67,7 @@ class _Compiler:
         self.constants: list[str] = []
         self._constant_names: dict[str, str] = {}
         self._function_by_key: dict[str, str] = {}
+        self.function_by_digest: dict[str, str] = {}  # schema_digest -> function's name
 
     def constant(self, expression: str, prefix: str) -> str:
         name = self._constant_names.get(expression)
@@ -95,6 +95,8 @@ class _Compiler:
             return self._function_by_key[key]
         name = name or f"_s{len(self.functions)}"
         self._function_by_key.setdefault(key, name)
+        if isinstance(schema, dict):
+            self.function_by_digest.setdefault(schema_digest(schema), name)
         self.functions.append("")  # reserve the slot so numbering stays stable
         slot = len(self.functions) - 1
         body = self._body(schema)
@@ -387,6 +389,7 @@ def render(schema_dir: str, policy_dir: str) -> str:
         manifest_schema = json.load(handle)
     _check_explainable(manifest_schema)
     compiler.function(manifest_schema, "manifest_is_valid")
+    manifest_functions = sorted(compiler.function_by_digest.items())
     from ragft_lint.core.bibliography import read_sources_file
     from ragft_lint.core.evidence import SOURCES_FILE
 
@@ -421,6 +424,11 @@ def render(schema_dir: str, policy_dir: str) -> str:
         "# A policy whose condition (after configuration) is not exactly one of these keys is",
         "# evaluated by jsonschema instead.",
         "MATCHER_BY_CONDITION = {", *matcher_lines, "}",
+        "",
+        "# schema_errors.schema_digest() of each subschema of the manifest schema compiled",
+        "# above -> its function: explaining an invalid manifest skips the parts they pass.",
+        "FUNCTION_BY_SCHEMA = {",
+        *(f"    {digest_!r}: {name}," for digest_, name in manifest_functions), "}",
         "",
         "",
         "def manifest_schema():",

@@ -917,6 +917,36 @@ MATCHER_BY_CONDITION = {
     "{'required': ['approach', 'constraints'], 'properties': {'approach': {'enum': ['fine-tune', 'hybrid']}, 'constraints': {'required': ['base_model'], 'properties': {'base_model': {'required': ['weights'], 'properties': {'weights': {'const': 'hosted'}}}}}}}": _when_RFT703,
 }
 
+# schema_errors.schema_digest() of each subschema of the manifest schema compiled
+# above -> its function: explaining an invalid manifest skips the parts they pass.
+FUNCTION_BY_SCHEMA = {
+    '1d1834445764cb6e74aa8e8c': _s17,
+    '22adb89498e6fa7dba3f3b8f': _s23,
+    '29e292d0496998832b66aaa6': _s1,
+    '318441e9ca3ef90efe641f08': _s24,
+    '33a24c2f102c412d98abafc6': _s19,
+    '3f261c1f19a81600366c3e88': _s10,
+    '41362a75caa97ce27cd5ee8b': _s5,
+    '4830985d911acc9f3e1d90a4': _s18,
+    '4b1799284eaffdcfcc7c4bf4': _s13,
+    '54286e67df44e72d00285551': _s2,
+    '773e9075e2bc7ba59391ddcb': _s20,
+    '8d9349952721a2a3c32396fd': _s8,
+    '8e70124d90c8f914f54d78ee': _s4,
+    '9410c1a5734e6f06ca7fff7d': _s11,
+    '9753a22b6703e52f84e0dd23': _s22,
+    '9b5d45b2e893878bb06fe571': _s7,
+    '9e2a83b02cf187f5d966bc85': _s9,
+    '9f433323052f8f140c59e7a1': manifest_is_valid,
+    'b80074a5000173f060022cb5': _s15,
+    'd2cadc8270a918d89776cd34': _s12,
+    'd8eb6886f072da4d39a03b89': _s16,
+    'ddedb33acc78069f991c5ddf': _s14,
+    'e9353b68c7d4820561ea471d': _s21,
+    'fc84dbfff2a16b1a204377d7': _s6,
+    'ff2014af0102e537e8226f8a': _s3,
+}
+
 
 def manifest_schema():
     """schemas/llm-project.schema.json, for explaining an invalid manifest."""

@@ -313,6 +313,7 @@ def _explainer(compiled: Any) -> Any:
     if explainer is None:
         from ragft_lint.core.schema_errors import ManifestExplainer
 
-        explainer = ManifestExplainer(compiled.manifest_schema())
+        explainer = ManifestExplainer(compiled.manifest_schema(),
+                                      getattr(compiled, "FUNCTION_BY_SCHEMA", None))
         _EXPLAINER_BY_MODULE[compiled.SOURCE_DIGEST] = explainer
     return explainer

@@ -33,10 +33,35 @@ class SchemaError:
         self.absolute_path = path
 
 
+#: Keywords that say nothing about validity (messages, documentation).
+ANNOTATIONS = frozenset({
+    "$schema", "$id", "$comment", "title", "description", "examples", "default",
+    "deprecated", "readOnly", "writeOnly", "x-message",
+})
+
+
+def schema_digest(schema: dict[str, Any]) -> str:
+    """What identifies a subschema's meaning: a digest of it without its annotations (the
+    generator names each function it compiles by this, in FUNCTION_BY_SCHEMA)."""
+    import hashlib
+
+    kept = {k: v for k, v in schema.items() if k not in ANNOTATIONS}
+    return hashlib.sha256(repr(kept).encode()).hexdigest()[:24]
+
+
+# id(subschema) -> (the subschema, its compiled test): a part of the instance that its
+# subschema's compiled test finds valid has no errors to explain, and is not walked. Filled
+# by ManifestExplainer for the schema it holds (which lives as long as the process).
+_VALID_BY_ID: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
+
+
 def iter_errors(schema: Any, instance: Any, path: tuple[str | int, ...] = ()
                 ) -> Iterator[SchemaError]:
     """jsonschema's `iter_errors` for the keywords the manifest schema uses."""
     if schema is True:
+        return
+    known = _VALID_BY_ID.get(id(schema))
+    if known is not None and known[0] is schema and known[1](instance):
         return
     if schema is False:
         # jsonschema names no keyword for it either (its validator is None).
@@ -255,10 +280,26 @@ EXPLAINED_KEYWORDS = frozenset(_CHECK_BY_KEYWORD) | {"then", "else"}
 
 
 class ManifestExplainer:
-    """The manifest schema's errors for one data value, as jsonschema would yield them."""
+    """The manifest schema's errors for one data value, as jsonschema would yield them.
 
-    def __init__(self, schema: dict[str, Any]):
+    `compiled` (a generated module's FUNCTION_BY_SCHEMA) lets it skip every part of the
+    data that the compiled test of its subschema finds valid: the same errors, without
+    walking the valid parts of the schema (most of an invalid manifest is valid)."""
+
+    def __init__(self, schema: dict[str, Any],
+                 compiled: dict[str, Callable[[Any], bool]] | None = None):
         self.schema = schema
+        if compiled:
+            stack: list[Any] = [schema]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    test = compiled.get(schema_digest(node))
+                    if test is not None:
+                        _VALID_BY_ID[id(node)] = (node, test)
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
 
     def iter_errors(self, instance: Any) -> Iterator[SchemaError]:
         return iter_errors(self.schema, instance)

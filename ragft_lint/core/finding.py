@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from typing import Any
 
-# The value classes here and in core/result.py are dataclasses (so `dataclasses.replace`
-# and `fields` work, and mypy knows them frozen) whose methods are written out instead of
-# generated (init=False, repr=False, eq=False): `@dataclass` compiles every method it
-# generates from source at every start of the process, 4-6M instructions for a class like
-# these, and every command imports them. (frozen=True still generates __setattr__ and
-# __delattr__, which refuse assignment; __init__ therefore fills the instance's dict.)
+from ragft_lint.core.records import record
 
-
-def fields_repr(value: Any) -> str:
-    """`repr` as @dataclass writes it: `Name(field=value, ...)`."""
-    return (f"{type(value).__qualname__}("
-            + ", ".join(f"{f.name}={getattr(value, f.name)!r}" for f in fields(value)) + ")")
+# The value classes here and in core/result.py are records (core/records.py: dataclasses
+# whose methods are not compiled from source at every start) that write their methods
+# out, as those are called for every finding and span: `__init__` fills the instance's
+# dict directly (a frozen record refuses setattr), `__eq__` compares one tuple; record
+# gives them `__repr__`, `__setattr__` and `__delattr__`.
 
 
 class Severity(str, enum.Enum):
@@ -57,7 +52,7 @@ def _rank_of(other: object) -> int:
     return other.rank
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)
 class Span:
     """A region of a file, 1-based lines and columns; the end is exclusive (as in SARIF)."""
 
@@ -84,7 +79,6 @@ class Span:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    __repr__ = fields_repr
 
 
 class Applicability(str, enum.Enum):
@@ -99,7 +93,7 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)
 class Edit:
     """Replace the text in `span` with `replacement` (an empty one deletes it).
 
@@ -121,10 +115,9 @@ class Edit:
     def __hash__(self) -> int:
         return hash((self.span, self.replacement))
 
-    __repr__ = fields_repr
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)
 class Fix:
     """A change of the manifest's text that resolves one finding.
 
@@ -155,7 +148,6 @@ class Fix:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    __repr__ = fields_repr
 
     @property
     def is_safe(self) -> bool:
@@ -166,7 +158,7 @@ class Fix:
         return unsafe or self.is_safe
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@record(frozen=True)
 class Finding:
     """One finding. Ordered by file, then position, then rule, which is the report order;
     equal when those are (the other fields do not take part in comparing)."""
@@ -232,7 +224,6 @@ class Finding:
             return NotImplemented
         return self._key() >= other._key()
 
-    __repr__ = fields_repr
 
     @property
     def span(self) -> Span:

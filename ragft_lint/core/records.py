@@ -9,7 +9,8 @@ and gives it those methods as closures over its fields, which cost nothing to co
 
 For classes built a few times per run (settings, sessions, policies). A class made for
 every manifest or finding writes its `__init__` out in its body, which `record` keeps, as
-@dataclass keeps any method the class defines (core/finding.py writes all of them out).
+@dataclass keeps any method the class defines (core/finding.py writes out its `__eq__`
+and `__hash__` too).
 """
 
 from __future__ import annotations

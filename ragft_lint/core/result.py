@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
-from ragft_lint.core.finding import Finding, Severity, fields_repr
+from ragft_lint.core.finding import Finding, Severity
+from ragft_lint.core.records import record
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2  # usage, configuration or internal error: the check did not run as asked
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)  # see core/finding.py
+@record(frozen=True)  # its methods written out: see core/finding.py
 class FileResult:
     """Everything found in one manifest, in report order."""
 
@@ -51,7 +52,6 @@ class FileResult:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    __repr__ = fields_repr
 
 
 class ResultFilter(Protocol):
@@ -62,7 +62,7 @@ class ResultFilter(Protocol):
         ...
 
 
-@dataclass(init=False, repr=False, eq=False)  # see core/finding.py
+@record  # its methods written out: see core/finding.py
 class Summary:
     """Running totals; files are streamed through it, never held."""
 
@@ -110,7 +110,6 @@ class Summary:
         return self.__dict__ == other.__dict__
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass(eq=True) makes it
-    __repr__ = fields_repr
 
     def add(self, result: FileResult) -> None:
         threshold = self.threshold

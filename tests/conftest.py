@@ -172,8 +172,21 @@ def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> tuple[int, di
     return result.exit_code, json.loads(result.stdout)
 
 
-__all__ = ["BASE_MANIFEST", "changed", "check_json", "cli", "console_script",
-           "installed_script", "make_manifest", "needs_console_script", "run_cli", "to_yaml"]
+def assert_valid_recommendation(report: dict[str, Any]) -> None:
+    """`report` (recommend's JSON) is valid against the recommendation schema it promises."""
+    from jsonschema import Draft202012Validator
+
+    from ragft_lint.core.resources import load_schema
+
+    schema = load_schema("recommendation.schema.json")
+    errors = [f"{list(e.absolute_path)}: {e.message}"
+              for e in Draft202012Validator(schema).iter_errors(report)]
+    assert errors == []
+
+
+__all__ = ["BASE_MANIFEST", "assert_valid_recommendation", "changed", "check_json", "cli",
+           "console_script", "installed_script", "make_manifest", "needs_console_script",
+           "run_cli", "to_yaml"]
 
 
 # Coverage floors, line and branch apart ([tool.pytest.ini_options] in pyproject.toml): the
@@ -230,6 +243,20 @@ def pytest_runtestloop(session: pytest.Session) -> Any:
         else:
             reporter.write(f"\n{message}\n", green=True)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A test marked `untraced` runs with coverage paused: pytest-cov's own `no_cover` marker
+    fails every test it marks when the run has --no-cov (its controller is then None)."""
+    controller = getattr(item.config.pluginmanager.getplugin("_cov"), "cov_controller", None)
+    if controller is None or item.get_closest_marker("untraced") is None:
+        return (yield)
+    controller.pause()
+    try:
+        return (yield)
+    finally:
+        controller.resume()
 
 
 def release_repository(folder: Path) -> str:

@@ -409,14 +409,29 @@ def test_too_many_unknowns_with_external_data_unknown_still_recommend(write_mani
     report = recommend(write_manifest, data)
     unknown = report["unknown"]
     assert unknown["exhaustive"] is False
-    assert ("each unknown tried alone, the others left unknown: more than 4096 combinations"
-            in unknown["dependence"])
     assert "knowledge_size" in unknown["criteria"]
     assert all("knowledge_size" not in o["values"] for o in unknown["outcomes"])
     assert {k for o in unknown["outcomes"] for k in o["values"]} == \
         set(unknown["criteria"]) - {"knowledge_size"}
     assert report["recommended"] is not None
     _passes(write_manifest, data, report["recommended"])
+
+
+def test_too_many_unknowns_on_which_the_answer_depends_say_each_was_tried_alone(
+        write_manifest) -> None:
+    # Every need unknown, the answer depending on some: the sentence says what each one
+    # does and that each was varied alone, in JSON and in text.
+    criteria = dict.fromkeys((
+        "external_data", "behavior_adaptation", "adaptation_goals", "hallucination_tolerance",
+        "labeled_examples", "labeled_data_quality", "data_dynamics", "interpretability"),
+        "unknown")
+    data = needs(criteria=criteria)
+    unknown = recommend(write_manifest, data)["unknown"]
+    assert unknown["exhaustive"] is False
+    assert len({o["recommended"] for o in unknown["outcomes"]}) > 1
+    assert all(len(outcome["values"]) == 1 for outcome in unknown["outcomes"])
+    assert ("(each unknown tried alone, the others left unknown: more than 4096 combinations)"
+            in unknown["dependence"])
     text = run_cli("recommend", str(write_manifest(data))).stdout
     assert "more than 4096 combinations" in " ".join(text.split())
 

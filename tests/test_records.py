@@ -95,3 +95,27 @@ def test_fields_it_cannot_fill_are_refused_when_the_class_is_made() -> None:
         class Later:
             now: int
             later: int = field(default=0, init=False)
+
+
+def test_findings_order_and_compare_by_file_position_and_rule_only() -> None:
+    from ragft_lint.core.finding import Edit, Finding, Fix, Severity, Span
+    from ragft_lint.core.result import FileResult, Summary
+
+    first = Finding("a.yaml", 2, 1, "RFT101", Severity.ERROR, "one")
+    later = Finding("a.yaml", 2, 5, "RFT101", Severity.INFO, "two")
+    same_place = dataclasses.replace(first, message="other", severity=Severity.INFO)
+    assert first < later and first <= later and later > first and later >= first
+    assert first == same_place and hash(first) == hash(same_place)
+    assert first <= same_place and first >= same_place and not first < same_place
+    for value in (first, Span(1, 2), Edit(Span(), "x"), Fix("m", ()),
+                  FileResult("a.yaml", (first,), True), Summary()):
+        assert value == dataclasses.replace(value) and value != object()
+        if not isinstance(value, Summary):  # frozen: hashable by the compared fields
+            assert hash(value) == hash(dataclasses.replace(value))
+        assert repr(value).startswith(f"{type(value).__name__}(")
+    for compare in ("__lt__", "__le__", "__gt__", "__ge__"):
+        assert getattr(first, compare)("a.yaml") is NotImplemented
+    with pytest.raises(TypeError):
+        assert first < "a.yaml"
+    with pytest.raises(TypeError):
+        hash(Summary())

@@ -98,15 +98,13 @@ def _add_methods(cls: type, frozen: bool) -> None:
     def __hash__(self: Any) -> int:
         return hash(tuple(getattr(self, key) for key in compared))
 
+    # As @dataclass(frozen=True) refuses any assignment to an instance of the class itself
+    # (no record is subclassed, so a subclass's own attributes need no exception here).
     def __setattr__(self: Any, key: str, value: Any) -> None:
-        if type(self) is cls or key in names:
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {key!r}")
-        object.__setattr__(self, key, value)  # records derive from object alone
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {key!r}")
 
     def __delattr__(self: Any, key: str) -> None:
-        if type(self) is cls or key in names:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {key!r}")
-        object.__delattr__(self, key)
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {key!r}")
 
     # As @dataclass: a frozen class is hashable by its fields, any other is not hashable.
     methods: dict[str, Any] = {"__init__": __init__, "__repr__": __repr__, "__eq__": __eq__,

@@ -52,6 +52,28 @@ def test_a_manifest_linked_out_of_the_checkout_is_a_finding_naming_it(repo: Path
     assert SECRET not in result.output
 
 
+@pytest.mark.parametrize(("link", "target", "named"), [
+    ("config", "outside", "config/llm-project.yaml"),  # a folder on the way is the link
+    ("svc/up", "../..", "svc/up/outside/token"),  # a link up and out, then down
+    ("svc/deep/up", "../../..", "svc/deep/up/outside/token"),  # the same, one folder down
+])
+def test_a_folder_on_the_way_that_links_out_is_refused(repo: Path, link: str, target: str,
+                                                       named: str) -> None:
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    (repo / link).symlink_to(repo.parent / target if target == "outside" else target)
+    result = run_cli("check", named)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"{named}:1:1: error RFT001 {refusal(repo)}"
+    assert SECRET not in result.output
+
+
+def test_a_regular_file_inside_the_checkout_is_read(repo: Path) -> None:
+    (repo / "plain" / "deeper").mkdir(parents=True)
+    (repo / "plain" / "deeper" / "llm-project.yaml").write_text(to_yaml(make_manifest()))
+    assert run_cli("check", "plain/deeper/llm-project.yaml", "plain", "./plain",
+                   "plain/deeper/../deeper/").exit_code == 0
+
+
 def test_from_a_subfolder_the_refusal_names_the_repository_root(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo / "svc")

@@ -62,12 +62,60 @@ def only_finding(path: Path, *extra: str) -> dict:
     # A '#' after an opening quote is inside the scalar, not a comment to skip.
     ('quoted: "a # it\'s\nb"\n', "RFT002", 2, "indented no more than its parent"),
     ("# the team's notes\nquoted: 'a\nb'\n", "RFT002", 3, "indented no more than its parent"),
+    (">#x\n  text\n", "RFT002", 1, "block scalar header"),  # at the line's first column
+    ("flow: [a,\nb]", "RFT002", 2, "indented no more than its parent"),  # on the last line
+    ("flow: [a,\nX]\n", "RFT002", 2, "indented no more than its parent"),
+    ("flow: [a,\n\nb]\n", "RFT002", 3, "indented no more than its parent"),  # past a blank
+    ("flow: [[a,\n],\nb]\n", "RFT002", 3, "indented no more than its parent"),  # past a `]`
+    ('a: b#c\nd: "e"# f\n', "RFT002", 2, "comment must be separated"),  # past a '#' in a value
+    ('%TAG !e! tag:example.com,2000:app/\n---\nkey: "value"# glued\n', "RFT002", 3,
+     "comment must be separated"),
+    ('\nkey: "v"# c\n', "RFT002", 2, "comment must be separated"),
 ])
 def test_bad_yaml(write_manifest, text: str, rule: str, line: int, words: str) -> None:
     finding = only_finding(write_manifest(text))
     assert (finding["rule"], finding["line"]) == (rule, line)
     assert words in finding["message"]
     assert finding["criterion"] is None
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ('\nkey: "v"# c\n', 2, 9),
+    (">#x\n  text\n", 1, 2),
+    ("list: [a, -]\n", 1, 11),
+])
+def test_yaml_12_refusals_point_at_the_character(write_manifest, text: str, line: int,
+                                                 column: int) -> None:
+    finding = only_finding(write_manifest(text))
+    assert (finding["rule"], finding["line"], finding["column"]) == ("RFT002", line, column)
+
+
+# Valid YAML 1.2 near what conformance.py refuses: read, so judged by the schema (RFT003).
+@pytest.mark.parametrize("text", [
+    "list: [-x, b]\n",  # a dash that starts a word
+    "{schema_version: 1,\nproject: x}\n",  # a flow mapping at the top, over two lines
+    "note|x: >\n  text\n",  # a '|' before the block scalar's header
+    "note: > # see a>b\n  text\n",  # a '>' after it, in the comment
+    "flow: [a,\n  b]\nc: 1\n",  # a key at the parent's column once the flow has closed
+    "a#b\n",  # a '#' inside the document's only scalar
+])
+def test_valid_yaml_near_a_refused_form_is_read(write_manifest, text: str) -> None:
+    _, report = check_json(write_manifest(text))
+    assert {f["rule"] for f in report["findings"]} <= {"RFT003", "RFT004"}, report
+
+
+def test_without_the_c_parser_a_tag_prefix_may_hold_a_hash(
+        write_manifest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml refuses a '#' in a %TAG prefix; ruamel.yaml's pure-Python parser (used where
+    # the C extension is missing) reads it, and it is no comment. One after it still is.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # `import` now raises ImportError
+    directive = "%TAG !x! tag:example.com,2000:app#\n---\n"
+    _, report = check_json(write_manifest(directive + "project: p\n"))
+    assert {f["rule"] for f in report["findings"]} <= {"RFT003", "RFT004"}, report
+    finding = only_finding(write_manifest(directive + 'k: "v"# c\n'))
+    assert (finding["rule"], finding["line"], finding["column"]) == ("RFT002", 3, 7)
 
 
 @pytest.mark.parametrize("size", [9, 10, 30])

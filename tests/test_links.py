@@ -94,6 +94,12 @@ def test_a_folder_whose_name_extends_the_checkouts_is_outside_it(repo: Path) -> 
     assert SECRET not in result.output
 
 
+def test_a_missing_file_inside_the_checkout_is_named_as_missing(repo: Path) -> None:
+    result = run_cli("check", "svc/missing.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == "ragft-lint: error: path does not exist: svc/missing.yaml\n"
+
+
 def test_a_link_inside_the_checkout_is_read(repo: Path) -> None:
     assert run_cli("check", "clean/llm-project.yaml").exit_code == 0
 

@@ -30,6 +30,13 @@ DEFAULT_MAX_BYTES = 1 << 20
 BASELINE_MAX_BYTES = 64 << 20
 
 
+# Non-blocking, so a FIFO swapped in after stat() opens at once (and fstat() refuses it)
+# instead of waiting for a writer; no controlling terminal, not inherited by children.
+# Computed once, not per file read.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
 class FileReadError(SetupError):
     """A file cannot be read as an input: not found, not a regular file, too large, not
     UTF-8. `where` is the file; `message` says why, in one line without the path."""
@@ -56,10 +63,8 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
     _require_regular(st.st_mode, name)
     if st.st_size > max_bytes:
         raise FileReadError(_too_large(st.st_size, max_bytes, what, hint), where=name)
-    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
-        fd = os.open(name, flags)
+        fd = os.open(name, _READ_FLAGS)
     except OSError as exc:
         raise FileReadError(f"cannot open: {exc.strerror or exc}", where=name) from None
     chunks: list[bytes] = []

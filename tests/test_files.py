@@ -118,7 +118,10 @@ def test_short_reads_are_joined_into_the_whole_file(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # A network filesystem may return fewer bytes than asked for; the reader keeps reading.
     path = tmp_path / "llm-project.yaml"
-    content = b"approach: rag\nneeds:\n  external_data: true\n"
+    content = b"approach: rag\n" * 3
+    # 42 bytes in reads of 3: the reader reaches exactly the cap and must read once more
+    # to see the byte past it.
+    assert len(content) % 3 == 0
     path.write_bytes(content)
     real = os.read
     monkeypatch.setattr(os, "read", lambda fd, size: real(fd, min(size, 3)))
@@ -206,6 +209,7 @@ def test_write_refusals_name_what_and_where(tmp_path: Path) -> None:
                        ("the file", lambda: write_atomic(link, "{}")),
                        ("the baseline", lambda: write_atomic(link, b"{}", what="the baseline")),
                        ("the file", lambda: atomic_writer(link).__enter__()),
+                       ("the file", lambda: open_temporary(str(link))),
                        ("the report", lambda: open_temporary(str(link), what="the report"))):
         error = refused(call)
         assert (error.where, error.message) == (str(link), link_message.format(what))

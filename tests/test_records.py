@@ -40,7 +40,10 @@ def test_construction_repr_and_equality_are_dataclass_s(frozen: bool, args: tupl
     try:
         expected = made(*args, **kwargs)
     except TypeError:
-        with pytest.raises(TypeError):
+        # Not dataclass's wording, but as plain: the class, then what was wrong.
+        with pytest.raises(TypeError, match=r"^Item\(\) (takes 4 positional arguments but 5 "
+                           r"were given|got an unexpected or repeated argument '(name|size)'|"
+                           r"missing required argument: 'name')$"):
             recorded(*args, **kwargs)
         return
     got = recorded(*args, **kwargs)
@@ -53,9 +56,13 @@ def test_construction_repr_and_equality_are_dataclass_s(frozen: bool, args: tupl
     assert other_note == got and other_note.note == "different"
     if frozen:
         assert hash(got) == hash(recorded(*args, **kwargs)) == hash(other_note)
-        for change in (lambda: setattr(got, "name", "x"), lambda: delattr(got, "name")):
-            with pytest.raises(dataclasses.FrozenInstanceError):
-                change()
+        for change in (lambda item: setattr(item, "name", "x"),
+                       lambda item: delattr(item, "name")):
+            with pytest.raises(dataclasses.FrozenInstanceError) as as_dataclass:
+                change(expected)
+            with pytest.raises(dataclasses.FrozenInstanceError,
+                               match=f"^{as_dataclass.value}$"):
+                change(got)
     else:
         assert type(got).__hash__ is None is type(expected).__hash__
         got.name = "changed"
@@ -107,6 +114,24 @@ def test_findings_order_and_compare_by_file_position_and_rule_only() -> None:
     assert first < later and first <= later and later > first and later >= first
     assert first == same_place and hash(first) == hash(same_place)
     assert first <= same_place and first >= same_place and not first < same_place
+    assert not first > same_place
+    # What reporters read of a finding built with the defaults, and of one given them all.
+    assert (first.pointer, first.criterion, first.end_line, first.fix) == ("", None, None, None)
+    full = Finding("a.yaml", 2, 1, "RFT501", Severity.ERROR, "m", pointer="/criteria",
+                   criterion=5, end_line=3, end_column=4, remediation="r", waived=True,
+                   waiver_reason="w", fix=Fix("f", ()))
+    assert (full.pointer, full.criterion, full.end_line, full.end_column, full.remediation,
+            full.waived, full.waiver_reason, full.fix) == (
+        "/criteria", 5, 3, 4, "r", True, "w", Fix("f", ()))
+    assert Span() == Span(1, 1, None, None) and full.span == Span(2, 1, 3, 4)
+    result = FileResult("a.yaml", (full,), True, ("RFT501",), 2, Severity.WARNING, 1, "d")
+    assert (result.rules_run, result.baselined, result.fail_on, result.fixed, result.diff) == (
+        ("RFT501",), 2, Severity.WARNING, 1, "d")
+    counts = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+    summary = Summary(files_excluded=4, count_by_severity=counts,
+                      other_thresholds={Severity.INFO})
+    assert (summary.files_excluded, summary.count_by_severity, summary.other_thresholds) == (
+        4, counts, {Severity.INFO})
     for value in (first, Span(1, 2), Edit(Span(), "x"), Fix("m", ()),
                   FileResult("a.yaml", (first,), True), Summary()):
         assert value == dataclasses.replace(value) and value != object()

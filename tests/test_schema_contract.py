@@ -30,6 +30,16 @@ def iter_properties(schema: Any, path: str = "") -> Iterator[tuple[str, dict[str
 
 
 @pytest.mark.parametrize("name", ["llm-project.schema.json", "policy.schema.json"])
+def test_the_package_ships_the_repositorys_schemas(name: str) -> None:
+    # What `ragft-lint schema` prints and the editor offers is schemas/ as committed.
+    # (schema_file, not load_schema: that one is cached once per process.)
+    from ragft_lint.core.resources import schema_file
+
+    shipped = schema_file(name).read_text(encoding="utf-8")
+    assert shipped == (Path(__file__).parent.parent / "schemas" / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["llm-project.schema.json", "policy.schema.json"])
 def test_schema_is_valid_draft_2020_12(name: str) -> None:
     Draft202012Validator.check_schema(load_schema(name))
 

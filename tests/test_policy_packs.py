@@ -401,3 +401,18 @@ def test_configured_value_that_breaks_a_condition_is_a_config_error(project: Pat
     assert result.exit_code == 2
     assert (f"{config}:2: params.project-pattern: makes the condition of ACME001 "
             f"({folder / 'p.yaml'}) invalid: '([' is not a 'regex'") in result.stderr
+
+
+def test_the_files_a_policy_folder_is_read_from_are_its_policies_and_bibliography(
+        tmp_path: Path) -> None:
+    # What the link check looks at before a folder is loaded: exactly what loading reads.
+    from ragft_lint.core.policy import iter_folder_files
+
+    folder = tmp_path / "team-policies"
+    folder.mkdir()
+    for name in ("b.yml", "a.yaml", "sources.yaml", "README.md", "notes.yaml.bak"):
+        (folder / name).write_text("", encoding="utf-8")
+    (folder / "scoring.yaml").mkdir()  # a folder named like a policy is never read
+    (folder / "scoring.yaml" / "x.yaml").write_text("", encoding="utf-8")
+    assert list(iter_folder_files(str(folder))) == [
+        str(folder / name) for name in ("a.yaml", "b.yml", "sources.yaml")]

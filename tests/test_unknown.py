@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,58 @@ def test_an_unknown_knowledge_size_matters_only_where_a_policy_reads_it(
                          "interpretability": "low"},
             "constraints": {"context_window_tokens": 100000}}
     assert _check(tmp_path, data) & {"RFT008"} == warned
+
+
+# --- which needs a condition reads: what RFT008 and the skipping of policies go by ------------
+
+def _criteria(**properties: Any) -> dict[str, Any]:
+    return {"properties": {"criteria": {"properties": properties}}}
+
+
+READS = [
+    # (a team policy's `when`, the needs it reads)
+    (_criteria(data_dynamics={"const": "daily"}), [("criteria", "data_dynamics")]),
+    ({"properties": {"approach": {"const": "rag"}, "project": {"type": "string"}}}, []),
+    ({"properties": {"criteria": {"required": ["interpretability", 7]}}},
+     [("criteria", "interpretability")]),
+    ({"required": ["criteria"]}, []),
+    (_criteria(external_data={"properties": {"required": {"const": True}},
+                              "required": ["sources"]}),
+     [("criteria", "external_data"), ("criteria", "external_data", "required"),
+      ("criteria", "external_data", "sources")]),
+    ({"allOf": [_criteria(labeled_examples={"maximum": 10})]},
+     [("criteria", "labeled_examples")]),
+    ({"anyOf": [_criteria(labeled_examples={"maximum": 10}),
+                _criteria(labeled_data_quality={"const": "low"})]},
+     [("criteria", "labeled_data_quality"), ("criteria", "labeled_examples")]),
+    ({"oneOf": [_criteria(interpretability={"const": "high"})]},
+     [("criteria", "interpretability")]),
+    ({"not": _criteria(hallucination_tolerance={"const": "high"})},
+     [("criteria", "hallucination_tolerance")]),
+    ({"if": _criteria(behavior_adaptation={"const": "high"}),
+      "then": _criteria(data_dynamics={"const": "daily"}),
+      "else": _criteria(interpretability={"const": "low"})},
+     [("criteria", "behavior_adaptation"), ("criteria", "data_dynamics"),
+      ("criteria", "interpretability")]),
+    ({"properties": {"criteria": {"properties": None}}, "allOf": "not a list"}, []),
+]
+
+
+@pytest.mark.parametrize(("when", "reads"), READS)
+def test_the_needs_a_condition_reads_are_found_through_every_applicator(
+        when: dict[str, Any], reads: list[tuple[str, ...]]) -> None:
+    # A fresh policy each time (built-in ones keep what they worked out).
+    policy = replace(BUILTIN[0], when=when, pointer="", exceeds=None)
+    assert list(policy.needs_read) == reads
+
+
+def test_the_pointer_and_the_compared_number_count_as_read() -> None:
+    policy = replace(BUILTIN[0], when={}, pointer="/criteria/external_data/size_tokens",
+                     exceeds="/constraints/context_window_tokens")
+    assert policy.needs_read == (("criteria", "external_data", "size_tokens"),)
+    assert policy.reads_unknown({"criteria": {"external_data": "unknown"}})
+    assert policy.reads_unknown({"criteria": {"external_data": {"size_tokens": "unknown"}}})
+    assert not policy.reads_unknown({"criteria": {"external_data": {"size_tokens": 5,
+                                                                    "required": "unknown"}}})
+    assert not policy.reads_unknown({"criteria": "unknown-ish"})
+    assert not policy.reads_unknown({"criteria": ["unknown"]})

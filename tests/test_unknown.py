@@ -216,3 +216,10 @@ def test_the_pointer_and_the_compared_number_count_as_read() -> None:
                                                                     "required": "unknown"}}})
     assert not policy.reads_unknown({"criteria": "unknown-ish"})
     assert not policy.reads_unknown({"criteria": ["unknown"]})
+    # The number it compares: only numbers (a YAML `true` is not one) larger than the limit.
+    limit = {"constraints": {"context_window_tokens": 100}}
+    for size, larger in ((101, True), (100.5, True), (100, False), (True, False), ("200", False)):
+        data = {"criteria": {"external_data": {"size_tokens": size}}, **limit}
+        assert policy.compares(data) is larger
+    assert not policy.compares({"criteria": {"external_data": {"size_tokens": 101}}})
+    assert replace(policy, exceeds=None).compares({}), "no number to compare: nothing to stop it"

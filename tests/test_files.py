@@ -120,14 +120,16 @@ def test_short_reads_are_joined_into_the_whole_file(tmp_path: Path,
     path = tmp_path / "llm-project.yaml"
     content = b"approach: rag\n" * 3
     # 42 bytes in reads of 3: the reader reaches exactly the cap and must read once more
-    # to see the byte past it.
+    # to see a byte past it.
     assert len(content) % 3 == 0
     path.write_bytes(content)
     real = os.read
     monkeypatch.setattr(os, "read", lambda fd, size: real(fd, min(size, 3)))
     assert read_bytes(path) == content
     assert read_bytes(path, len(content)) == content
+    # One byte more than stat() saw (the file grew): only the last read finds it.
     path.write_bytes(content + b"#")
+    stat_saying(monkeypatch, path, st_size=len(content))
     assert refused(read_bytes, path, len(content)).message == (
         f"file is {len(content) + 1:,} bytes, over the {len(content):,}-byte limit")
 

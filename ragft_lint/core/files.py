@@ -128,14 +128,15 @@ _KIND_BY_TEST: tuple[tuple[Callable[[int], bool], str], ...] = (
     (stat.S_ISBLK, "a block device"),
 )
 
+_OTHER = "not a regular file"
+
 
 def _require_regular(mode: int, path: str) -> None:
     if stat.S_ISREG(mode):
         return
     # The fallback is for file types Linux's stat() never reports (Solaris doors): no test
     # reaches it, hence the pragma.
-    kind = next((name for test, name in _KIND_BY_TEST if test(mode)),
-                "not a regular file")  # pragma: no mutate
+    kind = next((name for test, name in _KIND_BY_TEST if test(mode)), _OTHER)  # pragma: no mutate
     raise FileReadError(f"not a regular file: it is {kind}; refused without opening it",
                         where=path)
 

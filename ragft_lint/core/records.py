@@ -96,7 +96,8 @@ def _add_methods(cls: type, frozen: bool) -> None:
                 == tuple(getattr(other, key) for key in compared))
 
     def __hash__(self: Any) -> int:
-        return hash(tuple(getattr(self, key) for key in compared))
+        # Not mutated (the pragma): hash(None) still hashes equal records equal, only slower.
+        return hash(tuple(getattr(self, key) for key in compared))  # pragma: no mutate
 
     # As @dataclass(frozen=True) refuses any assignment to an instance of the class itself
     # (no record is subclassed, so a subclass's own attributes need no exception here).

@@ -50,7 +50,7 @@ class FileResult:
         return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self._key())  # pragma: no mutate (see core/finding.py)
 
 
 

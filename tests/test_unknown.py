@@ -194,6 +194,8 @@ READS = [
       "else": _criteria(interpretability={"const": "low"})},
      [("criteria", "behavior_adaptation"), ("criteria", "data_dynamics"),
       ("criteria", "interpretability")]),
+    ({"properties": {"criteria": {"anyOf": [{"properties": {"interpretability": {}}}]}}},
+     [("criteria", "interpretability")]),  # an applicator below criteria reads below it
     ({"properties": {"criteria": {"properties": None}}, "allOf": "not a list"}, []),
 ]
 

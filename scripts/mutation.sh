@@ -11,9 +11,11 @@
 # Configuration is [tool.mutmut] in pyproject.toml: which files are mutated (core/, not the
 # generated fast path) and how the tests run (in-process, not the slow console-script tests).
 # Each module runs in a folder of its own, mutants.d/MODULE/ (git-ignored), judged only by
-# the tests that cover it: the tests that import it, those EXTRA_TESTS below names for it
-# (they reach it through the command line), plus the two tables every module of core/ is
-# run through (tests/test_positions.py, tests/test_bad_input.py). A folder each,
+# the tests that pin it: those JUDGES below names for it (fast in-process tests of what it
+# does, so a run takes minutes, not hours), or, for a module it does not name, the tests that
+# import it, those EXTRA_TESTS names for it (they reach it through the command line), plus
+# the two tables every module of core/ is run through (tests/test_positions.py,
+# tests/test_bad_input.py). A folder each,
 # because mutmut keeps one result cache per folder and starts it again whenever its test
 # selection changes: in one folder, a module's selection would wipe every other's results.
 # mutmut keeps its results there, so a module already run is not run again unless its code
@@ -106,12 +108,38 @@ declare -A EXTRA_TESTS=(
     [schema_errors]="tests/test_fastpath.py"
 )
 
+# The tests that judge a module, where the default selection would be slow (it takes in
+# tests/test_fastpath.py's generated manifests, tens of seconds per mutant) or blind (the
+# module is reached only through the command line). Each mutant runs only those of these
+# that reach the function it changes.
+declare -A JUDGES=(
+    [engine]="tests/test_engine.py tests/test_waivers.py tests/test_unknown.py
+              tests/test_policy_examples.py tests/test_positions.py tests/test_fixes.py"
+    [files]="tests/test_files.py tests/security/test_bounded_reads.py
+             tests/security/test_atomic_writes.py tests/test_baseline.py tests/test_migrate.py"
+    [finding]="tests/test_records.py tests/test_text.py tests/test_waivers.py
+               tests/test_positions.py tests/test_fixes.py tests/test_engine.py"
+    [fixes]="tests/test_fixes.py tests/test_fix_validity.py tests/test_fix_command.py
+             tests/test_waivers.py tests/test_positions.py"
+    [policy]="tests/test_policy_examples.py tests/test_policy_packs.py
+              tests/test_condition_patterns.py tests/test_evidence.py tests/test_unknown.py"
+    [records]="tests/test_records.py tests/test_positions.py tests/test_bad_input.py"
+    [resources]="tests/test_schema_contract.py tests/test_policy_packs.py tests/test_init.py"
+    [result]="tests/test_records.py tests/test_summary.py tests/test_baseline.py
+              tests/test_positions.py tests/test_engine.py"
+    [schema]="tests/test_schema_errors.py tests/test_schema_contract.py tests/test_positions.py
+              tests/test_bad_input.py tests/test_unknown.py"
+    [schema_errors]="tests/test_schema_errors.py tests/test_positions.py tests/test_bad_input.py"
+)
+
 # The folder mutmut runs MODULE in: the repository's files linked in, and pyproject.toml with
 # the module's own test selection.
 prepare() {
     local module="$1" dir="mutants.d/$1" tests
     if [[ -n "${MUTATION_TESTS:-}" ]]; then
         tests="$MUTATION_TESTS"
+    elif [[ -n "${JUDGES[$module]:-}" ]]; then
+        tests="${JUDGES[$module]}"
     else
         # Not tests/test_server.py: it drives the installed `ragft-lint server`, never the mutant.
         # `|| true`: a module no test imports has only the two tables.

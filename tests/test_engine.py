@@ -19,7 +19,7 @@ from tests.conftest import make_manifest, to_yaml
 
 BUILTIN = load_builtin_policies()
 TODAY = dt.date(2027, 1, 1)
-# Fine-tune with daily data: RFT501 (error) fires, as does RFT101 (external data required).
+# Fine-tune with daily data: RFT501 (error) fires, and only it.
 FINE_TUNE_DAILY = dict(approach="fine-tune", criteria__external_data={"required": False},
                        criteria__behavior_adaptation="high", criteria__labeled_examples=50000,
                        criteria__hallucination_tolerance="high", criteria__interpretability="low",
@@ -59,6 +59,8 @@ def test_rules_switched_off_after_a_check_are_left_out_of_the_next(tmp_path: Pat
     assert "RFT501" not in {f.rule for f in second.findings}
     engine.pack = PolicyPack(BUILTIN[:1])
     assert engine.check(path).rules_run == (BUILTIN[0].id,)
+    engine.pack = PolicyPack(BUILTIN[1:2])  # another pack of the same size
+    assert engine.check(path).rules_run == (BUILTIN[1].id,)
 
 
 def test_standard_input_is_held_to_the_configured_size_limit(tmp_path: Path) -> None:
@@ -75,17 +77,29 @@ def test_standard_input_is_held_to_the_configured_size_limit(tmp_path: Path) -> 
 def test_an_unreadable_manifest_runs_no_policy(tmp_path: Path) -> None:
     path = tmp_path / "llm-project.yaml"
     path.write_text("approach: [rag\n", encoding="utf-8")
-    result = Engine(PolicyPack(BUILTIN)).check(str(path))
-    assert result.policies_run is False and result.rules_run == ()
-    assert [(f.rule, f.severity) for f in result.findings] == [("RFT002", Severity.ERROR)]
+    engine = Engine(PolicyPack(BUILTIN))
+    for result in (engine.check(str(path)), engine.check_text(str(path), path.read_text())):
+        assert result.policies_run is False and result.rules_run == ()
+        assert result.path == str(path)
+        assert [(f.file, f.rule, f.severity) for f in result.findings] == [
+            (str(path), "RFT002", Severity.ERROR)]
 
 
 def waived(tmp_path: Path, policy: WaiverPolicy, expires: dt.date) -> list[tuple[str, bool, str]]:
-    data = make_manifest(**FINE_TUNE_DAILY, waivers=[
-        {"rule": "RFT501", "reason": "retrained nightly", "expires": expires.isoformat()}])
+    # A refused waiver first, then one for RFT601 (interpretability high) that nothing
+    # refuses: it still applies.
+    data = make_manifest(**{**FINE_TUNE_DAILY, "criteria__interpretability": "high"}, waivers=[
+        {"rule": "RFT501", "reason": "retrained nightly", "expires": expires.isoformat()},
+        {"rule": "RFT601", "reason": "audited offline", "expires": "2027-01-02"}])
+    path = manifest(tmp_path, data)
     engine = Engine(PolicyPack(BUILTIN), today=TODAY, waivers=policy)
-    return [(f.rule, f.waived, f.message) for f in engine.check(manifest(tmp_path, data)).findings
-            if f.rule in ("RFT501", "RFT006")]
+    findings = engine.check(path).findings
+    assert [(f.rule, f.waived) for f in findings if f.rule == "RFT601"] == [("RFT601", True)]
+    # A refusal points at the refused waiver's rule.
+    rule_line = Path(path).read_text(encoding="utf-8").splitlines().index("- rule: RFT501") + 1
+    assert all((f.line, f.column, f.pointer) == (rule_line, 3, "/waivers/0/rule")
+               for f in findings if f.rule == "RFT006")
+    return [(f.rule, f.waived, f.message) for f in findings if f.rule in ("RFT501", "RFT006")]
 
 
 @pytest.mark.parametrize("unwaivable", [("RFT5",), ("RFT501",), ("RFT1", "RFT50")])
@@ -118,10 +132,13 @@ def test_a_waiver_may_run_up_to_max_days_from_today(tmp_path: Path, days: int,
 
 def test_a_waiver_for_a_misspelt_rule_suggests_the_rule_unquoted(tmp_path: Path) -> None:
     data = make_manifest(**FINE_TUNE_DAILY, waivers=[
-        {"rule": "rft5011", "reason": "typo", "expires": "2099-12-31"}])
+        {"rule": "rft5011", "reason": "typo", "expires": "2099-12-31"},
+        {"rule": "RFT501", "reason": "retrained nightly", "expires": "2099-12-31"}])
     result = Engine(PolicyPack(BUILTIN), today=TODAY).check(manifest(tmp_path, data))
     assert [f.message for f in result.findings if f.rule == "RFT006"] == [
         "waiver names unknown rule 'rft5011' (did you mean RFT501?); it would waive nothing"]
+    # The waiver after it is read all the same.
+    assert [f.waived for f in result.findings if f.rule == "RFT501"] == [True]
 
 
 def test_a_policy_judging_a_whole_mapping_depends_on_each_need_inside_it(
@@ -135,9 +152,23 @@ def test_a_policy_judging_a_whole_mapping_depends_on_each_need_inside_it(
     data = make_manifest(schema_version=2, **FINE_TUNE_DAILY)
     data["criteria"]["external_data"] = {"required": "unknown"}
     result = Engine(PolicyPack([whole])).check(manifest(tmp_path, data))
-    assert [(f.rule, f.pointer) for f in result.findings if f.rule == "RFT008"] == [
-        ("RFT008", "/criteria/external_data/required")]
+    assert [(f.rule, f.pointer, f.message) for f in result.findings if f.rule == "RFT008"] == [
+        ("RFT008", "/criteria/external_data/required", "external_data.required is unknown, and "
+         "approach 'fine-tune' depends on it (RFT101): declare it")]
     # The built-in RFT101 reads external_data only on the way to `required`: it depends on
     # `required`, not on the mapping's other fields.
     data["criteria"]["external_data"] = {"required": False, "size_tokens": "unknown"}
     assert Engine(PolicyPack(BUILTIN[:1])).check(manifest(tmp_path, data)).findings == ()
+
+
+def test_each_unknown_need_is_weighed_on_its_own(tmp_path: Path) -> None:
+    # For fine-tune no policy judges behavior_adaptation (retrieval's rules do), but
+    # data_dynamics after it is judged: the first does not end the look at the rest.
+    from ragft_lint.core.rules import NEED_NOT_DECLARED
+
+    data = make_manifest(schema_version=2, **FINE_TUNE_DAILY)
+    data["criteria"].update(behavior_adaptation="unknown", data_dynamics="unknown")
+    result = Engine(PolicyPack(BUILTIN)).check(manifest(tmp_path, data))
+    unknown = [f for f in result.findings if f.rule == "RFT008"]
+    assert [f.pointer for f in unknown] == ["/criteria/data_dynamics"]
+    assert unknown[0].remediation == NEED_NOT_DECLARED.remediation is not None

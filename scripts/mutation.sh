@@ -115,12 +115,28 @@ declare -A EXTRA_TESTS=(
 declare -A JUDGES=(
     [engine]="tests/test_engine.py tests/test_waivers.py tests/test_unknown.py
               tests/test_policy_examples.py tests/test_positions.py tests/test_fixes.py"
+    # Not test_tricky_values_everywhere: 24 s of generated manifests, for every mutant.
+    [fastpath]="tests/test_fastpath.py::test_generated_module_is_up_to_date
+                tests/test_fastpath.py::test_fast_path_is_active_for_the_packaged_data
+                tests/test_fastpath.py::test_runtime_digest_matches_the_generator
+                tests/test_fastpath.py::test_edited_data_turns_the_fast_path_off
+                tests/test_fastpath.py::test_disable_variable_turns_the_fast_path_off
+                tests/test_fastpath.py::test_builtin_policies_are_the_same_objects_either_way
+                tests/test_fastpath.py::test_changed_parameters_use_jsonschema
+                tests/test_fastpath.py::test_unsupported_keyword_is_a_generation_error
+                tests/test_fastpath.py::test_compiled_schema_agrees_with_jsonschema
+                tests/test_fastpath.py::test_explainer_gives_jsonschema_findings
+                tests/test_fastpath.py::test_compiled_conditions_agree_with_jsonschema
+                tests/test_fastpath.py::test_whole_file_results_are_identical
+                tests/test_fastpath.py::test_examples_identical_both_ways"
     [files]="tests/test_files.py tests/security/test_bounded_reads.py
              tests/security/test_atomic_writes.py tests/test_baseline.py tests/test_migrate.py"
     [finding]="tests/test_records.py tests/test_text.py tests/test_waivers.py
                tests/test_positions.py tests/test_fixes.py tests/test_engine.py"
     [fixes]="tests/test_fixes.py tests/test_fix_validity.py tests/test_fix_command.py
              tests/test_waivers.py tests/test_positions.py"
+    [manifest]="tests/test_bad_input.py tests/test_positions.py tests/test_text.py
+                tests/test_fixes.py tests/test_waivers.py tests/test_engine.py"
     [policy]="tests/test_policy_examples.py tests/test_policy_packs.py
               tests/test_condition_patterns.py tests/test_evidence.py tests/test_unknown.py"
     [records]="tests/test_records.py tests/test_positions.py tests/test_bad_input.py"

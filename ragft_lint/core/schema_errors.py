@@ -65,7 +65,7 @@ def iter_errors(schema: Any, instance: Any, path: tuple[str | int, ...] = ()
         return
     if schema is False:
         # jsonschema names no keyword for it either (its validator is None).
-        yield SchemaError(f"False schema does not allow {instance!r}", None, False,
+        yield SchemaError(f"False schema does not allow {instance!r}", None, None,
                           instance, {}, path)
         return
     for keyword, value in schema.items():
@@ -179,9 +179,15 @@ def _k_additional(additional: Any, instance: Any, schema: Any, path: Any) -> _Yi
 def _k_items(items: Any, instance: Any, schema: Any, path: Any) -> _Yield:
     if "prefixItems" in schema:
         raise ValueError("prefixItems is not supported")
-    if isinstance(instance, list) and items is not True:
-        for index, item in enumerate(instance):
-            yield from _descend(items, item, (*path, index))
+    if not isinstance(instance, list) or items is True or not instance:
+        return
+    if items is False:  # no item at all (there are no prefixItems)
+        rest = instance if len(instance) != 1 else instance[0]
+        yield (f"Expected at most 0 items but found {len(instance)} extra: {rest!r}", path,
+               None)
+        return
+    for index, item in enumerate(instance):
+        yield from _descend(items, item, (*path, index))
 
 
 def _k_min_items(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
@@ -213,36 +219,47 @@ def _k_pattern(pattern: Any, instance: Any, schema: Any, path: Any) -> _Yield:
         yield f"{instance!r} does not match {pattern!r}", path, None
 
 
-_DATE_RE: list[Any] = []
-
-
 def _k_format(name: Any, instance: Any, schema: Any, path: Any) -> _Yield:
-    # Only `date` is checked (see compile_schema); jsonschema._format.is_date.
-    if name != "date" or not isinstance(instance, str):
-        return
-    if not _DATE_RE:
-        import re
-
-        _DATE_RE.append(re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII))
-    import datetime
-
-    valid = bool(_DATE_RE[0].fullmatch(instance))
-    if valid:
-        try:
-            datetime.date.fromisoformat(instance)
-        except ValueError:
-            valid = False
-    if not valid:
+    # Only `date` is checked (see compile_schema).
+    if name == "date" and isinstance(instance, str) and not _is_date(instance):
         yield f"{instance!r} is not a {name!r}", path, None
 
 
-def _bound(keyword: str, fails: Callable[[Any, Any], bool], text: str) -> Callable[..., _Yield]:
-    def check(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
-        if _is_type(instance, "number") and fails(instance, bound):
-            yield f"{instance!r} {text} {bound!r}", path, None
+def _is_date(text: str) -> bool:
+    """jsonschema._format.is_date: four, two and two ASCII digits that make a real date."""
+    import re
 
-    check.__name__ = f"_k_{keyword}"
-    return check
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII) is None:  # re caches the pattern
+        return False
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+# The four bounds, written out rather than made by a factory at import: each is its own
+# function, as jsonschema's are.
+def _k_minimum(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
+    if _is_type(instance, "number") and instance < bound:
+        yield f"{instance!r} is less than the minimum of {bound!r}", path, None
+
+
+def _k_maximum(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
+    if _is_type(instance, "number") and instance > bound:
+        yield f"{instance!r} is greater than the maximum of {bound!r}", path, None
+
+
+def _k_exclusive_minimum(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
+    if _is_type(instance, "number") and instance <= bound:
+        yield f"{instance!r} is less than or equal to the minimum of {bound!r}", path, None
+
+
+def _k_exclusive_maximum(bound: Any, instance: Any, schema: Any, path: Any) -> _Yield:
+    if _is_type(instance, "number") and instance >= bound:
+        yield f"{instance!r} is greater than or equal to the maximum of {bound!r}", path, None
 
 
 def _k_if(condition: Any, instance: Any, schema: Any, path: Any) -> _Yield:
@@ -268,12 +285,8 @@ _CHECK_BY_KEYWORD: dict[str, Callable[..., _Yield]] = {
     "required": _k_required, "additionalProperties": _k_additional, "items": _k_items,
     "minItems": _k_min_items, "maxItems": _k_max_items, "minLength": _k_min_length,
     "maxLength": _k_max_length, "pattern": _k_pattern, "format": _k_format,
-    "minimum": _bound("minimum", lambda v, b: v < b, "is less than the minimum of"),
-    "maximum": _bound("maximum", lambda v, b: v > b, "is greater than the maximum of"),
-    "exclusiveMinimum": _bound("exclusiveMinimum", lambda v, b: v <= b,
-                               "is less than or equal to the minimum of"),
-    "exclusiveMaximum": _bound("exclusiveMaximum", lambda v, b: v >= b,
-                               "is greater than or equal to the maximum of"),
+    "minimum": _k_minimum, "maximum": _k_maximum, "exclusiveMinimum": _k_exclusive_minimum,
+    "exclusiveMaximum": _k_exclusive_maximum,
     "if": _k_if, "allOf": _k_all_of, "not": _k_not,
 }
 EXPLAINED_KEYWORDS = frozenset(_CHECK_BY_KEYWORD) | {"then", "else"}

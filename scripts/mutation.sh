@@ -6,6 +6,7 @@
 #   scripts/mutation.sh                     # every module of core/, one after the other
 #   scripts/mutation.sh text pointer        # only core/text.py and core/pointer.py
 #   scripts/mutation.sh --report            # the scores of what has been run so far
+#   scripts/mutation.sh --survivors engine  # judge engine's survivors again (tests changed)
 #   MUTATION_TESTS="tests/test_text.py" scripts/mutation.sh text    # other tests judge it
 #
 # Configuration is [tool.mutmut] in pyproject.toml: which files are mutated (core/, not the
@@ -78,6 +79,14 @@ if [[ "${1:-}" == "--report" ]]; then
     shift
     report "$@"
     exit 0
+fi
+# --survivors: judge again only the mutants that survived (or that no test ran), with the
+# tests as they are now: mutmut keeps every result until the module's code changes, so a
+# test written to kill a survivor is not otherwise run against it.
+again=""
+if [[ "${1:-}" == "--survivors" ]]; then
+    again=1
+    shift
 fi
 
 if [[ $# -gt 0 ]]; then
@@ -188,8 +197,22 @@ PY
 for module in "${modules[@]}"; do
     echo "== ragft_lint/core/$module.py" >&2
     prepare "$module"
+    # mutmut maps each test to the functions it reaches once, and later adds only tests it
+    # has not seen: a test edited to reach a function would not be run against its mutants.
+    # The map is made again each run (a run of the selection, seconds); results are kept.
+    rm -f "mutants.d/$module/mutants/mutmut-stats.json"
     # Mutant names are module.function__mutmut_N: one module's mutants at a time.
+    names=("ragft_lint.core.$module.*")
+    if [[ -n "$again" ]]; then
+        meta="mutants.d/$module/mutants/ragft_lint/core/$module.py.meta"
+        [[ -f "$meta" ]] || continue
+        mapfile -t names < <("$python" -c '
+import json, sys
+codes = json.load(open(sys.argv[1]))["exit_code_by_key"]
+print("\n".join(name for name, code in codes.items() if code in (0, 5, 33)))' "$meta")
+        [[ ${#names[@]} -gt 0 ]] || continue
+    fi
     (cd "mutants.d/$module" && nice -n 19 timeout --signal=INT "${MUTATION_SECONDS:-0}" \
-        "$mutmut" run --max-children "${MUTATION_JOBS:-1}" "ragft_lint.core.$module.*") || true
+        "$mutmut" run --max-children "${MUTATION_JOBS:-1}" "${names[@]}") || true
 done
 report "${modules[@]}"

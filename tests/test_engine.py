@@ -15,6 +15,7 @@ from ragft_lint.core.engine import Engine, WaiverPolicy
 from ragft_lint.core.finding import Severity
 from ragft_lint.core.manifest import Limits
 from ragft_lint.core.policy import PolicyPack, load_builtin_policies
+from ragft_lint.core.result import FileResult
 from tests.conftest import make_manifest, to_yaml
 
 BUILTIN = load_builtin_policies()
@@ -172,3 +173,65 @@ def test_each_unknown_need_is_weighed_on_its_own(tmp_path: Path) -> None:
     unknown = [f for f in result.findings if f.rule == "RFT008"]
     assert [f.pointer for f in unknown] == ["/criteria/data_dynamics"]
     assert unknown[0].remediation == NEED_NOT_DECLARED.remediation is not None
+
+
+def test_a_manifest_read_from_disk_is_held_to_the_size_limit(tmp_path: Path) -> None:
+    path = manifest(tmp_path, make_manifest())
+    size = Path(path).stat().st_size
+    [finding] = Engine(PolicyPack(BUILTIN), limits=Limits(max_bytes=size - 1)).check(
+        path).findings
+    assert (finding.file, finding.rule) == (path, "RFT001")
+    assert f"over the {size - 1:,}-byte limit" in finding.message
+
+
+def test_standard_input_keeps_its_name(tmp_path: Path) -> None:
+    data = make_manifest(**FINE_TUNE_DAILY)
+    result = Engine(PolicyPack(BUILTIN)).check("-", to_yaml(data).encode())
+    assert result.path == "-" and [f.file for f in result.findings] == ["-"]
+
+
+def test_a_schema_error_skips_the_policies(tmp_path: Path) -> None:
+    result = Engine(PolicyPack(BUILTIN)).check(manifest(tmp_path, make_manifest(
+        approach="retrieval")))
+    assert result.policies_run is False and result.rules_run == ()
+    assert [f.rule for f in result.findings] == ["RFT004", "RFT003"]  # skipped, and why
+
+
+def test_the_baseline_is_applied_to_each_result(tmp_path: Path) -> None:
+    class DropAll:
+        def apply(self, result: FileResult) -> FileResult:
+            return replace(result, findings=(), baselined=len(result.findings))
+
+    path = manifest(tmp_path, make_manifest(**FINE_TUNE_DAILY))
+    result = Engine(PolicyPack(BUILTIN), baseline=DropAll()).check(path)
+    assert (result.findings, result.baselined, result.path) == ((), 1, path)
+
+
+def test_a_waiver_for_a_switched_off_rule_is_not_unused(tmp_path: Path) -> None:
+    # It may be needed again where the rule runs (another service's configuration).
+    data = make_manifest(**FINE_TUNE_DAILY, waivers=[
+        {"rule": "RFT501", "reason": "retrained nightly", "expires": "2099-12-31"}])
+    path = manifest(tmp_path, data)
+    assert found(Engine(PolicyPack(BUILTIN), today=TODAY, disabled=frozenset({"RFT501"})),
+                 path) == []
+    expired = make_manifest(**FINE_TUNE_DAILY, waivers=[
+        {"rule": "RFT501", "reason": "retrained nightly", "expires": "2026-12-31"}])
+    assert found(Engine(PolicyPack(BUILTIN), today=TODAY, disabled=frozenset({"RFT501"})),
+                 manifest(tmp_path, expired))[0][0] == "RFT005"
+
+
+def test_waivers_after_an_expired_or_repeated_one_still_apply(tmp_path: Path) -> None:
+    data = make_manifest(**{**FINE_TUNE_DAILY, "criteria__interpretability": "high"}, waivers=[
+        {"rule": "RFT101", "reason": "no longer fires", "expires": "2026-06-30"},  # expired
+        {"rule": "RFT501", "reason": "retrained nightly", "expires": "2099-12-31"},
+        {"rule": "RFT501", "reason": "said twice", "expires": "2099-12-31"},  # repeated
+        {"rule": "RFT601", "reason": "audited offline", "expires": "2099-12-31"}])
+    result = Engine(PolicyPack(BUILTIN), today=TODAY).check(manifest(tmp_path, data))
+    by_rule = {f.rule: f for f in result.findings}
+    assert by_rule["RFT501"].waived and by_rule["RFT601"].waived
+    # Both waivers that waive nothing can be removed by `check --fix --unsafe-fixes`.
+    expired, repeated = by_rule["RFT005"], by_rule["RFT007"]
+    assert expired.pointer == "/waivers/0/expires" and repeated.pointer == "/waivers/2/rule"
+    for finding in (expired, repeated):
+        assert finding.fix is not None and not finding.fix.is_safe
+        assert finding.fix.message.startswith("Remove the unused waiver for RFT")

@@ -152,7 +152,8 @@ declare -A JUDGES=(
     [resources]="tests/test_schema_contract.py tests/test_policy_packs.py tests/test_init.py"
     [result]="tests/test_records.py tests/test_summary.py tests/test_baseline.py
               tests/test_positions.py tests/test_engine.py"
-    [schema]="tests/test_schema_errors.py tests/test_schema_contract.py tests/test_positions.py
+    [schema]="tests/test_schema_messages.py tests/test_schema_errors.py
+              tests/test_schema_contract.py tests/test_positions.py
               tests/test_bad_input.py tests/test_unknown.py tests/test_cli.py tests/test_fixes.py
               tests/test_fix_validity.py tests/test_fix_command.py"
     [schema_errors]="tests/test_schema_errors.py tests/test_positions.py tests/test_bad_input.py"

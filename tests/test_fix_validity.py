@@ -159,3 +159,5 @@ def test_a_fix_that_would_add_a_problem_is_not_offered() -> None:
     assert _fixes(text) == []
     assert _fixes(text.replace("required: yes", "required: no")) == [
         "Replace 'no' with false"]
+    # Only the fix to blame is dropped: one elsewhere in the manifest is still offered.
+    assert _fixes(text.replace("approach: rag", "approach: Rag")) == ["Replace 'Rag' with 'rag'"]

@@ -240,7 +240,7 @@ def _value_message(keyword: str, value: Any, spec: Any, error: ValidationError) 
         return f"{show_value(value)} is not supported; use {show_value(spec)}"
     if keyword == "type":
         types = [spec] if isinstance(spec, str) else spec
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        expected = " or ".join(_TYPE_NAMES[t] for t in types)  # jsonschema knows no others
         message = f"expected {expected}, got {_kind(value)}"
         if spec == "boolean" and isinstance(value, str) and value in YAML11_BOOLEANS:
             message += (f"; YAML 1.2 reads {value!r} as a string, not a boolean "

@@ -106,6 +106,33 @@ def test_pointer_join_and_from_path() -> None:
     assert from_path([]) == ""
 
 
+@pytest.mark.parametrize(("pointer", "found"), [
+    ("", {"a": ["x", "y"], "s": "abc"}),
+    ("/a/1", "y"), ("/a/0", "x"),
+    ("/a/2", "absent"), ("/a/-1", "absent"), ("/a/x", "absent"),  # no such list index
+    ("/s/b", "absent"),  # a string has no keys, though "b" is in "abc"
+    ("/b", "absent"), ("/a/0/k", "absent"),
+])
+def test_a_pointer_names_a_value_or_nothing(pointer: str, found: object) -> None:
+    from ragft_lint.core.pointer import resolve
+
+    assert resolve({"a": ["x", "y"], "s": "abc"}, pointer, "absent") == found
+
+
+def test_a_report_shows_a_long_key_of_a_pointer_cut() -> None:
+    from ragft_lint.core.pointer import show_pointer
+
+    assert show_pointer("/criteria/interpretability") == "/criteria/interpretability"
+    key = "k" * (MAX_SHOWN + 40)
+    assert show_pointer(f"/waivers/0/{key}") == f"/waivers/0/{'k' * MAX_SHOWN}…"
+    # A token of exactly MAX_SHOWN characters is whole, in a pointer cut elsewhere.
+    whole = "w" * MAX_SHOWN
+    assert show_pointer(f"/{whole}/{key}") == f"/{whole}/{'k' * MAX_SHOWN}…"
+    # Never cut inside an escape: `~1` (a slash in the key) is kept whole or left out.
+    escaped = "e" * (MAX_SHOWN - 1) + "~1" + "e" * 50
+    assert show_pointer(f"/{escaped}") == f"/{'e' * (MAX_SHOWN - 1)}…"
+
+
 # --- Severity --------------------------------------------------------------------------------
 
 def test_severity_is_totally_ordered_by_rank() -> None:

@@ -213,7 +213,12 @@ codes = json.load(open(sys.argv[1]))["exit_code_by_key"]
 print("\n".join(name for name, code in codes.items() if code in (0, 5, 33)))' "$meta")
         [[ ${#names[@]} -gt 0 ]] || continue
     fi
-    (cd "mutants.d/$module" && nice -n 19 timeout --signal=INT "${MUTATION_SECONDS:-0}" \
+    # Temporary folders of its own: pytest removes all but its three latest, so two runs
+    # side by side (another module, or a test run meanwhile) would delete each other's.
+    temproot="$(mktemp -d)"
+    (cd "mutants.d/$module" && PYTEST_DEBUG_TEMPROOT="$temproot" nice -n 19 \
+        timeout --signal=INT "${MUTATION_SECONDS:-0}" \
         "$mutmut" run --max-children "${MUTATION_JOBS:-1}" "${names[@]}") || true
+    rm -rf "$temproot"
 done
 report "${modules[@]}"

@@ -225,7 +225,14 @@ def test_corrupt_baseline_exits_2_naming_the_file(monorepo: Path, content: str,
     assert result.stdout == ""
 
 
-def test_missing_baseline_exits_2(monorepo: Path) -> None:
+@pytest.mark.parametrize("checkout", [False, True])
+def test_missing_baseline_exits_2(monorepo: Path, monkeypatch: pytest.MonkeyPatch,
+                                  checkout: bool) -> None:
+    # In a checkout the baseline is first asked whether it links out: a missing one does not.
+    for variable in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    if checkout:
+        (monorepo / ".git").mkdir()
     result = run_cli("check", "--baseline", "nope.json")
     assert result.exit_code == 2
     assert "nope.json: cannot read baseline file: no such file" in result.stderr

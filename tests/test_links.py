@@ -130,3 +130,13 @@ def test_a_ci_workspace_reached_through_a_link_still_holds_its_links_in(
     assert result.exit_code == 1
     assert refusal(tmp_path / "workspace") in result.stdout
     assert SECRET not in result.output
+
+
+def test_the_checkout_itself_and_a_checkout_at_the_root_lead_nowhere_else(tmp_path: Path) -> None:
+    # `ragft-lint check /abs/path/of/the/checkout`; a container with the checkout at /.
+    from ragft_lint.core.paths import escapes, is_inside
+
+    assert not escapes(str(tmp_path), str(tmp_path))
+    assert is_inside(str(tmp_path), "/") and is_inside("/", "/")
+    (tmp_path / "llm-project.yaml").write_text("approach: rag\n", encoding="utf-8")
+    assert not escapes(str(tmp_path / "llm-project.yaml"), "/")

@@ -144,8 +144,8 @@ declare -A JUDGES=(
                tests/test_positions.py tests/test_fixes.py tests/test_engine.py"
     [fixes]="tests/test_fixes.py tests/test_fix_validity.py tests/test_fix_command.py
              tests/test_waivers.py tests/test_positions.py"
-    [manifest]="tests/test_bad_input.py tests/test_positions.py tests/test_text.py
-                tests/test_fixes.py tests/test_waivers.py tests/test_engine.py"
+    [manifest]="tests/test_manifest.py tests/test_bad_input.py tests/test_positions.py
+                tests/test_text.py tests/test_fixes.py tests/test_waivers.py tests/test_engine.py"
     [policy]="tests/test_policy_examples.py tests/test_policy_packs.py
               tests/test_condition_patterns.py tests/test_evidence.py tests/test_unknown.py"
     [records]="tests/test_records.py tests/test_positions.py tests/test_bad_input.py"

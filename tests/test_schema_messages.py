@@ -48,6 +48,7 @@ MESSAGES: list[tuple[dict[str, Any], Any, list[tuple[str, str, bool]]]] = [
     ({"properties": {"e": {"enum": [1, 2]}}}, {"e": "x"}, [("/e", "e: 'x' is not one of 1, 2",
                                                             False)]),
     ({"required": ["a"]}, {}, [("", "missing required key 'a'", True)]),
+    ({"additionalProperties": False}, {"x": 1}, [("/x", "unknown key 'x'", True)]),
     # jsonschema's own words, with the value shown as every message shows one.
     ({"properties": {"l": {"maxItems": 1}}}, {"l": list(range(100))},
      [("/l", "l: a list is too long", False)]),
@@ -75,6 +76,52 @@ def test_a_long_message_is_cut_and_says_how_long_it_was() -> None:
     whole = f"5 should not be valid under {schema['properties']['x']['not']!r}"
     assert pointer == "/x"
     assert message == f"x: {whole[:240]}… (cut, {len(whole):,} characters)"
+
+
+def test_every_missing_key_is_named_in_one_message() -> None:
+    # jsonschema reports each missing key; each report names them all (shown once).
+    errors = compile_schema({"required": ["a", "b", "c"]}).iter_errors({"b": 1})
+    assert {problem for error in errors for problem in describe(error)} == {
+        ("", "missing required keys 'a', 'c'", True)}
+
+
+@pytest.mark.parametrize(("padding", "cut"), [(199, False), (200, True)])
+def test_a_message_of_240_characters_is_whole(padding: int, cut: bool) -> None:
+    schema = {"not": {"title": "p" * padding}}  # valid for anything: 5 fails `not`
+    [error] = compile_schema(schema).iter_errors(5)
+    [(_, message, _)] = describe(error)
+    whole = f"5 should not be valid under {schema['not']!r}"
+    assert len(whole) == 240 + cut
+    assert message == (f"{whole[:240]}… (cut, 241 characters)" if cut else whole)
+
+
+def test_the_fast_path_explains_as_jsonschema_does_when_built_afresh(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each process builds the fast path's explainer once; built again here, and with the
+    # fast path off, an invalid manifest's findings are the same.
+    from ragft_lint.core import fastpath, schema
+    from ragft_lint.core.manifest import parse_manifest
+    from tests.conftest import make_manifest, to_yaml
+
+    texts = [to_yaml(make_manifest(approach="fine-tuned", criteria__labeled_examples=-1)),
+             to_yaml(make_manifest(criteria__interpretabilty="high", project=" "))]
+
+    def findings() -> list[list[tuple[str, int, int, str]]]:
+        return [[(f.rule, f.line, f.column, f.message)
+                 for f in schema.validate_manifest(parse_manifest("m.yaml", text))]
+                for text in texts]
+
+    monkeypatch.setattr(schema, "_EXPLAINER_BY_MODULE", {})
+    fast = findings()
+    assert all(fast) and schema._EXPLAINER_BY_MODULE  # explained, by the fast path
+    monkeypatch.setenv(fastpath.DISABLE_ENV, "1")
+    fastpath.generated.cache_clear()
+    try:
+        assert fastpath.generated() is None
+        assert findings() == fast
+    finally:
+        monkeypatch.delenv(fastpath.DISABLE_ENV)
+        fastpath.generated.cache_clear()
 
 
 def test_dates_are_checked_as_dates() -> None:

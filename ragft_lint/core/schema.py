@@ -55,8 +55,10 @@ def validate_manifest(manifest: Manifest) -> list[Finding]:
     # invalid one is explained the way jsonschema would (ragft_lint.core.schema_errors).
     from ragft_lint.core import fastpath
 
-    compiled = fastpath.generated()
-    if compiled is not None and compiled.manifest_is_valid(manifest.data):
+    # (The no-mutate pragmas mark where a mutant can only pick the other path or skip a
+    # cache: the same findings, slower; tests/test_fastpath.py holds the two paths equal.)
+    compiled = fastpath.generated()  # pragma: no mutate
+    if compiled is not None and compiled.manifest_is_valid(manifest.data):  # pragma: no mutate
         return []
     validator = manifest_validator() if compiled is None else _explainer(compiled)
     refused = version_refusals(manifest.data)
@@ -123,7 +125,7 @@ def _keep_schema(manifest: Manifest, problems: list[tuple[ValidationError, str, 
             data, _, _ = compose(fixed)
         except ManifestError:
             return [None] * len(kept)
-        if compiled is not None and compiled.manifest_is_valid(data):
+        if compiled is not None and compiled.manifest_is_valid(data):  # pragma: no mutate
             break
         # What a renamed key holds is judged only under its right name: a problem found
         # there was revealed, not made, by the fix (the next pass of --fix may fix it).
@@ -309,11 +311,11 @@ _EXPLAINER_BY_MODULE: dict[str, Any] = {}
 
 def _explainer(compiled: Any) -> Any:
     """The explainer for the packaged schema, built once per process."""
-    explainer = _EXPLAINER_BY_MODULE.get(compiled.SOURCE_DIGEST)
-    if explainer is None:
+    explainer = _EXPLAINER_BY_MODULE.get(compiled.SOURCE_DIGEST)  # pragma: no mutate
+    if explainer is None:  # pragma: no mutate
         from ragft_lint.core.schema_errors import ManifestExplainer
 
-        explainer = ManifestExplainer(compiled.manifest_schema(),
-                                      getattr(compiled, "FUNCTION_BY_SCHEMA", None))
-        _EXPLAINER_BY_MODULE[compiled.SOURCE_DIGEST] = explainer
+        tests = getattr(compiled, "FUNCTION_BY_SCHEMA", None)  # pragma: no mutate
+        explainer = ManifestExplainer(compiled.manifest_schema(), tests)
+        _EXPLAINER_BY_MODULE[compiled.SOURCE_DIGEST] = explainer  # pragma: no mutate
     return explainer
